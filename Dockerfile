@@ -1,0 +1,34 @@
+# Triad in a container. The image expects a PostgreSQL server (DATABASE_URL);
+# the embedded cluster is for laptops, not for containers.
+
+# --- build: dependencies first, so code changes reuse their layer -------------
+FROM rust:1-bookworm AS build
+WORKDIR /src
+COPY Cargo.toml Cargo.lock ./
+RUN mkdir src && echo 'fn main() {}' > src/main.rs && touch src/lib.rs \
+    && cargo build --release --locked \
+    && rm -rf src
+COPY src src
+COPY templates templates
+COPY migrations migrations
+COPY static static
+# Make sure cargo sees the real sources as newer than the placeholder build.
+RUN touch src/main.rs src/lib.rs && cargo build --release --locked
+
+# --- runtime: a slim Debian with the binary and a user that is not root --------
+FROM debian:bookworm-slim AS runtime
+RUN apt-get update \
+    && apt-get install -y --no-install-recommends ca-certificates curl \
+    && rm -rf /var/lib/apt/lists/* \
+    && useradd --system --home /var/lib/triad --create-home triad
+COPY --from=build /src/target/release/triad /usr/local/bin/triad
+USER triad
+WORKDIR /var/lib/triad
+ENV TRIAD_BIND=0.0.0.0:3000 \
+    TRIAD_DATA_DIR=/var/lib/triad \
+    RUST_LOG=info
+EXPOSE 3000
+HEALTHCHECK --interval=30s --timeout=3s --start-period=20s \
+    CMD curl --fail --silent http://127.0.0.1:3000/healthz || exit 1
+ENTRYPOINT ["/usr/local/bin/triad"]
+CMD ["serve"]

@@ -1,0 +1,177 @@
+//! The database: connection pool, migrations, and the tenant-scoped transaction.
+//!
+//! Two layers keep organisations apart. The code passes a [`TenantId`] to every
+//! tenant query, and PostgreSQL's row-level security compares each row's `org_id`
+//! with the transaction-local `app.org_id` that [`begin_tenant`] sets, so a query
+//! that forgot its filter still sees only the current organisation — and a query
+//! run outside a tenant transaction sees nothing at all.
+
+use std::time::Duration;
+
+use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
+use sqlx::{Connection, Executor, PgConnection, PgPool, Postgres, Transaction};
+use uuid::Uuid;
+
+use crate::config::SecretKey;
+
+/// The role every application connection works as (see the first migration).
+pub const APP_ROLE: &str = "triad_app";
+
+static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("./migrations");
+
+/// An organisation's id, as the tenant of a query. It is only ever taken from the
+/// login session or a guest invite, never from a URL.
+#[derive(
+    Clone, Copy, Debug, PartialEq, Eq, Hash, sqlx::Type, serde::Serialize, serde::Deserialize,
+)]
+#[sqlx(transparent)]
+pub struct TenantId(pub Uuid);
+
+impl std::fmt::Display for TenantId {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        self.0.fmt(f)
+    }
+}
+
+/// Applies the migrations embedded in the binary, as the database owner.
+pub async fn migrate(owner: &PgConnectOptions) -> anyhow::Result<()> {
+    use anyhow::Context;
+    let mut conn = PgConnection::connect_with(owner)
+        .await
+        .context("cannot connect to PostgreSQL to migrate")?;
+    MIGRATOR
+        .run(&mut conn)
+        .await
+        .context("cannot apply the database migrations")?;
+    conn.close().await.ok();
+    Ok(())
+}
+
+/// Pool settings; the defaults suit one app process on a small machine.
+#[derive(Clone, Debug)]
+pub struct PoolSettings {
+    pub max_connections: u32,
+    /// How long a request waits for a connection before it gets the 503 page.
+    pub acquire_timeout: Duration,
+}
+
+impl Default for PoolSettings {
+    fn default() -> Self {
+        PoolSettings {
+            max_connections: 16,
+            acquire_timeout: Duration::from_secs(5),
+        }
+    }
+}
+
+/// Where the application's own connections go: the owner's server and database,
+/// logged in as [`APP_ROLE`] with a password derived from the secret key. Logging
+/// in as that role (rather than switching to it) leaves nothing to switch back to.
+pub fn app_connect_options(owner: &PgConnectOptions, secret: &SecretKey) -> PgConnectOptions {
+    owner
+        .clone()
+        .username(APP_ROLE)
+        .password(&app_role_password(secret))
+}
+
+fn app_role_password(secret: &SecretKey) -> String {
+    use hmac::{Hmac, Mac};
+    let mut mac = Hmac::<sha2::Sha256>::new_from_slice(secret.as_bytes())
+        .expect("HMAC takes a key of any length");
+    mac.update(b"triad database role password v1");
+    hex::encode(mac.finalize().into_bytes())
+}
+
+/// Makes sure [`APP_ROLE`] can log in with the password derived from `secret`.
+/// Only when logging in fails does it (re)set the password, as the owner — so
+/// the statement carrying it runs on first start and after a key change only.
+///
+/// Every Triad process sharing a PostgreSQL server must share the secret key, as
+/// they must anyway for signed links to work across them.
+pub async fn ensure_app_login(owner: &PgConnectOptions, secret: &SecretKey) -> anyhow::Result<()> {
+    use anyhow::Context;
+    let app = app_connect_options(owner, secret);
+    if let Ok(conn) = PgConnection::connect_with(&app).await {
+        conn.close().await.ok();
+        return Ok(());
+    }
+    let mut conn = PgConnection::connect_with(owner)
+        .await
+        .context("cannot connect to PostgreSQL to set up the application role")?;
+    // Utility statements take no bind parameters; a hex string needs no escaping.
+    let password = app_role_password(secret);
+    conn.execute(format!("alter role {APP_ROLE} with login password '{password}'").as_str())
+        .await
+        .context("cannot give the application role its login")?;
+    conn.close().await.ok();
+    let conn = PgConnection::connect_with(&app)
+        .await
+        .context("cannot log in as the application role (does pg_hba.conf allow it?)")?;
+    conn.close().await.ok();
+    Ok(())
+}
+
+/// The application's pool, logged in as [`APP_ROLE`] (see [`app_connect_options`]).
+///
+/// Connections are not pinged on checkout: a request's transaction is its one
+/// checkout, and a broken connection surfaces as an error there anyway.
+pub fn pool(options: PgConnectOptions, settings: &PoolSettings) -> PgPool {
+    PgPoolOptions::new()
+        .max_connections(settings.max_connections)
+        .acquire_timeout(settings.acquire_timeout)
+        .test_before_acquire(false)
+        .connect_lazy_with(options)
+}
+
+/// A transaction scoped to one organisation: row-level security shows it that
+/// organisation's rows and no others. Commit it, or drop it to roll back.
+#[derive(Debug)]
+pub struct TenantTx {
+    tenant: TenantId,
+    tx: Transaction<'static, Postgres>,
+}
+
+/// Opens the tenant-scoped transaction that every tenant query goes through.
+pub async fn begin_tenant(pool: &PgPool, tenant: TenantId) -> sqlx::Result<TenantTx> {
+    let mut tx = pool.begin().await?;
+    // `true`: local to this transaction, so a pooled connection never carries one
+    // organisation's scope into the next request.
+    sqlx::query("select set_config('app.org_id', $1, true)")
+        .bind(tenant.0.to_string())
+        .execute(&mut *tx)
+        .await?;
+    Ok(TenantTx { tenant, tx })
+}
+
+impl TenantTx {
+    pub fn tenant(&self) -> TenantId {
+        self.tenant
+    }
+
+    pub async fn commit(self) -> sqlx::Result<()> {
+        self.tx.commit().await
+    }
+}
+
+impl std::ops::Deref for TenantTx {
+    type Target = PgConnection;
+
+    fn deref(&self) -> &PgConnection {
+        &self.tx
+    }
+}
+
+impl std::ops::DerefMut for TenantTx {
+    fn deref_mut(&mut self) -> &mut PgConnection {
+        &mut self.tx
+    }
+}
+
+/// Whether the database answers, for `/readyz`.
+pub async fn is_ready(pool: &PgPool) -> bool {
+    let ping = sqlx::query_scalar::<_, i32>("select 1").fetch_one(pool);
+    matches!(
+        tokio::time::timeout(Duration::from_secs(2), ping).await,
+        Ok(Ok(1))
+    )
+}

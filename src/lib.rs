@@ -1,0 +1,25 @@
+//! Triad: the platform that workplace coaching programmes run on.
+//!
+//! A tour, from the outside in:
+//!
+//! - [`cli`] turns `triad <command>` into a call on one of the entry points below.
+//! - [`config`] reads the environment into a [`config::Config`]; a bad value stops
+//!   start-up with one line naming the variable.
+//! - [`embedded_pg`] runs the private PostgreSQL cluster of the default run.
+//! - [`db`] owns the connection pool, the migrations and the tenant-scoped
+//!   transaction that every tenant query goes through.
+//! - [`startup`] builds the application state and router, runs the server and the
+//!   background tasks, and shuts everything down in order.
+//! - [`web`] is the router: one module per area of the site, the layout shared by
+//!   every page, static assets and the safety layers around every response.
+//! - [`error`] turns failures into HTML error pages that show a request id and
+//!   never internals.
+
+pub mod cli;
+pub mod config;
+pub mod db;
+pub mod embedded_pg;
+pub mod error;
+pub mod startup;
+pub mod telemetry;
+pub mod web;

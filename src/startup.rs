@@ -1,0 +1,166 @@
+//! Builds the application and runs it until it is told to stop.
+
+use std::net::SocketAddr;
+use std::sync::Arc;
+
+use anyhow::Context;
+use sqlx::PgPool;
+use sqlx::postgres::PgConnectOptions;
+use tokio::net::TcpListener;
+use tokio::sync::watch;
+use tokio::task::JoinHandle;
+
+use crate::config::Config;
+use crate::db::{self, PoolSettings};
+use crate::web;
+use tower_sessions::session_store::ExpiredDeletion;
+
+/// What every handler can reach.
+#[derive(Clone, Debug)]
+pub struct AppState {
+    pub pool: PgPool,
+    pub config: Arc<Config>,
+}
+
+/// A built application: listening, but not yet serving.
+pub struct Application {
+    listener: TcpListener,
+    state: AppState,
+}
+
+impl Application {
+    /// Binds the listener and sets up the pool. Expects a migrated database
+    /// whose application role can log in (see [`db::ensure_app_login`]); `owner`
+    /// names the server and database, as their owner.
+    pub async fn build(config: Config, owner: PgConnectOptions) -> anyhow::Result<Self> {
+        let listener = TcpListener::bind(config.bind)
+            .await
+            .with_context(|| format!("TRIAD_BIND: cannot listen on {}", config.bind))?;
+        let secret = config.secret_key()?;
+        let pool = db::pool(
+            db::app_connect_options(&owner, &secret),
+            &PoolSettings::default(),
+        );
+        Ok(Application {
+            listener,
+            state: AppState {
+                pool,
+                config: Arc::new(config),
+            },
+        })
+    }
+
+    pub fn local_addr(&self) -> SocketAddr {
+        self.listener
+            .local_addr()
+            .expect("a bound listener has an address")
+    }
+
+    pub fn pool(&self) -> &PgPool {
+        &self.state.pool
+    }
+
+    /// Serves until `stop` completes, then shuts down in order: stop accepting,
+    /// give in-flight requests a bounded time to finish, stop background tasks,
+    /// close the pool.
+    pub async fn run_until(
+        self,
+        stop: impl Future<Output = ()> + Send + 'static,
+    ) -> anyhow::Result<()> {
+        let Application { listener, state } = self;
+        let grace = state.config.shutdown_grace;
+        let (stopping_tx, stopping) = watch::channel(false);
+
+        let background = spawn_background_tasks(&state, stopping.clone());
+        let router = web::router(state.clone())?;
+        let mut server_stopping = stopping.clone();
+        let mut server = tokio::spawn(
+            axum::serve(
+                listener,
+                router.into_make_service_with_connect_info::<SocketAddr>(),
+            )
+            .with_graceful_shutdown(async move {
+                let _ = server_stopping.wait_for(|stop| *stop).await;
+            })
+            .into_future(),
+        );
+
+        tokio::select! {
+            () = stop => {}
+            result = &mut server => {
+                // The server only ends on its own when something broke.
+                stopping_tx.send_replace(true);
+                result.context("the web server task failed")?.context("the web server failed")?;
+                return Ok(());
+            }
+        }
+
+        tracing::info!("shutting down: finishing requests in flight");
+        stopping_tx.send_replace(true);
+        match tokio::time::timeout(grace, &mut server).await {
+            Ok(result) => result
+                .context("the web server task failed")?
+                .context("the web server failed")?,
+            Err(_) => {
+                tracing::warn!(
+                    ?grace,
+                    "requests still in flight after the grace period; closing them"
+                );
+                server.abort();
+            }
+        }
+        for task in background {
+            let _ = task.await;
+        }
+        state.pool.close().await;
+        tracing::info!("stopped");
+        Ok(())
+    }
+}
+
+/// Work that runs beside the web server. Each task ends when `stopping` turns true.
+fn spawn_background_tasks(
+    state: &AppState,
+    mut stopping: watch::Receiver<bool>,
+) -> Vec<JoinHandle<()>> {
+    let sessions = web::session_store(&state.pool);
+    let sweeper = tokio::spawn(async move {
+        // Expired login sessions are refused on read; this only reclaims the space.
+        let interval = std::time::Duration::from_secs(600);
+        tokio::select! {
+            _ = sessions.continuously_delete_expired(interval) => {}
+            _ = stopping.wait_for(|stop| *stop) => {}
+        }
+    });
+    vec![sweeper]
+}
+
+/// `triad serve`: migrate, build, announce the address, run until Ctrl-C or SIGTERM.
+pub async fn serve(config: Config, database: PgConnectOptions) -> anyhow::Result<()> {
+    db::migrate(&database).await?;
+    db::ensure_app_login(&database, &config.secret_key()?).await?;
+    let public_url = config.public_url.clone();
+    let app = Application::build(config, database).await?;
+    tracing::info!(address = %app.local_addr(), "listening");
+    println!("Triad is running at {public_url}  (Ctrl-C stops it)");
+    app.run_until(shutdown_signal()).await
+}
+
+/// Completes on Ctrl-C or SIGTERM.
+pub async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    let terminate = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut signal) => {
+                signal.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    tokio::select! {
+        () = ctrl_c => {}
+        () = terminate => {}
+    }
+}

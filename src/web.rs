@@ -1,0 +1,279 @@
+//! The router, and the layers every response passes through.
+//!
+//! Areas of the site are modules with a `router()` each; this file puts them
+//! together and wraps them, outermost first, in: security headers, request id
+//! and request log, HTML error pages, the panic catcher, the body limit and the
+//! login session.
+
+use std::time::Duration;
+
+use axum::Router;
+use axum::extract::DefaultBodyLimit;
+use axum::http::{HeaderName, HeaderValue, header};
+use axum::middleware;
+use axum::response::Response;
+use tower::ServiceBuilder;
+use tower_http::catch_panic::CatchPanicLayer;
+use tower_http::limit::RequestBodyLimitLayer;
+use tower_http::timeout::RequestBodyTimeoutLayer;
+use tower_http::trace::{DefaultOnFailure, DefaultOnResponse, TraceLayer};
+use tower_sessions::cookie::SameSite;
+use tower_sessions::{Expiry, SessionManagerLayer};
+use tower_sessions_sqlx_store::PostgresStore;
+use tracing::Level;
+
+use crate::error::{self, AppError};
+use crate::startup::AppState;
+
+pub mod assets;
+pub mod flash;
+pub mod health;
+pub mod home;
+pub mod layout;
+pub mod request_id;
+
+/// Forms are small; nothing in Triad takes uploads.
+pub const BODY_LIMIT_BYTES: usize = 256 * 1024;
+/// How long a client may take to send its request body.
+const BODY_TIMEOUT: Duration = Duration::from_secs(30);
+/// Login sessions end after this long without a request.
+const SESSION_IDLE: Duration = Duration::from_secs(30 * 60);
+
+pub fn session_store(pool: &sqlx::PgPool) -> PostgresStore {
+    PostgresStore::new(pool.clone())
+}
+
+pub fn router(state: AppState) -> anyhow::Result<Router> {
+    let https = state.config.is_https();
+    let sessions = session_layer(&state.pool, https)?;
+    let routes = Router::new()
+        .merge(home::router())
+        .merge(health::router())
+        .merge(assets::router());
+    wrap(routes, state, sessions, https)
+}
+
+fn session_layer(
+    pool: &sqlx::PgPool,
+    https: bool,
+) -> anyhow::Result<SessionManagerLayer<PostgresStore>> {
+    // `__Host-` binds the cookie to exactly this origin; browsers accept the
+    // prefix only on secure cookies.
+    let cookie_name = if https {
+        "__Host-triad_session"
+    } else {
+        "triad_session"
+    };
+    Ok(SessionManagerLayer::new(session_store(pool))
+        .with_name(cookie_name)
+        .with_path("/")
+        .with_http_only(true)
+        .with_same_site(SameSite::Lax)
+        .with_secure(https)
+        .with_expiry(Expiry::OnInactivity(
+            tower_sessions::cookie::time::Duration::try_from(SESSION_IDLE)?,
+        )))
+}
+
+/// Puts `routes` inside every layer: what no route may go without.
+fn wrap(
+    routes: Router<AppState>,
+    state: AppState,
+    sessions: SessionManagerLayer<PostgresStore>,
+    https: bool,
+) -> anyhow::Result<Router> {
+    let headers = security_headers(https);
+    let app = routes
+        .fallback(|| async { AppError::NotFound })
+        .with_state(state)
+        .layer(
+            ServiceBuilder::new()
+                .layer(middleware::map_response(move |response| {
+                    let headers = headers.clone();
+                    async move { apply_headers(response, &headers) }
+                }))
+                .layer(middleware::from_fn(request_id::assign))
+                .layer(
+                    TraceLayer::new_for_http()
+                        .make_span_with(request_id::span)
+                        .on_request(())
+                        .on_response(DefaultOnResponse::new().level(Level::INFO))
+                        .on_failure(DefaultOnFailure::new().level(Level::WARN)),
+                )
+                .layer(middleware::from_fn(error::render_error_pages))
+                .layer(CatchPanicLayer::custom(error::panic_response))
+                .layer(RequestBodyTimeoutLayer::new(BODY_TIMEOUT))
+                .layer(RequestBodyLimitLayer::new(BODY_LIMIT_BYTES))
+                .layer(DefaultBodyLimit::max(BODY_LIMIT_BYTES))
+                .layer(sessions),
+        );
+    Ok(app)
+}
+
+type HeaderSet = std::sync::Arc<Vec<(HeaderName, HeaderValue)>>;
+
+/// Headers that every response carries, error pages and static files included.
+fn security_headers(https: bool) -> HeaderSet {
+    let mut headers = vec![
+        (
+            header::CONTENT_SECURITY_POLICY,
+            HeaderValue::from_static(
+                "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; \
+                 font-src 'self'; connect-src 'self'; form-action 'self'; frame-ancestors 'none'; \
+                 base-uri 'none'; object-src 'none'",
+            ),
+        ),
+        (
+            header::REFERRER_POLICY,
+            HeaderValue::from_static("no-referrer"),
+        ),
+        (
+            header::X_CONTENT_TYPE_OPTIONS,
+            HeaderValue::from_static("nosniff"),
+        ),
+        (header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY")),
+        (
+            HeaderName::from_static("cross-origin-opener-policy"),
+            HeaderValue::from_static("same-origin"),
+        ),
+        (
+            HeaderName::from_static("cross-origin-resource-policy"),
+            HeaderValue::from_static("same-origin"),
+        ),
+        (
+            HeaderName::from_static("permissions-policy"),
+            HeaderValue::from_static("camera=(), microphone=(), geolocation=(), payment=()"),
+        ),
+    ];
+    if https {
+        headers.push((
+            header::STRICT_TRANSPORT_SECURITY,
+            HeaderValue::from_static("max-age=31536000; includeSubDomains"),
+        ));
+    }
+    std::sync::Arc::new(headers)
+}
+
+fn apply_headers(mut response: Response, headers: &HeaderSet) -> Response {
+    let map = response.headers_mut();
+    for (name, value) in headers.iter() {
+        map.insert(name.clone(), value.clone());
+    }
+    response
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use axum::body::Body;
+    use axum::http::{Request, StatusCode};
+    use axum::routing::get;
+    use tower::ServiceExt;
+
+    /// The real layers around routes that misbehave on purpose. The pool points
+    /// nowhere: none of these routes touches the database.
+    fn app(routes: Router<AppState>) -> Router {
+        let config = crate::config::Config::from_lookup(|_| None).unwrap();
+        let pool = sqlx::postgres::PgPoolOptions::new()
+            .connect_lazy("postgres://nobody@127.0.0.1:1/nothing")
+            .unwrap();
+        let state = AppState {
+            pool: pool.clone(),
+            config: std::sync::Arc::new(config),
+        };
+        wrap(routes, state, session_layer(&pool, false).unwrap(), false).unwrap()
+    }
+
+    async fn call(app: Router, path: &str) -> (StatusCode, axum::http::HeaderMap, String) {
+        let response = app
+            .oneshot(Request::get(path).body(Body::empty()).unwrap())
+            .await
+            .unwrap();
+        let status = response.status();
+        let headers = response.headers().clone();
+        let body = axum::body::to_bytes(response.into_body(), usize::MAX)
+            .await
+            .unwrap();
+        (status, headers, String::from_utf8(body.to_vec()).unwrap())
+    }
+
+    #[tokio::test]
+    async fn a_panicking_handler_gets_the_500_page_with_a_request_id_and_no_internals() {
+        let routes = Router::new().route(
+            "/boom",
+            get(|| async {
+                panic!("secret internal detail");
+                #[allow(unreachable_code)]
+                ""
+            }),
+        );
+        let (status, headers, body) = call(app(routes), "/boom").await;
+        assert_eq!(status, StatusCode::INTERNAL_SERVER_ERROR);
+        assert!(
+            headers["content-type"]
+                .to_str()
+                .unwrap()
+                .starts_with("text/html")
+        );
+        assert!(headers.contains_key("content-security-policy"));
+        let request_id = headers["x-request-id"].to_str().unwrap();
+        assert!(body.contains(request_id), "{body}");
+        assert!(body.contains("Something went wrong on our side"), "{body}");
+        assert!(!body.contains("secret internal detail"), "{body}");
+    }
+
+    #[tokio::test]
+    async fn an_internal_error_shows_no_cause_and_an_unreachable_database_shows_503() {
+        let routes = Router::new()
+            .route(
+                "/fails",
+                get(|| async {
+                    AppError::Internal(anyhow::anyhow!("password=hunter2 in a stack"))
+                }),
+            )
+            .route(
+                "/db",
+                get(|| async { AppError::from(sqlx::Error::PoolTimedOut) }),
+            );
+        let (status, _, body) = call(app(routes.clone()), "/fails").await;
+        assert_eq!(status, StatusCode::INTERNAL_SERVER_ERROR);
+        assert!(!body.contains("hunter2"), "{body}");
+
+        let (status, _, body) = call(app(routes), "/db").await;
+        assert_eq!(status, StatusCode::SERVICE_UNAVAILABLE);
+        assert!(body.contains("briefly unavailable"), "{body}");
+    }
+
+    #[tokio::test]
+    async fn flash_messages_appear_once_in_the_page_frame() {
+        use crate::web::flash::{Flash, FlashKind};
+        use crate::web::layout::Layout;
+        use askama::Template;
+
+        #[derive(Template)]
+        #[template(
+            source = "{% extends \"base.html\" %}{% block content %}<p>body</p>{% endblock %}",
+            ext = "html"
+        )]
+        struct Page {
+            layout: Layout,
+        }
+        let mut layout = Layout::new("Flash <test>");
+        layout.flashes.push(Flash {
+            kind: FlashKind::Success,
+            message: "Saved <b>it</b>".into(),
+        });
+        let html = Page { layout }.render().unwrap();
+        assert!(html.contains("flash-success"), "{html}");
+        assert!(
+            html.contains("Saved &#60;b&#62;it&#60;/b&#62;")
+                || html.contains("Saved &lt;b&gt;it&lt;/b&gt;"),
+            "{html}"
+        );
+        assert!(
+            html.contains("Flash &#60;test&#62; · Triad")
+                || html.contains("Flash &lt;test&gt; · Triad"),
+            "{html}"
+        );
+    }
+}

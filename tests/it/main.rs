@@ -1,0 +1,9 @@
+//! Black-box tests: the real application on a random port, a fresh migrated
+//! database per test, driven over HTTP (and, for journeys, through Chromium).
+
+mod support;
+
+mod browser;
+mod embedded;
+mod pages;
+mod tenancy;
