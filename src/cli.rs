@@ -8,7 +8,7 @@ use sqlx::postgres::PgConnectOptions;
 
 use crate::config::{Config, Database};
 use crate::embedded_pg::{Durability, EmbeddedPostgres};
-use crate::{db, startup};
+use crate::{db, mail, startup};
 
 #[derive(Debug, Parser)]
 #[command(
@@ -27,6 +27,14 @@ pub enum Command {
     Serve,
     /// Apply the database migrations, then exit.
     Migrate,
+    /// Run only the mail delivery worker (when web processes run without it).
+    Worker,
+    /// Queue a test email, to check the mail settings. `triad serve` or
+    /// `triad worker` delivers it.
+    SendTestEmail {
+        /// Who should receive it.
+        to: String,
+    },
 }
 
 pub async fn run(cli: Cli) -> anyhow::Result<()> {
@@ -39,6 +47,19 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
             with_database(&config, |options| async move {
                 db::migrate(&options).await?;
                 println!("Migrations applied.");
+                Ok(())
+            })
+            .await
+        }
+        Command::Worker => {
+            with_database(&config, |options| startup::work(config.clone(), options)).await
+        }
+        Command::SendTestEmail { to } => {
+            let queue_config = config.clone();
+            with_database(&config, |options| async move {
+                db::migrate(&options).await?;
+                let id = queue_test_email(&queue_config, &options, &to).await?;
+                println!("Queued test email {id} to {to}; triad serve or triad worker sends it.");
                 Ok(())
             })
             .await
@@ -78,4 +99,31 @@ where
             }
         }
     }
+}
+
+async fn queue_test_email(
+    config: &Config,
+    owner: &PgConnectOptions,
+    to: &str,
+) -> anyhow::Result<uuid::Uuid> {
+    let email = mail::templates::TestMessage {
+        recipient_name: to,
+        public_url: &config.public_url,
+    }
+    .email(mail::Recipient {
+        email: to.to_owned(),
+        name: String::new(),
+    })?;
+    let secret = config.secret_key()?;
+    db::ensure_app_login(owner, &secret).await?;
+    let pool = db::pool(
+        db::app_connect_options(owner, &secret),
+        &db::PoolSettings::default(),
+    );
+    // Platform mail belongs to no organisation: it is queued in the delivery scope.
+    let mut tx = db::begin_delivery(&pool).await?;
+    let id = mail::enqueue(&mut tx, None, config.mail_domain(), email).await?;
+    tx.commit().await?;
+    pool.close().await;
+    Ok(id)
 }

@@ -29,9 +29,15 @@ pub struct Config {
     /// The base of every absolute link Triad writes (emails, calendar files).
     pub public_url: Url,
     pub data_dir: PathBuf,
+    /// The sender of every email.
+    pub mail_from: lettre::message::Mailbox,
     secret_key: Option<SecretKey>,
     /// How long in-flight requests get to finish after a shutdown signal.
     pub shutdown_grace: Duration,
+    /// How often an idle mail worker looks for due messages.
+    pub mail_poll_interval: Duration,
+    /// When failed deliveries are tried again.
+    pub mail_retry: crate::mail::worker::RetryPolicy,
 }
 
 /// A configuration value that is set but unusable.
@@ -146,6 +152,23 @@ impl Config {
 
         let data_dir = PathBuf::from(get("TRIAD_DATA_DIR").unwrap_or_else(|| "./data".into()));
 
+        let mail_from = match get("TRIAD_MAIL_FROM") {
+            None => format!("Triad <no-reply@{}>", mail_domain_of(&public_url))
+                .parse()
+                .map_err(|_| {
+                    bad(
+                        "TRIAD_PUBLIC_URL",
+                        "its host cannot make a sender address; set TRIAD_MAIL_FROM",
+                    )
+                })?,
+            Some(value) => value.trim().parse().map_err(|_| {
+                bad(
+                    "TRIAD_MAIL_FROM",
+                    format!("{value:?} is not an address like: Triad <triad@example.com>"),
+                )
+            })?,
+        };
+
         let secret_key = match lookup("TRIAD_SECRET_KEY") {
             None => None,
             Some(value) => Some(
@@ -160,8 +183,11 @@ impl Config {
             smtp_url,
             public_url,
             data_dir,
+            mail_from,
             secret_key,
             shutdown_grace: Duration::from_secs(20),
+            mail_poll_interval: Duration::from_secs(1),
+            mail_retry: crate::mail::worker::RetryPolicy::default(),
         })
     }
 
@@ -174,9 +200,28 @@ impl Config {
         }
     }
 
+    /// The domain of the sender address: the right-hand side of Message-IDs.
+    pub fn mail_domain(&self) -> &str {
+        self.mail_from.email.domain()
+    }
+
+    /// Where the local mailbox keeps messages when there is no SMTP server.
+    pub fn mailbox_dir(&self) -> PathBuf {
+        self.data_dir.join("mail")
+    }
+
     /// Whether cookies must be `Secure` (and may take the `__Host-` prefix).
     pub fn is_https(&self) -> bool {
         self.public_url.scheme() == "https"
+    }
+}
+
+/// A domain for the default sender: the public host when it is a name, else
+/// `localhost` (an IP address cannot stand after the `@` unbracketed).
+fn mail_domain_of(public_url: &Url) -> String {
+    match public_url.host() {
+        Some(url::Host::Domain(domain)) => domain.to_string(),
+        _ => "localhost".to_string(),
     }
 }
 
@@ -278,6 +323,7 @@ mod tests {
         assert!(config.smtp_url.is_none());
         assert_eq!(config.public_url.as_str(), "http://127.0.0.1:3000/");
         assert_eq!(config.data_dir, PathBuf::from("./data"));
+        assert_eq!(config.mail_from.to_string(), "Triad <no-reply@localhost>");
         assert!(!config.is_https());
     }
 
@@ -296,6 +342,8 @@ mod tests {
             ("SMTP_URL", "http://mail.example.com"),
             ("TRIAD_PUBLIC_URL", "ftp://example.com"),
             ("TRIAD_SECRET_KEY", "too-short"),
+            ("TRIAD_MAIL_FROM", "Triad\r\nBcc: all@example.com"),
+            ("SMTP_URL", "smtp://"),
         ];
         for (variable, value) in cases {
             let err = config(&[(variable, value)]).unwrap_err();
@@ -307,9 +355,10 @@ mod tests {
     }
 
     #[test]
-    fn https_public_url_asks_for_secure_cookies() {
+    fn https_public_url_asks_for_secure_cookies_and_names_the_sender() {
         let config = config(&[("TRIAD_PUBLIC_URL", "https://coaching.example.com")]).unwrap();
         assert!(config.is_https());
+        assert_eq!(config.mail_domain(), "coaching.example.com");
     }
 
     #[test]

@@ -143,6 +143,16 @@ pub async fn begin_tenant(pool: &PgPool, tenant: TenantId) -> sqlx::Result<Tenan
     Ok(TenantTx { tenant, tx })
 }
 
+/// Opens a transaction for the mail delivery worker, which works across
+/// organisations: the outbox tables let it see every row, and no other table does.
+pub async fn begin_delivery(pool: &PgPool) -> sqlx::Result<Transaction<'static, Postgres>> {
+    let mut tx = pool.begin().await?;
+    sqlx::query("select set_config('app.scope', 'delivery', true)")
+        .execute(&mut *tx)
+        .await?;
+    Ok(tx)
+}
+
 impl TenantTx {
     pub fn tenant(&self) -> TenantId {
         self.tenant

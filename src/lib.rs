@@ -10,6 +10,8 @@
 //!   transaction that every tenant query goes through.
 //! - [`startup`] builds the application state and router, runs the server and the
 //!   background tasks, and shuts everything down in order.
+//! - [`mail`] is the outbox, its delivery worker, email templates and calendar
+//!   invitations.
 //! - [`web`] is the router: one module per area of the site, the layout shared by
 //!   every page, static assets and the safety layers around every response.
 //! - [`error`] turns failures into HTML error pages that show a request id and
@@ -20,6 +22,7 @@ pub mod config;
 pub mod db;
 pub mod embedded_pg;
 pub mod error;
+pub mod mail;
 pub mod startup;
 pub mod telemetry;
 pub mod web;

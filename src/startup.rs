@@ -12,6 +12,8 @@ use tokio::task::JoinHandle;
 
 use crate::config::Config;
 use crate::db::{self, PoolSettings};
+use crate::mail::transport::Transport;
+use crate::mail::worker::{self, WorkerSettings};
 use crate::web;
 use tower_sessions::session_store::ExpiredDeletion;
 
@@ -71,7 +73,7 @@ impl Application {
         let grace = state.config.shutdown_grace;
         let (stopping_tx, stopping) = watch::channel(false);
 
-        let background = spawn_background_tasks(&state, stopping.clone());
+        let background = spawn_background_tasks(&state, stopping.clone())?;
         let router = web::router(state.clone())?;
         let mut server_stopping = stopping.clone();
         let mut server = tokio::spawn(
@@ -122,7 +124,8 @@ impl Application {
 fn spawn_background_tasks(
     state: &AppState,
     mut stopping: watch::Receiver<bool>,
-) -> Vec<JoinHandle<()>> {
+) -> anyhow::Result<Vec<JoinHandle<()>>> {
+    let delivery = spawn_mail_worker(&state.pool, &state.config, stopping.clone())?;
     let sessions = web::session_store(&state.pool);
     let sweeper = tokio::spawn(async move {
         // Expired login sessions are refused on read; this only reclaims the space.
@@ -132,7 +135,25 @@ fn spawn_background_tasks(
             _ = stopping.wait_for(|stop| *stop) => {}
         }
     });
-    vec![sweeper]
+    Ok(vec![delivery, sweeper])
+}
+
+/// The outbox's delivery worker, sending through `SMTP_URL` or to the mailbox.
+pub fn spawn_mail_worker(
+    pool: &PgPool,
+    config: &Config,
+    stopping: watch::Receiver<bool>,
+) -> anyhow::Result<JoinHandle<()>> {
+    let transport = Transport::new(config.smtp_url.as_ref(), config.mailbox_dir())?;
+    let mut settings = WorkerSettings::new(config.mail_from.clone());
+    settings.poll_interval = config.mail_poll_interval;
+    settings.retry = config.mail_retry.clone();
+    Ok(tokio::spawn(worker::run(
+        pool.clone(),
+        transport,
+        settings,
+        stopping,
+    )))
 }
 
 /// `triad serve`: migrate, build, announce the address, run until Ctrl-C or SIGTERM.
@@ -144,6 +165,26 @@ pub async fn serve(config: Config, database: PgConnectOptions) -> anyhow::Result
     tracing::info!(address = %app.local_addr(), "listening");
     println!("Triad is running at {public_url}  (Ctrl-C stops it)");
     app.run_until(shutdown_signal()).await
+}
+
+/// `triad worker`: only the mail delivery worker, for deployments that run it
+/// apart from the web processes.
+pub async fn work(config: Config, database: PgConnectOptions) -> anyhow::Result<()> {
+    db::migrate(&database).await?;
+    let secret = config.secret_key()?;
+    db::ensure_app_login(&database, &secret).await?;
+    let pool = db::pool(
+        db::app_connect_options(&database, &secret),
+        &PoolSettings::default(),
+    );
+    let (stopping_tx, stopping) = watch::channel(false);
+    let worker = spawn_mail_worker(&pool, &config, stopping)?;
+    println!("Triad's mail worker is running  (Ctrl-C stops it)");
+    shutdown_signal().await;
+    stopping_tx.send_replace(true);
+    worker.await.context("the mail worker failed")?;
+    pool.close().await;
+    Ok(())
 }
 
 /// Completes on Ctrl-C or SIGTERM.

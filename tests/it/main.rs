@@ -5,5 +5,6 @@ mod support;
 
 mod browser;
 mod embedded;
+mod mail;
 mod pages;
 mod tenancy;

@@ -19,6 +19,7 @@ use triad::embedded_pg::{Durability, EmbeddedPostgres};
 use triad::startup::Application;
 
 pub mod browser;
+pub mod smtp;
 
 /// Where test databases are made.
 struct DatabaseServer {
@@ -186,7 +187,7 @@ pub struct TestApp {
     pub pool: PgPool,
     /// The database as its owner, for setting up data behind the app's back.
     pub owner: PgConnectOptions,
-    _data_dir: tempfile::TempDir,
+    pub data_dir: tempfile::TempDir,
     stop: Option<oneshot::Sender<()>>,
     server: Option<tokio::task::JoinHandle<anyhow::Result<()>>>,
 }
@@ -210,15 +211,28 @@ pub fn test_config(data_dir: &std::path::Path) -> Config {
 
 impl TestApp {
     pub async fn spawn() -> TestApp {
+        Self::spawn_with(|_| {}).await
+    }
+
+    /// Starts the app on a fresh database, with `adjust` applied to its settings.
+    pub async fn spawn_with(adjust: impl FnOnce(&mut Config)) -> TestApp {
         let owner = fresh_database().await;
-        Self::spawn_on(owner).await
+        Self::start(owner, adjust).await
     }
 
     /// Starts the app against `database` as given, migrated or not reachable.
     pub async fn spawn_on(owner: PgConnectOptions) -> TestApp {
+        Self::start(owner, |_| {}).await
+    }
+
+    async fn start(owner: PgConnectOptions, adjust: impl FnOnce(&mut Config)) -> TestApp {
         triad::telemetry::init();
         let data_dir = tempfile::tempdir().expect("a data directory");
-        let app = Application::build(test_config(data_dir.path()), owner.clone())
+        let mut config = test_config(data_dir.path());
+        // Idle workers look often, so tests do not wait on them.
+        config.mail_poll_interval = std::time::Duration::from_millis(50);
+        adjust(&mut config);
+        let app = Application::build(config, owner.clone())
             .await
             .expect("build the app");
         let base = format!("http://{}", app.local_addr());
@@ -237,7 +251,7 @@ impl TestApp {
             client,
             pool,
             owner,
-            _data_dir: data_dir,
+            data_dir,
             stop: Some(stop),
             server: Some(server),
         }
@@ -256,6 +270,24 @@ impl TestApp {
         PgConnection::connect_with(&self.owner)
             .await
             .expect("connect as owner")
+    }
+
+    /// A new organisation, made behind the app's back; returns its tenant id.
+    pub async fn create_org(&self, name: &str) -> triad::db::TenantId {
+        let id = uuid::Uuid::new_v4();
+        let slug = format!(
+            "{}-{}",
+            name.to_lowercase().replace(' ', "-"),
+            &id.simple().to_string()[..6]
+        );
+        sqlx::query("insert into organizations (id, name, slug) values ($1, $2, $3)")
+            .bind(id)
+            .bind(name)
+            .bind(slug)
+            .execute(&mut self.owner_connection().await)
+            .await
+            .expect("create an organisation");
+        triad::db::TenantId(id)
     }
 
     /// Stops the app the way a signal would, and waits for it to finish.
@@ -301,5 +333,24 @@ impl Drop for TestApp {
                 .join();
             }
         }
+    }
+}
+
+/// Polls `check` until it yields a value, or fails the test after `seconds`.
+pub async fn eventually<T, F, Fut>(seconds: u64, what: &str, mut check: F) -> T
+where
+    F: FnMut() -> Fut,
+    Fut: Future<Output = Option<T>>,
+{
+    let deadline = tokio::time::Instant::now() + std::time::Duration::from_secs(seconds);
+    loop {
+        if let Some(value) = check().await {
+            return value;
+        }
+        assert!(
+            tokio::time::Instant::now() < deadline,
+            "timed out waiting for {what}"
+        );
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
     }
 }

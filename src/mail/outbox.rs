@@ -1,0 +1,269 @@
+//! The outbox table: adding messages, and the worker's claims on them.
+
+use std::time::Duration;
+
+use chrono::{DateTime, Utc};
+use sqlx::{PgConnection, PgPool};
+use uuid::Uuid;
+
+use crate::db::{self, TenantId};
+
+/// Who a message goes to.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Recipient {
+    pub email: String,
+    pub name: String,
+}
+
+/// A calendar file to attach, with its iTIP method.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct CalendarPart {
+    pub method: crate::mail::calendar::Method,
+    pub ics: String,
+}
+
+/// A rendered email, ready to queue.
+#[derive(Clone, Debug)]
+pub struct OutgoingEmail {
+    pub to: Recipient,
+    pub subject: String,
+    pub text: String,
+    pub html: String,
+    pub calendar: Option<CalendarPart>,
+    /// Messages with the same key replace each other while queued.
+    pub dedupe_key: Option<String>,
+    /// The user whose action caused the message.
+    pub caused_by: Option<Uuid>,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum EnqueueError {
+    #[error("{0:?} is not an email address we can send to")]
+    BadRecipient(String),
+    #[error(transparent)]
+    Database(#[from] sqlx::Error),
+}
+
+/// Removes what could break a header line: control characters (line breaks
+/// above all) become spaces, runs of spaces shrink to one.
+pub fn header_safe(value: &str) -> String {
+    let spaced: String = value
+        .chars()
+        .map(|c| {
+            if c.is_control() || c == '\u{2028}' || c == '\u{2029}' {
+                ' '
+            } else {
+                c
+            }
+        })
+        .collect();
+    spaced.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+/// Adds `email` to the outbox inside the caller's transaction: `org` is the
+/// organisation it belongs to (None for platform mail), `domain` the right-hand
+/// side of its Message-ID. Returns the message's id.
+///
+/// An older queued message with the same dedupe key is marked superseded and
+/// will not be sent.
+pub async fn enqueue(
+    conn: &mut PgConnection,
+    org: Option<TenantId>,
+    domain: &str,
+    email: OutgoingEmail,
+) -> Result<Uuid, EnqueueError> {
+    let address = email.to.email.trim();
+    if address.parse::<lettre::Address>().is_err() {
+        return Err(EnqueueError::BadRecipient(email.to.email.clone()));
+    }
+    let id = Uuid::now_v7();
+    if let Some(key) = &email.dedupe_key {
+        sqlx::query(
+            "update outbox_messages set status = 'superseded', lease_until = null
+             where dedupe_key = $1 and status = 'queued'",
+        )
+        .bind(key)
+        .execute(&mut *conn)
+        .await?;
+    }
+    let (ics, method) = match &email.calendar {
+        Some(part) => (Some(part.ics.as_str()), Some(part.method.as_str())),
+        None => (None, None),
+    };
+    sqlx::query(
+        "insert into outbox_messages
+            (id, org_id, message_id, recipient_email, recipient_name, subject, body_text,
+             body_html, calendar_ics, calendar_method, dedupe_key, caused_by)
+         values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)",
+    )
+    .bind(id)
+    .bind(org.map(|org| org.0))
+    .bind(format!("<{}@{}>", id.simple(), domain))
+    .bind(address)
+    .bind(header_safe(&email.to.name))
+    .bind(header_safe(&email.subject))
+    .bind(&email.text)
+    .bind(&email.html)
+    .bind(ics)
+    .bind(method)
+    .bind(&email.dedupe_key)
+    .bind(email.caused_by)
+    .execute(&mut *conn)
+    .await?;
+    Ok(id)
+}
+
+/// A message the worker holds, under lease, to deliver.
+#[derive(Clone, Debug, sqlx::FromRow)]
+pub struct Claimed {
+    pub id: Uuid,
+    pub org_id: Option<Uuid>,
+    pub message_id: String,
+    pub recipient_email: String,
+    pub recipient_name: String,
+    pub subject: String,
+    pub body_text: String,
+    pub body_html: String,
+    pub calendar_ics: Option<String>,
+    pub calendar_method: Option<String>,
+    /// Attempts in this round, including the one now under way.
+    pub attempts: i32,
+    pub created_at: DateTime<Utc>,
+    /// When this round of attempts began.
+    pub queued_at: DateTime<Utc>,
+}
+
+/// Takes up to `batch` due messages for this worker. Rows another worker holds
+/// are skipped, not waited for; a lease that ran out (its worker died) makes a
+/// row due again.
+pub async fn claim(pool: &PgPool, batch: i64, lease: Duration) -> sqlx::Result<Vec<Claimed>> {
+    let mut tx = db::begin_delivery(pool).await?;
+    let claimed = sqlx::query_as::<_, Claimed>(
+        "with due as (
+             select id from outbox_messages
+             where (status = 'queued' and next_attempt_at <= now())
+                or (status = 'sending' and lease_until < now())
+             order by next_attempt_at
+             limit $1
+             for update skip locked
+         )
+         update outbox_messages m
+         set status = 'sending',
+             lease_until = now() + make_interval(secs => $2),
+             attempts = m.attempts + 1
+         from due
+         where m.id = due.id
+         returning m.id, m.org_id, m.message_id, m.recipient_email, m.recipient_name,
+                   m.subject, m.body_text, m.body_html, m.calendar_ics, m.calendar_method,
+                   m.attempts, m.created_at, m.queued_at",
+    )
+    .bind(batch)
+    .bind(lease.as_secs_f64())
+    .fetch_all(&mut *tx)
+    .await?;
+    tx.commit().await?;
+    Ok(claimed)
+}
+
+/// How an attempt ended.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Outcome {
+    Sent,
+    /// Try again at this time.
+    Retry {
+        error: String,
+        at: DateTime<Utc>,
+    },
+    /// Give up: the error needs a person.
+    Failed {
+        error: String,
+    },
+}
+
+/// Records the end of an attempt on a message this worker holds.
+pub async fn record(pool: &PgPool, message: &Claimed, outcome: &Outcome) -> sqlx::Result<()> {
+    let mut tx = db::begin_delivery(pool).await?;
+    let (label, error) = match outcome {
+        Outcome::Sent => {
+            sqlx::query(
+                "update outbox_messages
+                 set status = 'sent', sent_at = now(), lease_until = null, last_error = null
+                 where id = $1 and status = 'sending'",
+            )
+            .bind(message.id)
+            .execute(&mut *tx)
+            .await?;
+            ("sent", None)
+        }
+        Outcome::Retry { error, at } => {
+            sqlx::query(
+                "update outbox_messages
+                 set status = 'queued', next_attempt_at = $2, lease_until = null, last_error = $3
+                 where id = $1 and status = 'sending'",
+            )
+            .bind(message.id)
+            .bind(at)
+            .bind(error)
+            .execute(&mut *tx)
+            .await?;
+            ("retry", Some(error.as_str()))
+        }
+        Outcome::Failed { error } => {
+            sqlx::query(
+                "update outbox_messages
+                 set status = 'failed', lease_until = null, last_error = $2
+                 where id = $1 and status = 'sending'",
+            )
+            .bind(message.id)
+            .bind(error)
+            .execute(&mut *tx)
+            .await?;
+            ("failed", Some(error.as_str()))
+        }
+    };
+    sqlx::query(
+        "insert into outbox_attempts (message_id, org_id, attempt, outcome, error)
+         values ($1, $2, $3, $4, $5)",
+    )
+    .bind(message.id)
+    .bind(message.org_id)
+    .bind(message.attempts)
+    .bind(label)
+    .bind(error)
+    .execute(&mut *tx)
+    .await?;
+    tx.commit().await
+}
+
+/// Hands back messages claimed but not attempted (the worker is stopping), so
+/// another worker can take them at once.
+pub async fn release(pool: &PgPool, messages: &[Claimed]) -> sqlx::Result<()> {
+    if messages.is_empty() {
+        return Ok(());
+    }
+    let ids: Vec<Uuid> = messages.iter().map(|m| m.id).collect();
+    let mut tx = db::begin_delivery(pool).await?;
+    sqlx::query(
+        "update outbox_messages
+         set status = 'queued', lease_until = null, attempts = attempts - 1
+         where id = any($1) and status = 'sending'",
+    )
+    .bind(&ids)
+    .execute(&mut *tx)
+    .await?;
+    tx.commit().await
+}
+
+/// Starts a new round of attempts for a failed or waiting message, now.
+pub async fn retry_now(conn: &mut PgConnection, id: Uuid) -> sqlx::Result<bool> {
+    let updated = sqlx::query(
+        "update outbox_messages
+         set status = 'queued', next_attempt_at = now(), queued_at = now(),
+             attempts = 0, lease_until = null
+         where id = $1 and status in ('failed', 'queued')",
+    )
+    .bind(id)
+    .execute(conn)
+    .await?;
+    Ok(updated.rows_affected() == 1)
+}

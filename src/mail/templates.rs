@@ -1,0 +1,86 @@
+//! The emails Triad writes. Each has a subject, a plain-text body from a `.txt`
+//! template (not HTML-escaped) and an HTML body from an `.html` template
+//! (escaped); both take the same data. Links are absolute, on `TRIAD_PUBLIC_URL`.
+
+use askama::Template;
+use url::Url;
+
+use crate::mail::outbox::{OutgoingEmail, Recipient};
+
+/// Renders the two bodies of one email.
+fn bodies(text: &impl Template, html: &impl Template) -> askama::Result<(String, String)> {
+    Ok((text.render()?, html.render()?))
+}
+
+/// What the operator's test message says.
+pub struct TestMessage<'a> {
+    pub recipient_name: &'a str,
+    pub public_url: &'a Url,
+}
+
+#[derive(Template)]
+#[template(path = "emails/test_message.txt")]
+struct TestMessageText<'a> {
+    m: &'a TestMessage<'a>,
+}
+
+#[derive(Template)]
+#[template(path = "emails/test_message.html")]
+struct TestMessageHtml<'a> {
+    m: &'a TestMessage<'a>,
+}
+
+impl TestMessage<'_> {
+    /// Sent by `triad send-test-email` to show that mail settings work.
+    pub fn email(&self, to: Recipient) -> askama::Result<OutgoingEmail> {
+        let (text, html) = bodies(&TestMessageText { m: self }, &TestMessageHtml { m: self })?;
+        Ok(OutgoingEmail {
+            to,
+            subject: "Triad can send you email".into(),
+            text,
+            html,
+            calendar: None,
+            dedupe_key: None,
+            caused_by: None,
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn text_body_is_not_escaped_and_html_body_is() {
+        let url = Url::parse("https://coaching.example.com/").unwrap();
+        let message = TestMessage {
+            recipient_name: "Ana <Ops> & Co",
+            public_url: &url,
+        };
+        let email = message
+            .email(Recipient {
+                email: "ana@example.com".into(),
+                name: "Ana".into(),
+            })
+            .unwrap();
+        assert!(
+            email.text.contains("Hello Ana <Ops> & Co,"),
+            "{}",
+            email.text
+        );
+        assert!(email.text.contains("https://coaching.example.com/"));
+        assert!(
+            email.html.contains("Ana &#60;Ops&#62; &#38; Co")
+                || email.html.contains("Ana &lt;Ops&gt; &amp; Co"),
+            "{}",
+            email.html
+        );
+        assert!(
+            email
+                .html
+                .contains(r#"href="https://coaching.example.com/""#),
+            "{}",
+            email.html
+        );
+    }
+}

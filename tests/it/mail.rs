@@ -1,0 +1,470 @@
+//! Email: the outbox, its delivery worker against a real SMTP server on
+//! loopback, and the local mailbox of the embedded default.
+
+use std::time::Duration;
+
+use mail_parser::MimeHeaders;
+use sqlx::Row;
+use triad::db::{self, TenantId};
+use triad::mail::calendar::{self, Invitation, Method, Person};
+use triad::mail::worker::RetryPolicy;
+use triad::mail::{self as mail, CalendarPart, OutgoingEmail, Recipient};
+
+use crate::support::smtp::{SmtpSink, free_port, smtp_url};
+use crate::support::{TestApp, eventually};
+
+fn quick_retries() -> RetryPolicy {
+    RetryPolicy {
+        first_delay: Duration::from_millis(100),
+        max_delay: Duration::from_millis(400),
+        give_up_after: Duration::from_secs(3600),
+    }
+}
+
+async fn app_sending_to(url: url::Url) -> TestApp {
+    TestApp::spawn_with(|config| {
+        config.smtp_url = Some(url);
+        config.mail_retry = quick_retries();
+    })
+    .await
+}
+
+fn email(to: &str, subject: &str) -> OutgoingEmail {
+    OutgoingEmail {
+        to: Recipient {
+            email: to.into(),
+            name: "Dana Manager".into(),
+        },
+        subject: subject.into(),
+        text: format!("Plain words for {to}.\nOpen https://triad.example.com/guest/abc"),
+        html: format!("<p>HTML words for {to}.</p>"),
+        calendar: None,
+        dedupe_key: None,
+        caused_by: None,
+    }
+}
+
+/// Queues `email` in its own committed tenant transaction, as a feature would.
+async fn queue(app: &TestApp, org: TenantId, email: OutgoingEmail) -> uuid::Uuid {
+    let mut tx = db::begin_tenant(&app.pool, org).await.unwrap();
+    let id = mail::enqueue(&mut tx, Some(org), "triad.test", email)
+        .await
+        .unwrap();
+    tx.commit().await.unwrap();
+    id
+}
+
+async fn status_of(app: &TestApp, id: uuid::Uuid) -> (String, i32, Option<String>) {
+    let row = sqlx::query("select status, attempts, last_error from outbox_messages where id = $1")
+        .bind(id)
+        .fetch_one(&mut app.owner_connection().await)
+        .await
+        .unwrap();
+    (
+        row.get("status"),
+        row.get("attempts"),
+        row.get("last_error"),
+    )
+}
+
+#[tokio::test]
+async fn message_arrives_over_smtp_with_headers_both_bodies_and_its_calendar() {
+    let sink = SmtpSink::start();
+    let app = app_sending_to(sink.url()).await;
+    let org = app.create_org("Acme").await;
+
+    let invitation = Invitation {
+        uid: "meeting-1@triad.test".into(),
+        sequence: 0,
+        method: Method::Request,
+        starts: chrono::Utc::now() + chrono::Duration::days(3),
+        ends: chrono::Utc::now() + chrono::Duration::days(3) + chrono::Duration::minutes(30),
+        summary: "Alignment meeting".into(),
+        description: "Goals and support".into(),
+        location: Some("Video call".into()),
+        url: None,
+        organizer: Person {
+            name: "Triad".into(),
+            email: "no-reply@triad.test".into(),
+        },
+        attendees: vec![Person {
+            name: "Dana Manager".into(),
+            email: "dana@example.com".into(),
+        }],
+    };
+    let mut message = email("dana@example.com", "You are invited: alignment meeting");
+    message.calendar = Some(CalendarPart {
+        method: Method::Request,
+        ics: calendar::ics(&invitation, chrono::Utc::now()),
+    });
+    let id = queue(&app, org, message).await;
+
+    eventually(10, "the message to arrive", || async {
+        (sink.count() == 1).then_some(())
+    })
+    .await;
+    let received = &sink.received()[0];
+    assert_eq!(received.to, vec!["dana@example.com".to_string()]);
+    assert_eq!(received.from, "no-reply@localhost");
+    let parsed = received.parsed();
+    assert_eq!(parsed.subject(), Some("You are invited: alignment meeting"));
+    assert_eq!(
+        parsed.to().unwrap().first().unwrap().name(),
+        Some("Dana Manager")
+    );
+    assert_eq!(
+        parsed.from().unwrap().first().unwrap().address(),
+        Some("no-reply@localhost")
+    );
+    let message_id = parsed.message_id().expect("a Message-ID").to_owned();
+    assert_eq!(message_id, format!("{}@triad.test", id.simple()));
+    assert!(
+        parsed
+            .body_text(0)
+            .unwrap()
+            .contains("Plain words for dana@example.com.")
+    );
+    assert!(
+        parsed
+            .body_html(0)
+            .unwrap()
+            .contains("<p>HTML words for dana@example.com.</p>")
+    );
+    let attachment = parsed
+        .attachments()
+        .find(|part| part.attachment_name() == Some("invite.ics"));
+    let attachment = attachment.expect("an invite.ics attachment");
+    let content_type = attachment.content_type().unwrap();
+    assert_eq!(content_type.ctype(), "text");
+    assert_eq!(content_type.subtype(), Some("calendar"));
+    assert_eq!(content_type.attribute("method"), Some("REQUEST"));
+    let ics = String::from_utf8_lossy(attachment.contents()).into_owned();
+    assert!(ics.contains("UID:meeting-1@triad.test"), "{ics}");
+
+    let status = eventually(5, "the row to say sent", || async {
+        let status = status_of(&app, id).await;
+        (status.0 == "sent").then_some(status)
+    })
+    .await;
+    assert_eq!(status.1, 1);
+}
+
+#[tokio::test]
+async fn an_smtp_outage_delays_mail_and_never_drops_or_doubles_it() {
+    // Nothing listens on this port yet: the server is "down".
+    let port = free_port();
+    let app = app_sending_to(smtp_url(port)).await;
+    let org = app.create_org("Acme").await;
+    let mut ids = Vec::new();
+    for n in 0..50 {
+        ids.push(
+            queue(
+                &app,
+                org,
+                email(&format!("person{n}@example.com"), &format!("Message {n}")),
+            )
+            .await,
+        );
+    }
+    // Attempts fail and are rescheduled; nothing is lost meanwhile.
+    eventually(10, "every message to have failed at least once", || async {
+        let retried: i64 = sqlx::query_scalar(
+            "select count(*) from outbox_messages where status = 'queued' and attempts >= 1",
+        )
+        .fetch_one(&mut app.owner_connection().await)
+        .await
+        .unwrap();
+        (retried == 50).then_some(())
+    })
+    .await;
+
+    let sink = SmtpSink::start_on(port);
+    eventually(30, "all 50 messages to arrive", || async {
+        (sink.count() >= 50).then_some(())
+    })
+    .await;
+    // Give a doubled send the chance to show itself.
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    let received = sink.received();
+    assert_eq!(received.len(), 50);
+    let mut subjects: Vec<String> = received
+        .iter()
+        .map(|m| m.parsed().subject().unwrap().to_owned())
+        .collect();
+    subjects.sort();
+    subjects.dedup();
+    assert_eq!(subjects.len(), 50, "each message exactly once");
+    for id in ids {
+        assert_eq!(status_of(&app, id).await.0, "sent");
+    }
+}
+
+#[tokio::test]
+async fn a_deferral_is_retried_and_a_rejection_fails_at_once_with_the_reason() {
+    let sink = SmtpSink::start();
+    sink.defer_next(1);
+    sink.reject("nobody@example.com");
+    let app = app_sending_to(sink.url()).await;
+    let org = app.create_org("Acme").await;
+
+    let deferred = queue(&app, org, email("dana@example.com", "Deferred once")).await;
+    let deferred_status = eventually(10, "the deferred message to go", || async {
+        let status = status_of(&app, deferred).await;
+        (status.0 == "sent").then_some(status)
+    })
+    .await;
+    assert_eq!(deferred_status.1, 2, "sent on the second attempt");
+
+    let rejected = queue(&app, org, email("nobody@example.com", "Rejected")).await;
+    let (_, attempts, error) = eventually(10, "the rejected message to fail", || async {
+        let status = status_of(&app, rejected).await;
+        (status.0 == "failed").then_some(status)
+    })
+    .await;
+    assert_eq!(attempts, 1, "a permanent rejection is not retried");
+    let error = error.expect("the reason is kept");
+    assert!(error.contains("550"), "{error}");
+
+    // Every attempt is on record, with its error.
+    let attempts: Vec<(String, Option<String>)> = sqlx::query_as(
+        "select outcome, error from outbox_attempts where message_id = $1 order by attempted_at",
+    )
+    .bind(deferred)
+    .fetch_all(&mut app.owner_connection().await)
+    .await
+    .unwrap();
+    assert_eq!(attempts.len(), 2);
+    assert_eq!(attempts[0].0, "retry");
+    assert!(
+        attempts[0].1.as_deref().unwrap_or_default().contains("451"),
+        "{attempts:?}"
+    );
+    assert_eq!(attempts[1].0, "sent");
+}
+
+#[tokio::test]
+async fn two_workers_draining_a_thousand_messages_send_each_once() {
+    let sink = SmtpSink::start();
+    // The app's own worker is one; a second runs beside it on its own pool.
+    let app = app_sending_to(sink.url()).await;
+    let org = app.create_org("Acme").await;
+    let mut tx = db::begin_tenant(&app.pool, org).await.unwrap();
+    for n in 0..1000 {
+        mail::enqueue(
+            &mut tx,
+            Some(org),
+            "triad.test",
+            email(&format!("p{n}@example.com"), &format!("Bulk {n}")),
+        )
+        .await
+        .unwrap();
+    }
+    tx.commit().await.unwrap();
+
+    let second_pool = db::pool(
+        db::app_connect_options(
+            &app.owner,
+            &crate::support::test_config(app.data_dir.path())
+                .secret_key()
+                .unwrap(),
+        ),
+        &db::PoolSettings::default(),
+    );
+    let (stop, stopping) = tokio::sync::watch::channel(false);
+    let mut settings =
+        triad::mail::worker::WorkerSettings::new("Triad <no-reply@localhost>".parse().unwrap());
+    settings.poll_interval = Duration::from_millis(50);
+    let second = tokio::spawn(triad::mail::worker::run(
+        second_pool.clone(),
+        triad::mail::transport::Transport::new(
+            Some(&sink.url()),
+            app.data_dir.path().join("unused"),
+        )
+        .unwrap(),
+        settings,
+        stopping,
+    ));
+
+    eventually(120, "1000 messages to arrive", || async {
+        (sink.count() >= 1000).then_some(())
+    })
+    .await;
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    stop.send_replace(true);
+    second.await.unwrap();
+
+    let received = sink.received();
+    assert_eq!(received.len(), 1000);
+    let mut ids: Vec<String> = received
+        .iter()
+        .map(|m| m.parsed().message_id().unwrap().to_owned())
+        .collect();
+    ids.sort();
+    ids.dedup();
+    assert_eq!(ids.len(), 1000, "no message was sent twice");
+    let both_worked: i64 =
+        sqlx::query_scalar("select count(*) from outbox_messages where status = 'sent'")
+            .fetch_one(&mut app.owner_connection().await)
+            .await
+            .unwrap();
+    assert_eq!(both_worked, 1000);
+}
+
+#[tokio::test]
+async fn a_rolled_back_change_sends_nothing() {
+    let sink = SmtpSink::start();
+    let app = app_sending_to(sink.url()).await;
+    let org = app.create_org("Acme").await;
+
+    let mut tx = db::begin_tenant(&app.pool, org).await.unwrap();
+    mail::enqueue(
+        &mut tx,
+        Some(org),
+        "triad.test",
+        email("ghost@example.com", "Never sent"),
+    )
+    .await
+    .unwrap();
+    drop(tx); // rolled back
+
+    queue(&app, org, email("real@example.com", "Sent")).await;
+    eventually(10, "the committed message", || async {
+        (sink.count() == 1).then_some(())
+    })
+    .await;
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    let received = sink.received();
+    assert_eq!(received.len(), 1);
+    assert_eq!(received[0].to, vec!["real@example.com".to_string()]);
+}
+
+#[tokio::test]
+async fn a_superseded_invitation_is_dropped_not_sent() {
+    let sink = SmtpSink::start();
+    let app = app_sending_to(sink.url()).await;
+    let org = app.create_org("Acme").await;
+
+    let mut tx = db::begin_tenant(&app.pool, org).await.unwrap();
+    let mut first = email("dana@example.com", "Invitation, first time");
+    first.dedupe_key = Some("meeting-7-invite-dana".into());
+    let first = mail::enqueue(&mut tx, Some(org), "triad.test", first)
+        .await
+        .unwrap();
+    let mut second = email("dana@example.com", "Invitation, rescheduled");
+    second.dedupe_key = Some("meeting-7-invite-dana".into());
+    mail::enqueue(&mut tx, Some(org), "triad.test", second)
+        .await
+        .unwrap();
+    tx.commit().await.unwrap();
+
+    eventually(10, "the newer invitation", || async {
+        (sink.count() == 1).then_some(())
+    })
+    .await;
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    let received = sink.received();
+    assert_eq!(received.len(), 1);
+    assert_eq!(
+        received[0].parsed().subject(),
+        Some("Invitation, rescheduled")
+    );
+    assert_eq!(status_of(&app, first).await.0, "superseded");
+}
+
+#[tokio::test]
+async fn line_breaks_in_names_and_subjects_cannot_add_headers() {
+    let sink = SmtpSink::start();
+    let app = app_sending_to(sink.url()).await;
+    let org = app.create_org("Acme").await;
+    let mut hostile = email("dana@example.com", "Hello\r\nBcc: everyone@example.com");
+    hostile.to.name = "Dana\r\nX-Injected: yes".into();
+    queue(&app, org, hostile).await;
+
+    eventually(10, "the message", || async {
+        (sink.count() == 1).then_some(())
+    })
+    .await;
+    let received = &sink.received()[0];
+    assert_eq!(received.to, vec!["dana@example.com".to_string()]);
+    let raw = String::from_utf8_lossy(&received.data);
+    assert!(!raw.contains("\nBcc:"), "{raw}");
+    assert!(!raw.contains("\nX-Injected:"), "{raw}");
+    let parsed = received.parsed();
+    assert_eq!(parsed.subject(), Some("Hello Bcc: everyone@example.com"));
+}
+
+#[tokio::test]
+async fn an_unusable_address_is_refused_when_queued() {
+    let app = TestApp::spawn().await;
+    let org = app.create_org("Acme").await;
+    let mut tx = db::begin_tenant(&app.pool, org).await.unwrap();
+    let err = mail::enqueue(
+        &mut tx,
+        Some(org),
+        "triad.test",
+        email("not an address", "x"),
+    )
+    .await
+    .expect_err("a bad address");
+    assert!(err.to_string().contains("not an email address"), "{err}");
+}
+
+#[tokio::test]
+async fn without_smtp_mail_lands_in_the_local_mailbox_with_clickable_links() {
+    let app = TestApp::spawn().await;
+    let org = app.create_org("Acme").await;
+    queue(
+        &app,
+        org,
+        email("dana@example.com", "Your alignment meeting <soon>"),
+    )
+    .await;
+
+    let mailbox = app.data_dir.path().join("mail");
+    eventually(10, "an .eml file", || async {
+        let found = std::fs::read_dir(&mailbox)
+            .ok()?
+            .flatten()
+            .any(|entry| entry.file_name().to_string_lossy().ends_with(".eml"));
+        found.then_some(())
+    })
+    .await;
+
+    let listing = app.get("/dev/mailbox").await;
+    assert_eq!(listing.status(), 200);
+    let listing = listing.text().await.unwrap();
+    assert!(
+        listing.contains("Your alignment meeting &#60;soon&#62;")
+            || listing.contains("Your alignment meeting &lt;soon&gt;"),
+        "{listing}"
+    );
+    let start = listing
+        .find("/dev/mailbox/2")
+        .expect("a link to the message");
+    let link = &listing[start..start + listing[start..].find('"').unwrap()];
+
+    let page = app.get(link).await.text().await.unwrap();
+    assert!(
+        page.contains(r#"<a href="https://triad.example.com/guest/abc">"#),
+        "{page}"
+    );
+    assert!(page.contains("dana@example.com"));
+
+    let html = app.get(&format!("{link}/html")).await;
+    assert_eq!(html.status(), 200);
+    let csp = html.headers()["content-security-policy"]
+        .to_str()
+        .unwrap()
+        .to_owned();
+    assert!(csp.starts_with("sandbox"), "{csp}");
+    assert!(html.text().await.unwrap().contains("HTML words for"));
+
+    assert_eq!(app.get("/dev/mailbox/..%2Fsecret_key").await.status(), 404);
+}
+
+#[tokio::test]
+async fn with_smtp_configured_the_mailbox_does_not_exist() {
+    let sink = SmtpSink::start();
+    let app = app_sending_to(sink.url()).await;
+    assert_eq!(app.get("/dev/mailbox").await.status(), 404);
+}
