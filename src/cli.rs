@@ -8,7 +8,7 @@ use sqlx::postgres::PgConnectOptions;
 
 use crate::config::{Config, Database};
 use crate::embedded_pg::{Durability, EmbeddedPostgres};
-use crate::{db, mail, startup};
+use crate::{db, mail, operator, startup};
 
 #[derive(Debug, Parser)]
 #[command(
@@ -27,6 +27,21 @@ pub enum Command {
     Serve,
     /// Apply the database migrations, then exit.
     Migrate,
+    /// Create an organisation and its first admin; prints the admin's link to
+    /// choose a password.
+    CreateOrg {
+        /// The organisation's name.
+        #[arg(long)]
+        name: String,
+        /// The first admin's email address.
+        #[arg(long)]
+        admin_email: String,
+        /// The first admin's name (defaults to the part before the @).
+        #[arg(long)]
+        admin_name: Option<String>,
+    },
+    /// Create the demo organisations and people, and print their logins.
+    SeedDemo,
     /// Run only the mail delivery worker (when web processes run without it).
     Worker,
     /// Queue a test email, to check the mail settings. `triad serve` or
@@ -47,6 +62,32 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
             with_database(&config, |options| async move {
                 db::migrate(&options).await?;
                 println!("Migrations applied.");
+                Ok(())
+            })
+            .await
+        }
+        Command::CreateOrg {
+            name,
+            admin_email,
+            admin_name,
+        } => {
+            let operator_config = config.clone();
+            with_database(&config, |options| async move {
+                db::migrate(&options).await?;
+                let admin_name = admin_name
+                    .unwrap_or_else(|| admin_email.split('@').next().unwrap_or("Admin").to_owned());
+                let link = operator::create_org(&options, &operator_config, &name, &admin_email, &admin_name).await?;
+                println!("Created {name}. Send {admin_email} this link to choose a password (valid 7 days):\n{link}");
+                Ok(())
+            })
+            .await
+        }
+        Command::SeedDemo => {
+            let operator_config = config.clone();
+            with_database(&config, |options| async move {
+                db::migrate(&options).await?;
+                let logins = operator::seed_demo(&options, &operator_config).await?;
+                print!("{logins}");
                 Ok(())
             })
             .await

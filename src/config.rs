@@ -34,6 +34,12 @@ pub struct Config {
     secret_key: Option<SecretKey>,
     /// How long in-flight requests get to finish after a shutdown signal.
     pub shutdown_grace: Duration,
+    /// A login session ends after this long without a request…
+    pub session_idle: Duration,
+    /// …and after this long in any case.
+    pub session_max_age: Duration,
+    /// The password of the demo accounts (`TRIAD_DEMO_PASSWORD`); generated if unset.
+    pub demo_password: Option<String>,
     /// How often an idle mail worker looks for due messages.
     pub mail_poll_interval: Duration,
     /// When failed deliveries are tried again.
@@ -177,6 +183,28 @@ impl Config {
             ),
         };
 
+        let minutes =
+            |variable: &'static str, default: u64, range: std::ops::RangeInclusive<u64>| match get(
+                variable,
+            ) {
+                None => Ok(default),
+                Some(value) => match value.trim().parse::<u64>() {
+                    Ok(n) if range.contains(&n) => Ok(n),
+                    _ => Err(bad(
+                        variable,
+                        format!(
+                            "{value:?} is not a whole number from {} to {}",
+                            range.start(),
+                            range.end()
+                        ),
+                    )),
+                },
+            };
+        let session_idle =
+            Duration::from_secs(60 * minutes("TRIAD_SESSION_IDLE_MINUTES", 30, 1..=1440)?);
+        let session_max_age =
+            Duration::from_secs(3600 * minutes("TRIAD_SESSION_MAX_HOURS", 12, 1..=720)?);
+
         Ok(Config {
             bind,
             database,
@@ -186,6 +214,9 @@ impl Config {
             mail_from,
             secret_key,
             shutdown_grace: Duration::from_secs(20),
+            session_idle,
+            session_max_age,
+            demo_password: get("TRIAD_DEMO_PASSWORD"),
             mail_poll_interval: Duration::from_secs(1),
             mail_retry: crate::mail::worker::RetryPolicy::default(),
         })
@@ -344,6 +375,8 @@ mod tests {
             ("TRIAD_SECRET_KEY", "too-short"),
             ("TRIAD_MAIL_FROM", "Triad\r\nBcc: all@example.com"),
             ("SMTP_URL", "smtp://"),
+            ("TRIAD_SESSION_IDLE_MINUTES", "0"),
+            ("TRIAD_SESSION_MAX_HOURS", "twelve"),
         ];
         for (variable, value) in cases {
             let err = config(&[(variable, value)]).unwrap_err();

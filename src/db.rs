@@ -17,6 +17,8 @@ use crate::config::SecretKey;
 /// The role every application connection works as (see the first migration).
 pub const APP_ROLE: &str = "triad_app";
 
+pub mod people;
+
 static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("./migrations");
 
 /// An organisation's id, as the tenant of a query. It is only ever taken from the
@@ -141,6 +143,17 @@ pub async fn begin_tenant(pool: &PgPool, tenant: TenantId) -> sqlx::Result<Tenan
         .execute(&mut *tx)
         .await?;
     Ok(TenantTx { tenant, tx })
+}
+
+/// Opens a transaction about one person across organisations: it may read that
+/// user's own memberships and the names of their organisations, nothing else.
+pub async fn begin_user(pool: &PgPool, user: Uuid) -> sqlx::Result<Transaction<'static, Postgres>> {
+    let mut tx = pool.begin().await?;
+    sqlx::query("select set_config('app.user_id', $1, true)")
+        .bind(user.to_string())
+        .execute(&mut *tx)
+        .await?;
+    Ok(tx)
 }
 
 /// Opens a transaction for the mail delivery worker, which works across

@@ -154,6 +154,22 @@ fn error_page(
     retry_after: Option<HeaderValue>,
 ) -> Response {
     let (heading, advice) = wording(status);
+    let mut response = page(status, heading, advice, request_id);
+    if let Some(retry_after) = retry_after {
+        response
+            .headers_mut()
+            .insert(header::RETRY_AFTER, retry_after);
+    }
+    response
+}
+
+/// An error page with words of its own, for a failure that deserves them.
+pub fn page(
+    status: StatusCode,
+    heading: &'static str,
+    advice: &'static str,
+    request_id: String,
+) -> Response {
     let page = ErrorPage {
         layout: Layout::new(heading),
         status: status.as_u16(),
@@ -161,17 +177,11 @@ fn error_page(
         advice,
         request_id,
     };
-    let mut response = match page.render() {
+    match page.render() {
         Ok(html) => (status, Html(html)).into_response(),
         // The error page itself failed: plain words, still no internals.
         Err(_) => (status, format!("{heading}. {advice}")).into_response(),
-    };
-    if let Some(retry_after) = retry_after {
-        response
-            .headers_mut()
-            .insert(header::RETRY_AFTER, retry_after);
     }
-    response
 }
 
 /// The answer to a panic in a handler; [`render_error_pages`] dresses it.

@@ -8,6 +8,8 @@
 //! - [`embedded_pg`] runs the private PostgreSQL cluster of the default run.
 //! - [`db`] owns the connection pool, the migrations and the tenant-scoped
 //!   transaction that every tenant query goes through.
+//! - [`auth`] is who is asking: passwords, login sessions, CSRF, and the
+//!   extractors ([`auth::Member`], [`auth::Admin`], …) that guard tenant data.
 //! - [`startup`] builds the application state and router, runs the server and the
 //!   background tasks, and shuts everything down in order.
 //! - [`mail`] is the outbox, its delivery worker, email templates and calendar
@@ -17,12 +19,15 @@
 //! - [`error`] turns failures into HTML error pages that show a request id and
 //!   never internals.
 
+pub mod audit;
+pub mod auth;
 pub mod cli;
 pub mod config;
 pub mod db;
 pub mod embedded_pg;
 pub mod error;
 pub mod mail;
+pub mod operator;
 pub mod startup;
 pub mod telemetry;
 pub mod web;

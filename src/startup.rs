@@ -160,10 +160,19 @@ pub fn spawn_mail_worker(
 pub async fn serve(config: Config, database: PgConnectOptions) -> anyhow::Result<()> {
     db::migrate(&database).await?;
     db::ensure_app_login(&database, &config.secret_key()?).await?;
+    // The embedded default is for trying Triad out: it comes with the demo.
+    let demo = if matches!(config.database, crate::config::Database::Embedded) {
+        Some(crate::operator::seed_demo(&database, &config).await?)
+    } else {
+        None
+    };
     let public_url = config.public_url.clone();
     let app = Application::build(config, database).await?;
     tracing::info!(address = %app.local_addr(), "listening");
     println!("Triad is running at {public_url}  (Ctrl-C stops it)");
+    if let Some(demo) = demo {
+        println!("Sign in at {public_url}sign-in\n{demo}");
+    }
     app.run_until(shutdown_signal()).await
 }
 

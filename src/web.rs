@@ -25,20 +25,22 @@ use tracing::Level;
 use crate::error::{self, AppError};
 use crate::startup::AppState;
 
+pub mod account;
+pub mod admin;
 pub mod assets;
 pub mod dev_mailbox;
 pub mod flash;
+pub mod format;
 pub mod health;
 pub mod home;
 pub mod layout;
 pub mod request_id;
+pub mod sign_in;
 
 /// Forms are small; nothing in Triad takes uploads.
 pub const BODY_LIMIT_BYTES: usize = 256 * 1024;
 /// How long a client may take to send its request body.
 const BODY_TIMEOUT: Duration = Duration::from_secs(30);
-/// Login sessions end after this long without a request.
-const SESSION_IDLE: Duration = Duration::from_secs(30 * 60);
 
 pub fn session_store(pool: &sqlx::PgPool) -> PostgresStore {
     PostgresStore::new(pool.clone())
@@ -46,9 +48,12 @@ pub fn session_store(pool: &sqlx::PgPool) -> PostgresStore {
 
 pub fn router(state: AppState) -> anyhow::Result<Router> {
     let https = state.config.is_https();
-    let sessions = session_layer(&state.pool, https)?;
+    let sessions = session_layer(&state.pool, https, state.config.session_idle)?;
     let mut routes = Router::new()
         .merge(home::router())
+        .merge(sign_in::router())
+        .merge(account::router())
+        .merge(admin::router())
         .merge(health::router())
         .merge(assets::router());
     if state.config.smtp_url.is_none() {
@@ -60,6 +65,7 @@ pub fn router(state: AppState) -> anyhow::Result<Router> {
 fn session_layer(
     pool: &sqlx::PgPool,
     https: bool,
+    idle: Duration,
 ) -> anyhow::Result<SessionManagerLayer<PostgresStore>> {
     // `__Host-` binds the cookie to exactly this origin; browsers accept the
     // prefix only on secure cookies.
@@ -75,7 +81,7 @@ fn session_layer(
         .with_same_site(SameSite::Lax)
         .with_secure(https)
         .with_expiry(Expiry::OnInactivity(
-            tower_sessions::cookie::time::Duration::try_from(SESSION_IDLE)?,
+            tower_sessions::cookie::time::Duration::try_from(idle)?,
         )))
 }
 
@@ -87,9 +93,15 @@ fn wrap(
     https: bool,
 ) -> anyhow::Result<Router> {
     let headers = security_headers(https);
+    let csrf_state = state.clone();
     let app = routes
         .fallback(|| async { AppError::NotFound })
         .with_state(state)
+        // Innermost, so the login session is there for it to check against.
+        .layer(middleware::from_fn_with_state(
+            csrf_state,
+            crate::auth::csrf::protect,
+        ))
         .layer(
             ServiceBuilder::new()
                 .layer(middleware::map_response(move |response| {
@@ -190,7 +202,8 @@ mod tests {
             pool: pool.clone(),
             config: std::sync::Arc::new(config),
         };
-        wrap(routes, state, session_layer(&pool, false).unwrap(), false).unwrap()
+        let sessions = session_layer(&pool, false, Duration::from_secs(60)).unwrap();
+        wrap(routes, state, sessions, false).unwrap()
     }
 
     async fn call(app: Router, path: &str) -> (StatusCode, axum::http::HeaderMap, String) {

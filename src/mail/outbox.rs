@@ -267,3 +267,49 @@ pub async fn retry_now(conn: &mut PgConnection, id: Uuid) -> sqlx::Result<bool> 
     .await?;
     Ok(updated.rows_affected() == 1)
 }
+
+/// A message as the organisation's delivery page shows it: never its body.
+#[derive(Clone, Debug, sqlx::FromRow)]
+pub struct DeliveryRow {
+    pub id: Uuid,
+    pub recipient_email: String,
+    pub subject: String,
+    pub status: String,
+    pub attempts: i32,
+    pub last_error: Option<String>,
+    pub next_attempt_at: DateTime<Utc>,
+    pub created_at: DateTime<Utc>,
+}
+
+const DELIVERY_COLUMNS: &str =
+    "id, recipient_email, subject, status, attempts, last_error, next_attempt_at, created_at";
+
+/// Messages of the organisation that have not gone yet, or never will:
+/// queued (with or without earlier failures), being sent, failed.
+pub async fn undelivered(conn: &mut PgConnection, org: TenantId) -> sqlx::Result<Vec<DeliveryRow>> {
+    sqlx::query_as(&format!(
+        "select {DELIVERY_COLUMNS} from outbox_messages
+         where org_id = $1 and status in ('queued', 'sending', 'failed')
+         order by created_at desc limit 500"
+    ))
+    .bind(org.0)
+    .fetch_all(conn)
+    .await
+}
+
+/// Failed messages that `user` caused, so they learn an address was refused.
+pub async fn failed_caused_by(
+    conn: &mut PgConnection,
+    org: TenantId,
+    user: Uuid,
+) -> sqlx::Result<Vec<DeliveryRow>> {
+    sqlx::query_as(&format!(
+        "select {DELIVERY_COLUMNS} from outbox_messages
+         where org_id = $1 and caused_by = $2 and status = 'failed'
+         order by created_at desc limit 20"
+    ))
+    .bind(org.0)
+    .bind(user)
+    .fetch_all(conn)
+    .await
+}

@@ -46,6 +46,82 @@ impl TestMessage<'_> {
     }
 }
 
+/// An invitation to join an organisation: a link to set a first password.
+pub struct Invitation<'a> {
+    pub invitee_name: &'a str,
+    pub inviter_name: &'a str,
+    pub org_name: &'a str,
+    pub roles: &'a str,
+    pub link: &'a Url,
+    pub expires: &'a str,
+}
+
+#[derive(Template)]
+#[template(path = "emails/invitation.txt")]
+struct InvitationText<'a> {
+    m: &'a Invitation<'a>,
+}
+
+#[derive(Template)]
+#[template(path = "emails/invitation.html")]
+struct InvitationHtml<'a> {
+    m: &'a Invitation<'a>,
+}
+
+impl Invitation<'_> {
+    pub fn email(&self, to: Recipient, caused_by: uuid::Uuid) -> askama::Result<OutgoingEmail> {
+        let (text, html) = bodies(&InvitationText { m: self }, &InvitationHtml { m: self })?;
+        Ok(OutgoingEmail {
+            to,
+            subject: format!(
+                "{} invited you to {} on Triad",
+                self.inviter_name, self.org_name
+            ),
+            text,
+            html,
+            calendar: None,
+            dedupe_key: None,
+            caused_by: Some(caused_by),
+        })
+    }
+}
+
+/// A link to choose a new password, for someone who forgot theirs.
+pub struct PasswordReset<'a> {
+    pub name: &'a str,
+    pub link: &'a Url,
+}
+
+#[derive(Template)]
+#[template(path = "emails/password_reset.txt")]
+struct PasswordResetText<'a> {
+    m: &'a PasswordReset<'a>,
+}
+
+#[derive(Template)]
+#[template(path = "emails/password_reset.html")]
+struct PasswordResetHtml<'a> {
+    m: &'a PasswordReset<'a>,
+}
+
+impl PasswordReset<'_> {
+    pub fn email(&self, to: Recipient) -> askama::Result<OutgoingEmail> {
+        let (text, html) = bodies(
+            &PasswordResetText { m: self },
+            &PasswordResetHtml { m: self },
+        )?;
+        Ok(OutgoingEmail {
+            to,
+            subject: "Choose a new Triad password".into(),
+            text,
+            html,
+            calendar: None,
+            dedupe_key: None,
+            caused_by: None,
+        })
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -1,16 +1,24 @@
-//! The landing page: what Triad is, for someone arriving for the first time.
+//! The landing page for visitors, and the home page of a signed-in member.
 
 use askama::Template;
 use askama_web::WebTemplate;
 use axum::Router;
+use axum::extract::State;
 use axum::routing::get;
 
+use crate::auth::Member;
+use crate::db::{self, people};
+use crate::error::AppResult;
+use crate::mail::outbox;
 use crate::startup::AppState;
+use crate::web::admin::mail::Shown;
 use crate::web::flash::Flashes;
 use crate::web::layout::Layout;
 
 pub fn router() -> Router<AppState> {
-    Router::new().route("/", get(show))
+    Router::new()
+        .route("/", get(show))
+        .route("/home", get(dashboard))
 }
 
 #[derive(Template, WebTemplate)]
@@ -23,4 +31,44 @@ async fn show(flashes: Flashes) -> HomePage {
     HomePage {
         layout: Layout::new("Coaching programmes that keep their promise").with_flashes(flashes),
     }
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "dashboard.html")]
+struct Dashboard {
+    layout: Layout,
+    member: Member,
+    /// Emails this person caused that could not be delivered.
+    failed_mail: Vec<Shown>,
+    /// For admins: how many members, and how many have not accepted yet.
+    people: Option<(usize, usize)>,
+}
+
+async fn dashboard(
+    State(state): State<AppState>,
+    member: Member,
+    flashes: Flashes,
+) -> AppResult<Dashboard> {
+    let mut tx = db::begin_tenant(&state.pool, member.org).await?;
+    let failed_mail = outbox::failed_caused_by(&mut tx, member.org, member.user.id)
+        .await?
+        .into_iter()
+        .map(|row| Shown::new(row, &member.user.time_zone))
+        .collect();
+    let people = if member.roles.is_admin {
+        let members = people::members(&mut tx, member.org).await?;
+        let invited = members
+            .iter()
+            .filter(|m| !m.has_password && m.disabled_at.is_none())
+            .count();
+        Some((members.len(), invited))
+    } else {
+        None
+    };
+    Ok(Dashboard {
+        layout: Layout::for_member("Home", &member, flashes).await,
+        member,
+        failed_mail,
+        people,
+    })
 }

@@ -1,0 +1,82 @@
+//! The audit log: who did what, when, from where — per organisation, readable
+//! by its admins. Sign-ins, invitations, role changes, disables, organisation
+//! switches and (later) every guest-link action are written here.
+
+use std::net::IpAddr;
+
+use chrono::{DateTime, Utc};
+use sqlx::PgConnection;
+use uuid::Uuid;
+
+use crate::db::{self, TenantId};
+
+/// One thing that happened.
+#[derive(Clone, Debug)]
+pub struct Event<'a> {
+    pub actor_user: Option<Uuid>,
+    /// How the actor is shown: a name and email, or "operator", "guest".
+    pub actor: &'a str,
+    /// Dotted and stable, e.g. `sign_in.failed`, `member.roles_changed`.
+    pub action: &'a str,
+    /// What it was done to, in words.
+    pub subject: Option<String>,
+    pub client: Option<IpAddr>,
+}
+
+/// Writes `event` inside the caller's tenant transaction.
+pub async fn record(conn: &mut PgConnection, org: TenantId, event: &Event<'_>) -> sqlx::Result<()> {
+    sqlx::query(
+        "insert into audit_events (org_id, id, actor, action, subject, client_addr, actor_user_id)
+         values ($1, $2, $3, $4, $5, $6, $7)",
+    )
+    .bind(org.0)
+    .bind(Uuid::now_v7())
+    .bind(event.actor)
+    .bind(event.action)
+    .bind(&event.subject)
+    .bind(event.client.map(|ip| ip.to_string()))
+    .bind(event.actor_user)
+    .execute(conn)
+    .await?;
+    Ok(())
+}
+
+/// Writes `event` in each of `orgs`, each in its own tenant transaction: for
+/// things about a person (signing in) that every organisation of theirs should see.
+pub async fn record_in_each(
+    pool: &sqlx::PgPool,
+    orgs: &[TenantId],
+    event: &Event<'_>,
+) -> sqlx::Result<()> {
+    for org in orgs {
+        let mut tx = db::begin_tenant(pool, *org).await?;
+        record(&mut tx, *org, event).await?;
+        tx.commit().await?;
+    }
+    Ok(())
+}
+
+#[derive(Clone, Debug, sqlx::FromRow)]
+pub struct Entry {
+    pub occurred_at: DateTime<Utc>,
+    pub actor: String,
+    pub action: String,
+    pub subject: Option<String>,
+    pub client_addr: Option<String>,
+}
+
+/// The newest entries first.
+pub async fn recent(
+    conn: &mut PgConnection,
+    org: TenantId,
+    limit: i64,
+) -> sqlx::Result<Vec<Entry>> {
+    sqlx::query_as(
+        "select occurred_at, actor, action, subject, client_addr from audit_events
+         where org_id = $1 order by occurred_at desc limit $2",
+    )
+    .bind(org.0)
+    .bind(limit)
+    .fetch_all(conn)
+    .await
+}

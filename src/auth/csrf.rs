@@ -1,0 +1,188 @@
+//! Cross-site request forgery protection, in one layer no route can forget.
+//!
+//! Every request that changes something (any method but GET, HEAD, OPTIONS) is
+//! checked twice: the browser's own word on where it came from (`Sec-Fetch-Site`,
+//! else `Origin`) must be this site, and a form sent with a login session must
+//! carry that session's token in its `_csrf` field. Clients that send neither
+//! header are not browsers, and a forged request needs a browser.
+
+use axum::body::{Body, to_bytes};
+use axum::extract::{Request, State};
+use axum::http::{HeaderMap, Method, StatusCode, header};
+use axum::middleware::Next;
+use axum::response::Response;
+use rand::RngCore;
+use tower_sessions::Session;
+
+use crate::auth::session::FormFields;
+use crate::error;
+use crate::startup::AppState;
+use crate::web::BODY_LIMIT_BYTES;
+
+const TOKEN: &str = "csrf_token";
+/// The form field that carries the token.
+pub const FIELD: &str = "_csrf";
+
+/// This session's token, made on first use. Forms put it in a hidden field.
+pub async fn token(session: &Session) -> String {
+    if let Ok(Some(token)) = session.get::<String>(TOKEN).await {
+        return token;
+    }
+    let mut raw = [0u8; 32];
+    rand::rng().fill_bytes(&mut raw);
+    let token = hex::encode(raw);
+    if let Err(err) = session.insert(TOKEN, &token).await {
+        tracing::warn!(error = %err, "cannot store a CSRF token");
+    }
+    token
+}
+
+fn is_safe(method: &Method) -> bool {
+    matches!(*method, Method::GET | Method::HEAD | Method::OPTIONS)
+}
+
+/// Whether the browser says the request comes from this site.
+fn same_site(headers: &HeaderMap, public_url: &url::Url) -> bool {
+    if let Some(site) = headers.get("sec-fetch-site").and_then(|v| v.to_str().ok()) {
+        return matches!(site, "same-origin" | "none");
+    }
+    let Some(origin) = headers.get(header::ORIGIN) else {
+        return true;
+    };
+    let Some(origin) = origin.to_str().ok().and_then(|o| url::Url::parse(o).ok()) else {
+        return false; // "null" and other opaque origins
+    };
+    let host = headers.get(header::HOST).and_then(|h| h.to_str().ok());
+    let origin_host = match origin.port() {
+        Some(port) => format!("{}:{port}", origin.host_str().unwrap_or_default()),
+        None => origin.host_str().unwrap_or_default().to_owned(),
+    };
+    host == Some(origin_host.as_str()) || origin.origin() == public_url.origin()
+}
+
+fn refuse(request_id: String) -> Response {
+    error::page(
+        StatusCode::FORBIDDEN,
+        "That form could not be accepted",
+        "It came from another site, or the page it was on is too old. Go back, reload the page, and send the form again.",
+        request_id,
+    )
+}
+
+fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
+    a.len() == b.len() && a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
+}
+
+pub async fn protect(State(state): State<AppState>, request: Request, next: Next) -> Response {
+    if is_safe(request.method()) {
+        return next.run(request).await;
+    }
+    let request_id = request
+        .extensions()
+        .get::<crate::web::request_id::RequestId>()
+        .map(ToString::to_string)
+        .unwrap_or_default();
+    if !same_site(request.headers(), &state.config.public_url) {
+        tracing::warn!("refused a cross-site request");
+        return refuse(request_id);
+    }
+
+    let is_form = request
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.starts_with("application/x-www-form-urlencoded"));
+    let session = request.extensions().get::<Session>().cloned();
+    let expected = match &session {
+        Some(session) => session.get::<String>(TOKEN).await.ok().flatten(),
+        None => None,
+    };
+
+    let (mut parts, body) = request.into_parts();
+    let bytes = match to_bytes(body, BODY_LIMIT_BYTES).await {
+        Ok(bytes) => bytes,
+        Err(_) => {
+            return error::page(
+                StatusCode::PAYLOAD_TOO_LARGE,
+                "That was too much to send at once",
+                "The form is larger than Triad accepts. Shorten it and send it again.",
+                request_id,
+            );
+        }
+    };
+    let fields: Vec<(String, String)> = if is_form {
+        form_urlencoded::parse(&bytes).into_owned().collect()
+    } else {
+        Vec::new()
+    };
+    if let Some(expected) = expected {
+        let sent = fields
+            .iter()
+            .find(|(name, _)| name == FIELD)
+            .map(|(_, v)| v.as_str());
+        if !sent.is_some_and(|sent| constant_time_eq(sent.as_bytes(), expected.as_bytes())) {
+            tracing::warn!("refused a form without this session's CSRF token");
+            return refuse(request_id);
+        }
+    }
+    parts.extensions.insert(FormFields(fields));
+    next.run(Request::from_parts(parts, Body::from(bytes)))
+        .await
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use axum::http::HeaderValue;
+
+    fn headers(pairs: &[(&'static str, &'static str)]) -> HeaderMap {
+        let mut map = HeaderMap::new();
+        for (name, value) in pairs {
+            map.insert(*name, HeaderValue::from_static(value));
+        }
+        map
+    }
+
+    #[test]
+    fn the_browsers_word_on_the_origin_decides() {
+        let public = url::Url::parse("https://coaching.example.com/").unwrap();
+        assert!(same_site(
+            &headers(&[("sec-fetch-site", "same-origin")]),
+            &public
+        ));
+        assert!(!same_site(
+            &headers(&[("sec-fetch-site", "cross-site")]),
+            &public
+        ));
+        assert!(!same_site(
+            &headers(&[("sec-fetch-site", "same-site")]),
+            &public
+        ));
+        assert!(same_site(
+            &headers(&[
+                ("origin", "http://127.0.0.1:3000"),
+                ("host", "127.0.0.1:3000")
+            ]),
+            &public
+        ));
+        assert!(same_site(
+            &headers(&[
+                ("origin", "https://coaching.example.com"),
+                ("host", "internal:8080")
+            ]),
+            &public
+        ));
+        assert!(!same_site(
+            &headers(&[
+                ("origin", "https://evil.example"),
+                ("host", "127.0.0.1:3000")
+            ]),
+            &public
+        ));
+        assert!(!same_site(
+            &headers(&[("origin", "null"), ("host", "127.0.0.1:3000")]),
+            &public
+        ));
+        assert!(same_site(&headers(&[]), &public), "not a browser");
+    }
+}

@@ -1,0 +1,324 @@
+//! The login session and the extractors built on it.
+//!
+//! A handler that takes [`SignedIn`] runs only for a signed-in person; one that
+//! takes [`Member`] also has their active organisation — the tenant of every
+//! query it makes — and [`Admin`], [`Coach`] and [`Coachee`] add a role. The
+//! organisation comes from the login session only, never from the URL.
+//! Someone signed in but without the role gets a 404, as if the page were not
+//! there.
+
+use std::time::Duration;
+
+use axum::extract::FromRequestParts;
+use axum::http::Method;
+use axum::http::request::Parts;
+use axum::response::{IntoResponse, Redirect, Response};
+use chrono::Utc;
+use serde::{Deserialize, Serialize};
+use tower_sessions::Session;
+use uuid::Uuid;
+
+use crate::db::people::{self, Roles, User};
+use crate::db::{self, TenantId};
+use crate::error::AppError;
+use crate::startup::AppState;
+use crate::web::flash::{self, FlashKind};
+
+const USER: &str = "user_id";
+const SIGNED_IN_AT: &str = "signed_in_at";
+const EPOCH: &str = "session_epoch";
+const ORG: &str = "org_id";
+const KEPT_FORM: &str = "kept_form";
+
+/// What someone typed into a form when their session ran out, kept to offer
+/// back after they sign in again.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct KeptForm {
+    pub path: String,
+    pub fields: Vec<(String, String)>,
+}
+
+/// The fields of a submitted form, put in the request's extensions by the CSRF
+/// layer (which reads every form body anyway).
+#[derive(Clone, Debug)]
+pub struct FormFields(pub Vec<(String, String)>);
+
+/// Starts a login session for `user` with a new session id, so an id known
+/// before sign-in is worth nothing after it.
+pub async fn begin(session: &Session, user: &User) -> anyhow::Result<()> {
+    let kept: Option<KeptForm> = session.get(KEPT_FORM).await?;
+    session.cycle_id().await?;
+    session.clear().await;
+    session.insert(USER, user.id).await?;
+    session.insert(EPOCH, user.session_epoch).await?;
+    session.insert(SIGNED_IN_AT, Utc::now().timestamp()).await?;
+    if let Some(kept) = kept {
+        session.insert(KEPT_FORM, kept).await?;
+    }
+    Ok(())
+}
+
+/// Keeps this session going after a password change ended all the others.
+pub async fn continue_in_epoch(session: &Session, epoch: i32) -> anyhow::Result<()> {
+    session.cycle_id().await?;
+    session.insert(EPOCH, epoch).await?;
+    Ok(())
+}
+
+/// Makes `org` the active organisation, again with a new session id.
+pub async fn choose_organisation(session: &Session, org: TenantId) -> anyhow::Result<()> {
+    session.cycle_id().await?;
+    session.insert(ORG, org.0).await?;
+    Ok(())
+}
+
+/// Ends the login session on the server, not just in the browser.
+pub async fn end(session: &Session) -> anyhow::Result<()> {
+    session.flush().await?;
+    Ok(())
+}
+
+/// Whether a form sent to `path` was kept from an expired session.
+pub async fn has_kept_form(session: &Session, path: &str) -> bool {
+    let kept: Option<KeptForm> = session.get(KEPT_FORM).await.ok().flatten();
+    kept.is_some_and(|kept| kept.path == path)
+}
+
+/// The form kept from an expired session, taken once.
+pub async fn take_kept_form(session: &Session) -> Option<KeptForm> {
+    session.remove(KEPT_FORM).await.ok().flatten()
+}
+
+/// Why an extractor turned a request away.
+#[derive(Debug)]
+pub enum AuthRejection {
+    /// Not signed in (or no longer): sign in, then come back to `next`.
+    SignIn {
+        next: String,
+    },
+    /// Signed in, but no organisation is active.
+    ChooseOrganisation,
+    Error(AppError),
+}
+
+impl IntoResponse for AuthRejection {
+    fn into_response(self) -> Response {
+        match self {
+            AuthRejection::SignIn { next } => {
+                let query: String = form_urlencoded::Serializer::new(String::new())
+                    .append_pair("next", &next)
+                    .finish();
+                Redirect::to(&format!("/sign-in?{query}")).into_response()
+            }
+            AuthRejection::ChooseOrganisation => Redirect::to("/organisations").into_response(),
+            AuthRejection::Error(err) => err.into_response(),
+        }
+    }
+}
+
+impl From<AppError> for AuthRejection {
+    fn from(err: AppError) -> Self {
+        AuthRejection::Error(err)
+    }
+}
+
+fn internal(err: impl Into<anyhow::Error>) -> AuthRejection {
+    AuthRejection::Error(AppError::Internal(err.into()))
+}
+
+/// A signed-in person.
+#[derive(Clone, Debug)]
+pub struct SignedIn {
+    pub user: User,
+    pub session: Session,
+}
+
+async fn session_of(parts: &mut Parts, state: &AppState) -> Result<Session, AuthRejection> {
+    Session::from_request_parts(parts, state)
+        .await
+        .map_err(|(_, message)| internal(anyhow::anyhow!("login session layer missing: {message}")))
+}
+
+/// Sends a signed-out visitor to sign in. If they were sending a form, what they
+/// typed is kept in the (new) session to offer back afterwards.
+async fn to_sign_in(parts: &Parts, session: &Session, message: Option<&str>) -> AuthRejection {
+    let path = parts.uri.path().to_owned();
+    let next = match (parts.method == Method::GET, parts.uri.query()) {
+        (true, Some(query)) => format!("{path}?{query}"),
+        _ => path.clone(),
+    };
+    if parts.method == Method::POST {
+        if let Some(FormFields(fields)) = parts.extensions.get::<FormFields>() {
+            let fields = fields
+                .iter()
+                .filter(|(name, _)| name != "_csrf")
+                .cloned()
+                .collect();
+            let _ = session.insert(KEPT_FORM, KeptForm { path, fields }).await;
+        }
+    }
+    if let Some(message) = message {
+        let _ = flash::push(session, FlashKind::Info, message).await;
+    }
+    AuthRejection::SignIn { next }
+}
+
+/// Sessions that began before this are past the absolute limit.
+fn earliest_valid_start(max_age: Duration) -> chrono::DateTime<Utc> {
+    Utc::now() - chrono::Duration::from_std(max_age).unwrap_or(chrono::Duration::MAX)
+}
+
+impl FromRequestParts<AppState> for SignedIn {
+    type Rejection = AuthRejection;
+
+    async fn from_request_parts(
+        parts: &mut Parts,
+        state: &AppState,
+    ) -> Result<Self, Self::Rejection> {
+        if let Some(signed_in) = parts.extensions.get::<SignedIn>() {
+            return Ok(signed_in.clone());
+        }
+        let session = session_of(parts, state).await?;
+        let user_id: Option<Uuid> = session.get(USER).await.map_err(internal)?;
+        let Some(user_id) = user_id else {
+            return Err(to_sign_in(parts, &session, None).await);
+        };
+        let signed_in_at: i64 = session
+            .get(SIGNED_IN_AT)
+            .await
+            .map_err(internal)?
+            .unwrap_or(0);
+        let signed_in_at = chrono::DateTime::from_timestamp(signed_in_at, 0).unwrap_or_default();
+        let mut conn = state
+            .pool
+            .acquire()
+            .await
+            .map_err(|err| AuthRejection::Error(err.into()))?;
+        let user = people::user_by_id(&mut conn, user_id)
+            .await
+            .map_err(|err| AuthRejection::Error(err.into()))?;
+        drop(conn);
+        let epoch: i32 = session.get(EPOCH).await.map_err(internal)?.unwrap_or(-1);
+        let earliest = earliest_valid_start(state.config.session_max_age);
+        let user = match user {
+            Some(user) if signed_in_at >= earliest && epoch == user.session_epoch => user,
+            _ => {
+                // Too old, or ended by a password change elsewhere.
+                session.flush().await.map_err(internal)?;
+                return Err(to_sign_in(
+                    parts,
+                    &session,
+                    Some("Your session ended. Please sign in again."),
+                )
+                .await);
+            }
+        };
+        let signed_in = SignedIn { user, session };
+        parts.extensions.insert(signed_in.clone());
+        Ok(signed_in)
+    }
+}
+
+/// A signed-in member of the active organisation.
+#[derive(Clone, Debug)]
+pub struct Member {
+    pub user: User,
+    pub session: Session,
+    pub org: TenantId,
+    pub org_name: String,
+    pub roles: Roles,
+}
+
+impl FromRequestParts<AppState> for Member {
+    type Rejection = AuthRejection;
+
+    async fn from_request_parts(
+        parts: &mut Parts,
+        state: &AppState,
+    ) -> Result<Self, Self::Rejection> {
+        if let Some(member) = parts.extensions.get::<Member>() {
+            return Ok(member.clone());
+        }
+        let SignedIn { user, session } = SignedIn::from_request_parts(parts, state).await?;
+        let org: Option<Uuid> = session.get(ORG).await.map_err(internal)?;
+        let Some(org) = org.map(TenantId) else {
+            return Err(AuthRejection::ChooseOrganisation);
+        };
+        let mut tx = db::begin_tenant(&state.pool, org)
+            .await
+            .map_err(|err| AuthRejection::Error(err.into()))?;
+        let standing = people::standing(&mut tx, org, user.id)
+            .await
+            .map_err(|err| AuthRejection::Error(err.into()))?;
+        drop(tx);
+        match standing {
+            Some(standing) if !standing.disabled && standing.roles.any() => {
+                let member = Member {
+                    user,
+                    session,
+                    org,
+                    org_name: standing.org_name,
+                    roles: standing.roles,
+                };
+                parts.extensions.insert(member.clone());
+                Ok(member)
+            }
+            _ => {
+                // Disabled or removed while signed in: no more access, at once.
+                session.remove::<Uuid>(ORG).await.map_err(internal)?;
+                let _ = flash::push(
+                    &session,
+                    FlashKind::Problem,
+                    "You no longer have access to that organisation.",
+                )
+                .await;
+                Err(AuthRejection::ChooseOrganisation)
+            }
+        }
+    }
+}
+
+macro_rules! role_guard {
+    ($(#[$doc:meta])* $name:ident, $flag:ident) => {
+        $(#[$doc])*
+        #[derive(Clone, Debug)]
+        pub struct $name(pub Member);
+
+        impl FromRequestParts<AppState> for $name {
+            type Rejection = AuthRejection;
+
+            async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
+                let member = Member::from_request_parts(parts, state).await?;
+                if member.roles.$flag {
+                    Ok($name(member))
+                } else {
+                    Err(AuthRejection::Error(AppError::NotFound))
+                }
+            }
+        }
+
+        impl std::ops::Deref for $name {
+            type Target = Member;
+
+            fn deref(&self) -> &Member {
+                &self.0
+            }
+        }
+    };
+}
+
+role_guard!(
+    /// A member who administers the organisation's programmes.
+    Admin,
+    is_admin
+);
+role_guard!(
+    /// A member who coaches in the organisation.
+    Coach,
+    is_coach
+);
+role_guard!(
+    /// A member who is coached in the organisation.
+    Coachee,
+    is_coachee
+);

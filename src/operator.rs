@@ -1,0 +1,356 @@
+//! What the operator does from the shell: create an organisation with its first
+//! admin, and seed the demo organisations a newcomer walks through.
+//!
+//! These run as the database owner, outside any login session, and still set
+//! the organisation scope that row-level security asks for.
+
+use anyhow::Context;
+use rand::RngCore;
+use sqlx::postgres::PgConnectOptions;
+use sqlx::{Connection, PgConnection};
+use url::Url;
+use uuid::Uuid;
+
+use crate::audit::{self, Event};
+use crate::auth::{password, tokens};
+use crate::config::Config;
+use crate::db::TenantId;
+use crate::db::people::{self, Roles, TokenPurpose};
+
+/// A lower-case, dashed slug from a name: "Northwind Traders" → "northwind-traders".
+pub fn slug_of(name: &str) -> String {
+    let mut slug = String::new();
+    for c in name.chars().flat_map(char::to_lowercase) {
+        if c.is_ascii_alphanumeric() {
+            slug.push(c);
+        } else if !slug.ends_with('-') && !slug.is_empty() {
+            slug.push('-');
+        }
+    }
+    let slug = slug.trim_end_matches('-').to_owned();
+    if slug.is_empty() {
+        "organisation".into()
+    } else {
+        slug
+    }
+}
+
+async fn scoped(conn: &mut PgConnection, org: TenantId) -> sqlx::Result<()> {
+    sqlx::query("select set_config('app.org_id', $1, true)")
+        .bind(org.0.to_string())
+        .execute(conn)
+        .await?;
+    Ok(())
+}
+
+async fn insert_org(conn: &mut PgConnection, name: &str) -> anyhow::Result<TenantId> {
+    let org = TenantId(Uuid::now_v7());
+    scoped(conn, org).await?;
+    let base = slug_of(name);
+    // A second organisation of the same name gets a numbered slug.
+    let taken: i64 = sqlx::query_scalar(
+        "select count(*) from organizations where slug = $1 or slug like $1 || '-%'",
+    )
+    .bind(&base)
+    .fetch_one(&mut *conn)
+    .await?;
+    let slug = if taken == 0 {
+        base
+    } else {
+        format!("{base}-{}", taken + 1)
+    };
+    sqlx::query("insert into organizations (id, name, slug) values ($1, $2, $3)")
+        .bind(org.0)
+        .bind(name.trim())
+        .bind(slug)
+        .execute(&mut *conn)
+        .await
+        .context("cannot create the organisation")?;
+    Ok(org)
+}
+
+/// `triad create-org`: the organisation and its first admin, who gets a
+/// one-time link (returned, for the operator to pass on) to set a password.
+pub async fn create_org(
+    owner: &PgConnectOptions,
+    config: &Config,
+    name: &str,
+    admin_email: &str,
+    admin_name: &str,
+) -> anyhow::Result<Url> {
+    if name.trim().is_empty() {
+        anyhow::bail!("--name: give the organisation a name");
+    }
+    if admin_email.trim().parse::<lettre::Address>().is_err() {
+        anyhow::bail!("--admin-email: {admin_email:?} is not an email address");
+    }
+    let mut conn = PgConnection::connect_with(owner).await?;
+    let mut tx = conn.begin().await?;
+    let org = insert_org(&mut tx, name).await?;
+    let user = people::find_or_create_user(&mut tx, admin_email, admin_name).await?;
+    people::add_member(
+        &mut tx,
+        org,
+        user.id,
+        Roles {
+            is_admin: true,
+            ..Roles::default()
+        },
+        None,
+    )
+    .await?;
+    let link = if user.password_hash.is_none() {
+        let token = tokens::generate();
+        people::create_token(
+            &mut tx,
+            user.id,
+            TokenPurpose::Invite,
+            &tokens::hash(&token),
+        )
+        .await?;
+        let mut link = config.public_url.join("/welcome")?;
+        link.query_pairs_mut().append_pair("token", &token);
+        link
+    } else {
+        config.public_url.join("/sign-in")?
+    };
+    audit::record(
+        &mut tx,
+        org,
+        &Event {
+            actor_user: None,
+            actor: "operator",
+            action: "organisation.created",
+            subject: Some(format!("first admin {}", user.email)),
+            client: None,
+        },
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(link)
+}
+
+/// The demo's sign-in names and password, to print.
+#[derive(Debug)]
+pub struct DemoLogins {
+    pub emails: Vec<(&'static str, &'static str)>,
+    pub password: String,
+}
+
+impl std::fmt::Display for DemoLogins {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        writeln!(f, "Demo logins (password: {}):", self.password)?;
+        for (email, what) in &self.emails {
+            writeln!(f, "  {email:<28} {what}")?;
+        }
+        Ok(())
+    }
+}
+
+const DEMO_ORG: &str = "Northwind Demo";
+const SECOND_DEMO_ORG: &str = "Harbour Health Demo";
+
+/// Everyone in the demo: email, name, roles in Northwind, roles in Harbour.
+const DEMO_PEOPLE: &[(&str, &str, Roles, Option<Roles>, &str)] = &[
+    (
+        "admin@northwind.example",
+        "Alex Admin",
+        Roles {
+            is_admin: true,
+            is_coach: false,
+            is_coachee: false,
+        },
+        None,
+        "programme admin (L&D)",
+    ),
+    (
+        "coach1@northwind.example",
+        "Casey Coach",
+        Roles {
+            is_admin: false,
+            is_coach: true,
+            is_coachee: false,
+        },
+        Some(Roles {
+            is_admin: false,
+            is_coach: true,
+            is_coachee: false,
+        }),
+        "coach, also in Harbour Health Demo",
+    ),
+    (
+        "coach2@northwind.example",
+        "Morgan Mentor",
+        Roles {
+            is_admin: false,
+            is_coach: true,
+            is_coachee: false,
+        },
+        None,
+        "coach",
+    ),
+    (
+        "coachee1@northwind.example",
+        "Robin Rivera",
+        Roles {
+            is_admin: false,
+            is_coach: false,
+            is_coachee: true,
+        },
+        None,
+        "coachee",
+    ),
+    (
+        "coachee2@northwind.example",
+        "Sam Patel",
+        Roles {
+            is_admin: false,
+            is_coach: false,
+            is_coachee: true,
+        },
+        None,
+        "coachee",
+    ),
+    (
+        "coachee3@northwind.example",
+        "Jordan Lee",
+        Roles {
+            is_admin: false,
+            is_coach: false,
+            is_coachee: true,
+        },
+        None,
+        "coachee",
+    ),
+    (
+        "coachee4@northwind.example",
+        "Taylor Brooks",
+        Roles {
+            is_admin: false,
+            is_coach: false,
+            is_coachee: true,
+        },
+        None,
+        "coachee",
+    ),
+    (
+        "admin@harbour.example",
+        "Hana Harbour",
+        Roles {
+            is_admin: false,
+            is_coach: false,
+            is_coachee: false,
+        },
+        Some(Roles {
+            is_admin: true,
+            is_coach: false,
+            is_coachee: false,
+        }),
+        "admin of Harbour Health Demo",
+    ),
+];
+
+/// The demo password: `TRIAD_DEMO_PASSWORD`, else the one generated on first
+/// seeding and kept in the data directory.
+fn demo_password(config: &Config) -> anyhow::Result<String> {
+    if let Some(password) = &config.demo_password {
+        return Ok(password.clone());
+    }
+    let path = config.data_dir.join("demo_password");
+    if let Ok(existing) = std::fs::read_to_string(&path) {
+        return Ok(existing.trim().to_owned());
+    }
+    let mut raw = [0u8; 9];
+    rand::rng().fill_bytes(&mut raw);
+    let generated = format!("demo-{}", hex::encode(raw));
+    std::fs::create_dir_all(&config.data_dir)?;
+    {
+        use std::io::Write;
+        use std::os::unix::fs::OpenOptionsExt;
+        let mut file = std::fs::OpenOptions::new()
+            .write(true)
+            .create_new(true)
+            .mode(0o600)
+            .open(&path)?;
+        file.write_all(generated.as_bytes())?;
+    }
+    Ok(generated)
+}
+
+/// Whether the demo organisation exists already.
+pub async fn demo_exists(conn: &mut PgConnection) -> sqlx::Result<bool> {
+    // Looked up through the users table, which row-level security leaves open.
+    sqlx::query_scalar(
+        "select exists (select 1 from users where lower(email) = 'admin@northwind.example')",
+    )
+    .fetch_one(conn)
+    .await
+}
+
+/// `triad seed-demo`: the demo organisations and people. Does nothing but
+/// report the logins when they exist already.
+pub async fn seed_demo(owner: &PgConnectOptions, config: &Config) -> anyhow::Result<DemoLogins> {
+    let password = demo_password(config)?;
+    if let Some(problem) = password::problem_with(&password, &[]) {
+        anyhow::bail!("TRIAD_DEMO_PASSWORD: {problem}");
+    }
+    let logins = DemoLogins {
+        emails: DEMO_PEOPLE
+            .iter()
+            .map(|(email, _, _, _, what)| (*email, *what))
+            .collect(),
+        password: password.clone(),
+    };
+    let mut conn = PgConnection::connect_with(owner).await?;
+    if demo_exists(&mut conn).await? {
+        return Ok(logins);
+    }
+    let hash = password::hash(password).await?;
+    let mut tx = conn.begin().await?;
+    let mut users = Vec::new();
+    for (email, name, _, _, _) in DEMO_PEOPLE {
+        let user = people::find_or_create_user(&mut tx, email, name).await?;
+        people::set_password(&mut tx, user.id, &hash, false).await?;
+        users.push(user.id);
+    }
+    for (org_name, second) in [(DEMO_ORG, false), (SECOND_DEMO_ORG, true)] {
+        let org = insert_org(&mut tx, org_name).await?;
+        for ((_, _, roles, second_roles, _), user) in DEMO_PEOPLE.iter().zip(&users) {
+            let roles = if second {
+                second_roles.unwrap_or_default()
+            } else {
+                *roles
+            };
+            if roles.any() {
+                people::add_member(&mut tx, org, *user, roles, None).await?;
+            }
+        }
+        audit::record(
+            &mut tx,
+            org,
+            &Event {
+                actor_user: None,
+                actor: "operator",
+                action: "organisation.created",
+                subject: Some("demo data".into()),
+                client: None,
+            },
+        )
+        .await?;
+    }
+    tx.commit().await?;
+    Ok(logins)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::slug_of;
+
+    #[test]
+    fn slugs_are_lower_case_words_joined_by_dashes() {
+        assert_eq!(slug_of("Northwind Traders"), "northwind-traders");
+        assert_eq!(slug_of("  ACME & Co. (EU) "), "acme-co-eu");
+        assert_eq!(slug_of("Ærø Øst"), "r-st");
+        assert_eq!(slug_of("!!!"), "organisation");
+    }
+}

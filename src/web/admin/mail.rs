@@ -1,0 +1,95 @@
+//! Email delivery as an admin sees it: what is waiting, retrying or failed,
+//! with the reason — never the message body — and a button to try again.
+
+use askama::Template;
+use askama_web::WebTemplate;
+use axum::Router;
+use axum::extract::{Path, State};
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::routing::{get, post};
+use uuid::Uuid;
+
+use crate::auth::Admin;
+use crate::db;
+use crate::error::{AppError, AppResult};
+use crate::mail::outbox::{self, DeliveryRow};
+use crate::startup::AppState;
+use crate::web::flash::{self, FlashKind, Flashes};
+use crate::web::format;
+use crate::web::layout::Layout;
+
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/admin/mail", get(index))
+        .route("/admin/mail/{id}/retry", post(retry))
+}
+
+/// A delivery row with its times in the viewer's zone.
+pub struct Shown {
+    pub row: DeliveryRow,
+    pub created: String,
+    pub next_attempt: String,
+}
+
+impl Shown {
+    pub fn new(row: DeliveryRow, time_zone: &str) -> Self {
+        Shown {
+            created: format::local_time(row.created_at, time_zone),
+            next_attempt: format::local_time(row.next_attempt_at, time_zone),
+            row,
+        }
+    }
+
+    pub fn state(&self) -> &'static str {
+        match (self.row.status.as_str(), self.row.attempts) {
+            ("failed", _) => "Failed",
+            ("sending", _) => "Sending",
+            ("queued", 0) => "Queued",
+            _ => "Retrying",
+        }
+    }
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "admin/mail.html")]
+struct MailPage {
+    layout: Layout,
+    messages: Vec<Shown>,
+}
+
+async fn index(
+    State(state): State<AppState>,
+    admin: Admin,
+    flashes: Flashes,
+) -> AppResult<MailPage> {
+    let mut tx = db::begin_tenant(&state.pool, admin.org).await?;
+    let rows = outbox::undelivered(&mut tx, admin.org).await?;
+    Ok(MailPage {
+        layout: Layout::for_member("Email delivery", &admin, flashes).await,
+        messages: rows
+            .into_iter()
+            .map(|row| Shown::new(row, &admin.user.time_zone))
+            .collect(),
+    })
+}
+
+async fn retry(
+    State(state): State<AppState>,
+    admin: Admin,
+    Path(id): Path<Uuid>,
+) -> AppResult<Response> {
+    let mut tx = db::begin_tenant(&state.pool, admin.org).await?;
+    // Row-level security keeps other organisations' messages out of reach:
+    // for them, as for a message already sent, nothing changes and it is a 404.
+    if !outbox::retry_now(&mut tx, id).await? {
+        return Err(AppError::NotFound);
+    }
+    tx.commit().await?;
+    flash::push(
+        &admin.session,
+        FlashKind::Success,
+        "The message will be sent again now.",
+    )
+    .await?;
+    Ok(Redirect::to("/admin/mail").into_response())
+}

@@ -1,0 +1,304 @@
+//! Signing in and out, choosing the active organisation, and getting back a
+//! form whose session ran out.
+
+use std::net::SocketAddr;
+
+use askama::Template;
+use askama_web::WebTemplate;
+use axum::Form;
+use axum::Router;
+use axum::extract::{ConnectInfo, Query, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::routing::{get, post};
+use chrono::Utc;
+use serde::Deserialize;
+use tower_sessions::Session;
+use uuid::Uuid;
+
+use crate::audit::{self, Event};
+use crate::auth::session::{self, KeptForm};
+use crate::auth::{SignedIn, password, throttle};
+use crate::db::people::{self, MembershipSummary};
+use crate::db::{self, TenantId};
+use crate::error::{AppError, AppResult};
+use crate::startup::AppState;
+use crate::web::flash::{self, FlashKind, Flashes};
+use crate::web::layout::Layout;
+
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/sign-in", get(show).post(sign_in))
+        .route("/sign-out", post(sign_out))
+        .route("/organisations", get(organisations).post(switch))
+        .route("/resume", get(resume))
+}
+
+/// Only paths on this site: no `//host` or `https://` that would send someone away.
+pub fn safe_next(next: Option<&str>) -> String {
+    match next {
+        Some(next) if next.starts_with('/') && !next.starts_with("//") && !next.contains('\\') => {
+            next.to_owned()
+        }
+        _ => "/home".to_owned(),
+    }
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "account/sign_in.html")]
+struct SignInPage {
+    layout: Layout,
+    email: String,
+    next: String,
+    problem: Option<String>,
+}
+
+#[derive(Deserialize)]
+struct NextQuery {
+    next: Option<String>,
+}
+
+async fn show(session: Session, flashes: Flashes, Query(query): Query<NextQuery>) -> SignInPage {
+    SignInPage {
+        layout: Layout::for_visitor("Sign in", &session, flashes).await,
+        email: String::new(),
+        next: safe_next(query.next.as_deref()),
+        problem: None,
+    }
+}
+
+#[derive(Deserialize)]
+struct SignInForm {
+    #[serde(default)]
+    email: String,
+    #[serde(default)]
+    password: String,
+    next: Option<String>,
+}
+
+async fn sign_in(
+    State(state): State<AppState>,
+    ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    session: Session,
+    Form(form): Form<SignInForm>,
+) -> AppResult<Response> {
+    let next = safe_next(form.next.as_deref());
+    let email = form.email.trim().to_owned();
+    let again = |status: StatusCode, problem: String| {
+        let session = session.clone();
+        let email = email.clone();
+        let next = next.clone();
+        async move {
+            let page = SignInPage {
+                layout: Layout::for_visitor("Sign in", &session, Flashes::default()).await,
+                email,
+                next,
+                problem: Some(problem),
+            };
+            (status, page).into_response()
+        }
+    };
+    if email.is_empty() || form.password.is_empty() {
+        return Ok(again(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "Enter your email address and your password.".into(),
+        )
+        .await);
+    }
+
+    let account_key = throttle::account_key(&email);
+    let address_key = throttle::address_key(&peer.ip());
+    let mut conn = state.pool.acquire().await?;
+    let keys = [
+        (account_key.clone(), throttle::PER_ACCOUNT),
+        (address_key.clone(), throttle::PER_ADDRESS),
+    ];
+    if let Some(until) = throttle::blocked_until(&mut conn, &keys).await? {
+        let minutes = ((until - Utc::now()).num_seconds().max(1) + 59) / 60;
+        let problem = format!(
+            "Too many failed attempts. For your safety, signing in is paused: try again in {minutes} minute{} (at {} UTC).",
+            if minutes == 1 { "" } else { "s" },
+            until.format("%H:%M")
+        );
+        return Ok(again(StatusCode::TOO_MANY_REQUESTS, problem).await);
+    }
+    let user = people::user_by_email(&mut conn, &email).await?;
+    drop(conn);
+
+    let hash = user.as_ref().and_then(|u| u.password_hash.clone());
+    let matches = password::verify(form.password, hash).await?;
+    let client = Some(peer.ip());
+    let Some(user) = user.filter(|_| matches) else {
+        let mut conn = state.pool.acquire().await?;
+        throttle::record_failure(&mut conn, &[account_key, address_key]).await?;
+        drop(conn);
+        if let Some(known) =
+            people::user_by_email(&mut *state.pool.acquire().await?, &email).await?
+        {
+            let orgs = organisations_of(&state, known.id).await?;
+            let actor = format!("{} <{}>", known.name, known.email);
+            let event = Event {
+                actor_user: Some(known.id),
+                actor: &actor,
+                action: "sign_in.failed",
+                subject: None,
+                client,
+            };
+            audit::record_in_each(
+                &state.pool,
+                &orgs.iter().map(|m| TenantId(m.org_id)).collect::<Vec<_>>(),
+                &event,
+            )
+            .await?;
+        }
+        // The same words whether the email is unknown or the password wrong.
+        return Ok(again(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "That email address and password do not match an account. Check both and try again."
+                .into(),
+        )
+        .await);
+    };
+
+    throttle::clear(&mut *state.pool.acquire().await?, &account_key).await?;
+    session::begin(&session, &user).await?;
+    let orgs = organisations_of(&state, user.id).await?;
+    let actor = format!("{} <{}>", user.name, user.email);
+    let event = Event {
+        actor_user: Some(user.id),
+        actor: &actor,
+        action: "sign_in",
+        subject: None,
+        client,
+    };
+    audit::record_in_each(
+        &state.pool,
+        &orgs.iter().map(|m| TenantId(m.org_id)).collect::<Vec<_>>(),
+        &event,
+    )
+    .await?;
+
+    if let [only] = orgs.as_slice() {
+        session::choose_organisation(&session, TenantId(only.org_id)).await?;
+    }
+    let destination = if session::has_kept_form(&session, &next).await {
+        "/resume".to_owned()
+    } else if orgs.len() == 1 {
+        next
+    } else {
+        format!(
+            "/organisations?next={}",
+            form_urlencoded::byte_serialize(next.as_bytes()).collect::<String>()
+        )
+    };
+    Ok(Redirect::to(&destination).into_response())
+}
+
+async fn organisations_of(state: &AppState, user: Uuid) -> AppResult<Vec<MembershipSummary>> {
+    let mut tx = db::begin_user(&state.pool, user).await?;
+    Ok(people::active_memberships(&mut tx, user).await?)
+}
+
+async fn sign_out(session: Session) -> AppResult<Response> {
+    session::end(&session).await?;
+    flash::push(&session, FlashKind::Info, "You are signed out.").await?;
+    Ok(Redirect::to("/sign-in").into_response())
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "account/organisations.html")]
+struct OrganisationsPage {
+    layout: Layout,
+    organisations: Vec<MembershipSummary>,
+    next: String,
+}
+
+async fn organisations(
+    State(state): State<AppState>,
+    signed_in: SignedIn,
+    flashes: Flashes,
+    Query(query): Query<NextQuery>,
+) -> AppResult<OrganisationsPage> {
+    let organisations = organisations_of(&state, signed_in.user.id).await?;
+    Ok(OrganisationsPage {
+        layout: Layout::for_user("Choose an organisation", &signed_in, flashes).await,
+        organisations,
+        next: safe_next(query.next.as_deref()),
+    })
+}
+
+#[derive(Deserialize)]
+struct SwitchForm {
+    org_id: Uuid,
+    next: Option<String>,
+}
+
+async fn switch(
+    State(state): State<AppState>,
+    ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    signed_in: SignedIn,
+    Form(form): Form<SwitchForm>,
+) -> AppResult<Response> {
+    let organisations = organisations_of(&state, signed_in.user.id).await?;
+    // Only an organisation the person is an active member of; anything else
+    // is as unknown as a missing one.
+    let Some(chosen) = organisations.iter().find(|m| m.org_id == form.org_id) else {
+        return Err(AppError::NotFound);
+    };
+    let org = TenantId(chosen.org_id);
+    session::choose_organisation(&signed_in.session, org).await?;
+    let actor = format!("{} <{}>", signed_in.user.name, signed_in.user.email);
+    let mut tx = db::begin_tenant(&state.pool, org).await?;
+    audit::record(
+        &mut tx,
+        org,
+        &Event {
+            actor_user: Some(signed_in.user.id),
+            actor: &actor,
+            action: "organisation.switched_to",
+            subject: None,
+            client: Some(peer.ip()),
+        },
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(Redirect::to(&safe_next(form.next.as_deref())).into_response())
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "account/resume.html")]
+struct ResumePage {
+    layout: Layout,
+    kept: KeptForm,
+}
+
+/// What someone was sending when their session ran out, to check and send again.
+async fn resume(signed_in: SignedIn, flashes: Flashes) -> Response {
+    let Some(kept) = session::take_kept_form(&signed_in.session).await else {
+        return Redirect::to("/home").into_response();
+    };
+    ResumePage {
+        layout: Layout::for_user("Send your form again", &signed_in, flashes).await,
+        kept,
+    }
+    .into_response()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::safe_next;
+
+    #[test]
+    fn next_stays_on_this_site() {
+        assert_eq!(safe_next(Some("/admin/people?x=1")), "/admin/people?x=1");
+        for bad in [
+            "//evil.example/",
+            "https://evil.example/",
+            "javascript:alert(1)",
+            "/\\evil.example",
+        ] {
+            assert_eq!(safe_next(Some(bad)), "/home", "{bad}");
+        }
+        assert_eq!(safe_next(None), "/home");
+    }
+}
