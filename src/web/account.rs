@@ -23,6 +23,7 @@ use crate::startup::AppState;
 use crate::web::flash::{self, FlashKind, Flashes};
 use crate::web::format;
 use crate::web::layout::Layout;
+use crate::web::sign_in;
 
 pub fn router() -> Router<AppState> {
     Router::new()
@@ -347,7 +348,9 @@ async fn redeem(
         "Your password is set. Welcome to Triad.",
     )
     .await?;
-    Ok(Redirect::to("/organisations?next=%2Fhome").into_response())
+    let orgs = sign_in::organisations_of(state, user.id).await?;
+    let destination = sign_in::land(session, &orgs, "/home".into()).await?;
+    Ok(Redirect::to(&destination).into_response())
 }
 
 async fn redeem_invite(

@@ -56,11 +56,19 @@ struct SignInPage {
 #[derive(Deserialize)]
 struct NextQuery {
     next: Option<String>,
+    signed_out: Option<String>,
 }
 
 async fn show(session: Session, flashes: Flashes, Query(query): Query<NextQuery>) -> SignInPage {
+    let mut layout = Layout::for_visitor("Sign in", &session, flashes).await;
+    if query.signed_out.is_some() {
+        layout.flashes.push(flash::Flash {
+            kind: FlashKind::Info,
+            message: "You are signed out.".into(),
+        });
+    }
     SignInPage {
-        layout: Layout::for_visitor("Sign in", &session, flashes).await,
+        layout,
         email: String::new(),
         next: safe_next(query.next.as_deref()),
         problem: None,
@@ -178,31 +186,40 @@ async fn sign_in(
     )
     .await?;
 
-    if let [only] = orgs.as_slice() {
-        session::choose_organisation(&session, TenantId(only.org_id)).await?;
+    let destination = land(&session, &orgs, next).await?;
+    Ok(Redirect::to(&destination).into_response())
+}
+
+/// Where someone goes once signed in: with one organisation, straight into it;
+/// with several, to choose; with a form kept from an expired session, back to it.
+pub async fn land(
+    session: &Session,
+    orgs: &[MembershipSummary],
+    next: String,
+) -> AppResult<String> {
+    if let [only] = orgs {
+        session::choose_organisation(session, TenantId(only.org_id)).await?;
     }
-    let destination = if session::has_kept_form(&session, &next).await {
+    Ok(if session::has_kept_form(session, &next).await {
         "/resume".to_owned()
     } else if orgs.len() == 1 {
         next
     } else {
-        format!(
-            "/organisations?next={}",
-            form_urlencoded::byte_serialize(next.as_bytes()).collect::<String>()
-        )
-    };
-    Ok(Redirect::to(&destination).into_response())
+        let next: String = form_urlencoded::byte_serialize(next.as_bytes()).collect();
+        format!("/organisations?next={next}")
+    })
 }
 
-async fn organisations_of(state: &AppState, user: Uuid) -> AppResult<Vec<MembershipSummary>> {
+pub async fn organisations_of(state: &AppState, user: Uuid) -> AppResult<Vec<MembershipSummary>> {
     let mut tx = db::begin_user(&state.pool, user).await?;
     Ok(people::active_memberships(&mut tx, user).await?)
 }
 
+/// Deletes the session on the server. The page after says so through its
+/// address, because a flash would need a new session.
 async fn sign_out(session: Session) -> AppResult<Response> {
     session::end(&session).await?;
-    flash::push(&session, FlashKind::Info, "You are signed out.").await?;
-    Ok(Redirect::to("/sign-in").into_response())
+    Ok(Redirect::to("/sign-in?signed_out=1").into_response())
 }
 
 #[derive(Template, WebTemplate)]

@@ -192,6 +192,17 @@ pub struct TestApp {
     server: Option<tokio::task::JoinHandle<anyhow::Result<()>>>,
 }
 
+/// Logs go through the test harness, so only a failing test shows them.
+fn init_test_logs() {
+    let filter = tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| {
+        tracing_subscriber::EnvFilter::new("info,sqlx=warn,tower_sessions=warn")
+    });
+    let _ = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_test_writer()
+        .try_init();
+}
+
 pub fn test_config(data_dir: &std::path::Path) -> Config {
     let vars = [
         ("TRIAD_BIND", "127.0.0.1:0".to_string()),
@@ -226,7 +237,7 @@ impl TestApp {
     }
 
     async fn start(owner: PgConnectOptions, adjust: impl FnOnce(&mut Config)) -> TestApp {
-        triad::telemetry::init();
+        init_test_logs();
         let data_dir = tempfile::tempdir().expect("a data directory");
         let mut config = test_config(data_dir.path());
         // Idle workers look often, so tests do not wait on them.
@@ -352,5 +363,134 @@ where
             "timed out waiting for {what}"
         );
         tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+}
+
+/// The value of the first hidden `_csrf` field in a page.
+pub fn csrf_in(html: &str) -> String {
+    let marker = r#"name="_csrf" value=""#;
+    let start = html
+        .find(marker)
+        .map(|i| i + marker.len())
+        .expect("a page with a form");
+    html[start..start + html[start..].find('"').unwrap()].to_owned()
+}
+
+/// A browser-less person with their own cookies.
+#[derive(Clone)]
+pub struct Visitor {
+    pub base: String,
+    pub client: reqwest::Client,
+}
+
+impl Visitor {
+    pub fn url(&self, path: &str) -> String {
+        format!("{}{path}", self.base)
+    }
+
+    pub async fn get(&self, path: &str) -> reqwest::Response {
+        self.client.get(self.url(path)).send().await.expect("GET")
+    }
+
+    pub async fn text(&self, path: &str) -> String {
+        self.get(path).await.text().await.unwrap()
+    }
+
+    /// This visitor's CSRF token (made on first use).
+    pub async fn csrf(&self) -> String {
+        csrf_in(&self.text("/sign-in").await)
+    }
+
+    /// Sends a form the way a browser on this site would, token included.
+    pub async fn post(&self, path: &str, fields: &[(&str, &str)]) -> reqwest::Response {
+        let token = self.csrf().await;
+        let mut form: Vec<(&str, &str)> = vec![("_csrf", token.as_str())];
+        form.extend_from_slice(fields);
+        self.client
+            .post(self.url(path))
+            .form(&form)
+            .send()
+            .await
+            .expect("POST")
+    }
+
+    pub async fn sign_in(&self, email: &str, password: &str) -> reqwest::Response {
+        self.post("/sign-in", &[("email", email), ("password", password)])
+            .await
+    }
+}
+
+pub fn location(response: &reqwest::Response) -> String {
+    response
+        .headers()
+        .get("location")
+        .map(|v| v.to_str().unwrap().to_owned())
+        .unwrap_or_default()
+}
+
+/// The password every seeded test person has.
+pub const PASSWORD: &str = "violet tractor inside the moon";
+
+impl TestApp {
+    pub fn visitor(&self) -> Visitor {
+        Visitor {
+            base: self.base.clone(),
+            client: reqwest::Client::builder()
+                .cookie_store(true)
+                .redirect(reqwest::redirect::Policy::none())
+                .build()
+                .unwrap(),
+        }
+    }
+
+    /// A person with a password and `roles` in `org`; returns their user id.
+    pub async fn seed_member(
+        &self,
+        org: triad::db::TenantId,
+        email: &str,
+        name: &str,
+        roles: triad::db::people::Roles,
+    ) -> uuid::Uuid {
+        let hash = triad::auth::password::hash(PASSWORD.into()).await.unwrap();
+        let mut conn = self.owner_connection().await;
+        let user = triad::db::people::find_or_create_user(&mut conn, email, name)
+            .await
+            .unwrap();
+        triad::db::people::set_password(&mut conn, user.id, &hash, false)
+            .await
+            .unwrap();
+        sqlx::query("select set_config('app.org_id', $1, false)")
+            .bind(org.0.to_string())
+            .execute(&mut conn)
+            .await
+            .unwrap();
+        triad::db::people::add_member(&mut conn, org, user.id, roles, None)
+            .await
+            .unwrap();
+        user.id
+    }
+
+    /// A visitor already signed in as a new member with `roles` in `org`.
+    pub async fn signed_in(
+        &self,
+        org: triad::db::TenantId,
+        email: &str,
+        roles: triad::db::people::Roles,
+    ) -> (Visitor, uuid::Uuid) {
+        let user = self
+            .seed_member(org, email, email.split('@').next().unwrap(), roles)
+            .await;
+        let visitor = self.visitor();
+        let response = visitor.sign_in(email, PASSWORD).await;
+        assert_eq!(response.status(), 303, "sign-in of {email}");
+        (visitor, user)
+    }
+}
+
+pub fn roles(admin: bool, coach: bool, coachee: bool) -> triad::db::people::Roles {
+    triad::db::people::Roles {
+        is_admin: admin,
+        is_coach: coach,
+        is_coachee: coachee,
     }
 }

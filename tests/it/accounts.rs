@@ -1,0 +1,510 @@
+//! People: invitations, signing in and out, throttling, login sessions,
+//! organisations, disabling — as people meet them over HTTP.
+
+use sqlx::Row;
+
+use crate::support::{PASSWORD, TestApp, location, roles};
+
+fn session_cookie(response: &reqwest::Response) -> Option<String> {
+    response
+        .headers()
+        .get_all("set-cookie")
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .find(|v| v.starts_with("triad_session="))
+        .map(|v| {
+            v["triad_session=".len()..]
+                .split(';')
+                .next()
+                .unwrap()
+                .to_owned()
+        })
+}
+
+/// The link in the newest email to `to`, as written in its plain-text body.
+async fn link_in_mail(app: &TestApp, to: &str, path: &str) -> String {
+    let body: String = sqlx::query_scalar(
+        "select body_text from outbox_messages where recipient_email = $1 order by created_at desc limit 1",
+    )
+    .bind(to)
+    .fetch_one(&mut app.owner_connection().await)
+    .await
+    .expect("an email to them");
+    let start = body.find(path).expect("a link in the email");
+    body[start..].split_whitespace().next().unwrap().to_owned()
+}
+
+#[tokio::test]
+async fn invited_person_sets_a_password_signs_in_and_reaches_their_dashboard() {
+    let app = TestApp::spawn().await;
+    let org = app.create_org("Acme").await;
+    let (admin, _) = app
+        .signed_in(org, "admin@acme.test", roles(true, false, false))
+        .await;
+
+    let invited = admin
+        .post(
+            "/admin/people/invite",
+            &[
+                ("name", "Robin Rivera"),
+                ("email", "robin@acme.test"),
+                ("is_coachee", "on"),
+            ],
+        )
+        .await;
+    assert_eq!(invited.status(), 303);
+    let people = admin.text("/admin/people").await;
+    assert!(
+        people.contains("Robin Rivera") && people.contains("Invited"),
+        "{people}"
+    );
+
+    let link = link_in_mail(&app, "robin@acme.test", "/welcome?token=").await;
+    let robin = app.visitor();
+    let page = robin.get(&link).await;
+    assert_eq!(page.status(), 200);
+    assert!(page.text().await.unwrap().contains("robin@acme.test"));
+
+    // A weak password is refused, and says why.
+    let weak = robin
+        .post(
+            &link,
+            &[
+                ("token", &link[link.find('=').unwrap() + 1..]),
+                ("new_password", "password1234"),
+                ("confirm", "password1234"),
+            ],
+        )
+        .await;
+    assert_eq!(weak.status(), 422);
+    assert!(weak.text().await.unwrap().contains("too common"));
+
+    let token = &link[link.find('=').unwrap() + 1..];
+    let set = robin
+        .post(
+            "/welcome",
+            &[
+                ("token", token),
+                ("new_password", PASSWORD),
+                ("confirm", PASSWORD),
+            ],
+        )
+        .await;
+    assert_eq!(set.status(), 303);
+    let home = robin.get("/home").await;
+    assert_eq!(home.status(), 200);
+    let home = home.text().await.unwrap();
+    assert!(home.contains("Welcome, Robin Rivera"), "{home}");
+    assert!(home.contains("coachee"));
+
+    // The link works once.
+    let again = app.visitor().get(&link).await;
+    assert_eq!(again.status(), 410);
+    assert!(again.text().await.unwrap().contains("already used"));
+
+    // And Robin can sign in with the new password.
+    let later = app.visitor();
+    assert_eq!(
+        later.sign_in("robin@acme.test", PASSWORD).await.status(),
+        303
+    );
+    assert_eq!(later.get("/home").await.status(), 200);
+}
+
+#[tokio::test]
+async fn expired_and_forged_links_say_what_to_do_and_show_nothing() {
+    let app = TestApp::spawn().await;
+    let org = app.create_org("Acme").await;
+    let (admin, _) = app
+        .signed_in(org, "admin@acme.test", roles(true, false, false))
+        .await;
+    admin
+        .post(
+            "/admin/people/invite",
+            &[
+                ("name", "Late Larry"),
+                ("email", "larry@acme.test"),
+                ("is_coach", "on"),
+            ],
+        )
+        .await;
+    let link = link_in_mail(&app, "larry@acme.test", "/welcome?token=").await;
+    sqlx::query("update account_tokens set expires_at = now() - interval '1 minute'")
+        .execute(&mut app.owner_connection().await)
+        .await
+        .unwrap();
+    let expired = app.visitor().get(&link).await;
+    assert_eq!(expired.status(), 410);
+    let text = expired.text().await.unwrap();
+    assert!(text.contains("expired"), "{text}");
+    assert!(!text.contains("larry@acme.test"));
+
+    let forged = app
+        .visitor()
+        .get(&format!("/welcome?token={}", "ab".repeat(32)))
+        .await;
+    assert_eq!(forged.status(), 410);
+    assert!(forged.text().await.unwrap().contains("does not work"));
+}
+
+#[tokio::test]
+async fn wrong_password_and_unknown_email_get_the_same_answer() {
+    let app = TestApp::spawn().await;
+    let org = app.create_org("Acme").await;
+    app.seed_member(org, "dana@acme.test", "Dana", roles(false, true, false))
+        .await;
+
+    let wrong = app
+        .visitor()
+        .sign_in("dana@acme.test", "not the password at all")
+        .await;
+    let unknown = app
+        .visitor()
+        .sign_in("nobody@acme.test", "not the password at all")
+        .await;
+    assert_eq!(wrong.status(), 422);
+    assert_eq!(unknown.status(), 422);
+    let (wrong, unknown) = (wrong.text().await.unwrap(), unknown.text().await.unwrap());
+    let message = "That email address and password do not match an account.";
+    assert!(wrong.contains(message) && unknown.contains(message));
+    // What was typed in the email field is kept.
+    assert!(wrong.contains(r#"value="dana@acme.test""#));
+}
+
+#[tokio::test]
+async fn repeated_failures_pause_sign_in_and_say_until_when() {
+    let app = TestApp::spawn().await;
+    let org = app.create_org("Acme").await;
+    app.seed_member(org, "dana@acme.test", "Dana", roles(false, true, false))
+        .await;
+    let visitor = app.visitor();
+    for _ in 0..5 {
+        assert_eq!(
+            visitor
+                .sign_in("dana@acme.test", "wrong wrong wrong")
+                .await
+                .status(),
+            422
+        );
+    }
+    // Now even the right password waits.
+    let paused = visitor.sign_in("dana@acme.test", PASSWORD).await;
+    assert_eq!(paused.status(), 429);
+    let text = paused.text().await.unwrap();
+    assert!(text.contains("try again in 15 minutes"), "{text}");
+    // The limit lives in the database, so every app process shares it.
+    let failures: i64 = sqlx::query_scalar(
+        "select count(*) from sign_in_failures where key = 'account:dana@acme.test'",
+    )
+    .fetch_one(&mut app.owner_connection().await)
+    .await
+    .unwrap();
+    assert_eq!(failures, 5);
+}
+
+#[tokio::test]
+async fn signing_in_changes_the_session_id_and_signing_out_deletes_the_session() {
+    let app = TestApp::spawn().await;
+    let org = app.create_org("Acme").await;
+    app.seed_member(org, "dana@acme.test", "Dana", roles(false, true, false))
+        .await;
+    let visitor = app.visitor();
+    let before =
+        session_cookie(&visitor.get("/sign-in").await).expect("a session for the form's token");
+    let signed_in = visitor.sign_in("dana@acme.test", PASSWORD).await;
+    let cookie_header = signed_in
+        .headers()
+        .get_all("set-cookie")
+        .iter()
+        .map(|v| v.to_str().unwrap().to_owned())
+        .find(|v| v.starts_with("triad_session="))
+        .expect("a new session cookie");
+    let after = session_cookie(&signed_in).unwrap();
+    assert_ne!(before, after);
+    let lower = cookie_header.to_lowercase();
+    assert!(
+        lower.contains("httponly") && lower.contains("samesite=lax") && lower.contains("path=/"),
+        "{cookie_header}"
+    );
+
+    assert_eq!(visitor.get("/home").await.status(), 200);
+    let out = visitor.post("/sign-out", &[]).await;
+    assert_eq!(out.status(), 303);
+    let rows: i64 = sqlx::query_scalar("select count(*) from tower_sessions.session where id = $1")
+        .bind(&after)
+        .fetch_one(&mut app.owner_connection().await)
+        .await
+        .unwrap();
+    assert_eq!(rows, 0, "the session is gone from the server");
+
+    // The old cookie, replayed, opens nothing.
+    let replay = reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .unwrap();
+    let response = replay
+        .get(app.url("/home"))
+        .header("cookie", format!("triad_session={after}"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 303);
+    assert!(location(&response).starts_with("/sign-in"));
+}
+
+#[tokio::test]
+async fn a_form_sent_after_the_session_expired_is_kept_for_after_sign_in() {
+    let app = TestApp::spawn().await;
+    let org = app.create_org("Acme").await;
+    let (visitor, _) = app
+        .signed_in(org, "dana@acme.test", roles(false, true, false))
+        .await;
+    let token = visitor.csrf().await;
+
+    // The session runs out while Dana is typing.
+    sqlx::query("delete from tower_sessions.session")
+        .execute(&mut app.owner_connection().await)
+        .await
+        .unwrap();
+    let sent = visitor
+        .client
+        .post(visitor.url("/account"))
+        .form(&[
+            ("_csrf", token.as_str()),
+            ("name", "A name I took care to type"),
+            ("time_zone", "Europe/Berlin"),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(sent.status(), 303);
+    assert_eq!(location(&sent), "/sign-in?next=%2Faccount");
+
+    let back = visitor
+        .post(
+            "/sign-in",
+            &[
+                ("email", "dana@acme.test"),
+                ("password", PASSWORD),
+                ("next", "/account"),
+            ],
+        )
+        .await;
+    assert_eq!(location(&back), "/resume");
+    let resume = visitor.text("/resume").await;
+    assert!(resume.contains("A name I took care to type"), "{resume}");
+    assert!(resume.contains(r#"action="/account""#));
+}
+
+#[tokio::test]
+async fn a_member_of_two_organisations_chooses_and_switches() {
+    let app = TestApp::spawn().await;
+    let acme = app.create_org("Acme").await;
+    let globex = app.create_org("Globex").await;
+    app.seed_member(acme, "casey@coach.test", "Casey", roles(false, true, false))
+        .await;
+    app.seed_member(
+        globex,
+        "casey@coach.test",
+        "Casey",
+        roles(false, true, false),
+    )
+    .await;
+
+    let casey = app.visitor();
+    let signed_in = casey.sign_in("casey@coach.test", PASSWORD).await;
+    assert!(location(&signed_in).starts_with("/organisations"));
+    let choose = casey.text("/organisations").await;
+    assert!(choose.contains("Acme") && choose.contains("Globex"));
+    // Nothing inside an organisation before one is chosen.
+    assert_eq!(location(&casey.get("/home").await), "/organisations");
+
+    let before = casey.get("/home").await;
+    drop(before);
+    let switched = casey
+        .post("/organisations", &[("org_id", &globex.0.to_string())])
+        .await;
+    assert_eq!(switched.status(), 303);
+    assert!(
+        session_cookie(&switched).is_some(),
+        "a new session id on switching"
+    );
+    assert!(casey.text("/home").await.contains("You are in Globex"));
+
+    casey
+        .post("/organisations", &[("org_id", &acme.0.to_string())])
+        .await;
+    assert!(casey.text("/home").await.contains("You are in Acme"));
+
+    // An organisation Casey is not in cannot be chosen.
+    let other = app.create_org("Initech").await;
+    let refused = casey
+        .post("/organisations", &[("org_id", &other.0.to_string())])
+        .await;
+    assert_eq!(refused.status(), 404);
+}
+
+#[tokio::test]
+async fn a_disabled_member_loses_access_at_once() {
+    let app = TestApp::spawn().await;
+    let org = app.create_org("Acme").await;
+    let (admin, _) = app
+        .signed_in(org, "admin@acme.test", roles(true, false, false))
+        .await;
+    let (robin, robin_id) = app
+        .signed_in(org, "robin@acme.test", roles(false, false, true))
+        .await;
+    assert_eq!(robin.get("/home").await.status(), 200);
+
+    let disabled = admin
+        .post(&format!("/admin/people/{robin_id}/disable"), &[])
+        .await;
+    assert_eq!(disabled.status(), 303);
+    let after = robin.get("/home").await;
+    assert_eq!(after.status(), 303);
+    assert_eq!(location(&after), "/organisations");
+    assert!(
+        robin
+            .text("/organisations")
+            .await
+            .contains("no longer have access")
+    );
+
+    let audit = admin.text("/admin/audit").await;
+    assert!(audit.contains("member.disabled"), "{audit}");
+}
+
+#[tokio::test]
+async fn changing_a_password_ends_every_other_session() {
+    let app = TestApp::spawn().await;
+    let org = app.create_org("Acme").await;
+    let (laptop, _) = app
+        .signed_in(org, "dana@acme.test", roles(false, true, false))
+        .await;
+    let phone = app.visitor();
+    phone.sign_in("dana@acme.test", PASSWORD).await;
+    assert_eq!(phone.get("/home").await.status(), 200);
+
+    let new_password = "seven purple lanterns drift";
+    let changed = laptop
+        .post(
+            "/account/password",
+            &[
+                ("current", PASSWORD),
+                ("new_password", new_password),
+                ("confirm", new_password),
+            ],
+        )
+        .await;
+    assert_eq!(changed.status(), 303);
+    assert_eq!(
+        laptop.get("/home").await.status(),
+        200,
+        "this session goes on"
+    );
+    let phone_home = phone.get("/home").await;
+    assert_eq!(phone_home.status(), 303, "the other one ends");
+    assert!(location(&phone_home).starts_with("/sign-in"));
+}
+
+#[tokio::test]
+async fn the_last_active_admin_cannot_be_disabled_or_demoted() {
+    let app = TestApp::spawn().await;
+    let org = app.create_org("Acme").await;
+    let (admin, admin_id) = app
+        .signed_in(org, "admin@acme.test", roles(true, false, false))
+        .await;
+    let demote = admin
+        .post(
+            &format!("/admin/people/{admin_id}/roles"),
+            &[("is_coach", "on")],
+        )
+        .await;
+    assert_eq!(demote.status(), 422);
+    assert!(
+        demote
+            .text()
+            .await
+            .unwrap()
+            .contains("at least one active admin")
+    );
+    let row = sqlx::query("select is_admin from memberships where user_id = $1")
+        .bind(admin_id)
+        .fetch_one(&mut app.owner_connection().await)
+        .await
+        .unwrap();
+    assert!(row.get::<bool, _>("is_admin"));
+}
+
+#[tokio::test]
+async fn an_invitation_form_with_mistakes_keeps_what_was_typed() {
+    let app = TestApp::spawn().await;
+    let org = app.create_org("Acme").await;
+    let (admin, _) = app
+        .signed_in(org, "admin@acme.test", roles(true, false, false))
+        .await;
+    let response = admin
+        .post(
+            "/admin/people/invite",
+            &[("name", "Robin <b>Rivera</b>"), ("email", "not-an-address")],
+        )
+        .await;
+    assert_eq!(response.status(), 422);
+    let page = response.text().await.unwrap();
+    assert!(page.contains("Enter an email address like"), "{page}");
+    assert!(page.contains("Choose at least one role."));
+    assert!(page.contains(r#"value="not-an-address""#));
+    assert!(
+        page.contains("Robin &#60;b&#62;Rivera&#60;/b&#62;")
+            || page.contains("Robin &lt;b&gt;Rivera&lt;/b&gt;"),
+        "{page}"
+    );
+}
+
+/// Seeding twice is harmless: the demo people exist once, with working logins.
+#[tokio::test]
+async fn the_demo_seeds_once_with_logins_that_work() {
+    let app = TestApp::spawn().await;
+    let mut config = crate::support::test_config(app.data_dir.path());
+    config.demo_password = Some("orange kettle under the bridge".into());
+    let first = triad::operator::seed_demo(&app.owner, &config)
+        .await
+        .unwrap();
+    let second = triad::operator::seed_demo(&app.owner, &config)
+        .await
+        .unwrap();
+    assert_eq!(first.emails, second.emails);
+    let printed = first.to_string();
+    for login in [
+        "admin@northwind.example",
+        "coach1@northwind.example",
+        "coachee1@northwind.example",
+    ] {
+        assert!(printed.contains(login), "{printed}");
+    }
+    let users: i64 = sqlx::query_scalar("select count(*) from users")
+        .fetch_one(&mut app.owner_connection().await)
+        .await
+        .unwrap();
+    assert_eq!(users, 8);
+
+    let coach = app.visitor();
+    assert_eq!(
+        coach
+            .sign_in("coach1@northwind.example", "orange kettle under the bridge")
+            .await
+            .status(),
+        303
+    );
+    let orgs = coach.text("/organisations").await;
+    assert!(
+        orgs.contains("Northwind Demo") && orgs.contains("Harbour Health Demo"),
+        "{orgs}"
+    );
+    let admin = app.visitor();
+    admin
+        .sign_in("admin@northwind.example", "orange kettle under the bridge")
+        .await;
+    let people = admin.text("/admin/people").await;
+    assert!(people.contains("Robin Rivera"), "{people}");
+}
