@@ -508,3 +508,126 @@ async fn the_demo_seeds_once_with_logins_that_work() {
     let people = admin.text("/admin/people").await;
     assert!(people.contains("Robin Rivera"), "{people}");
 }
+
+#[tokio::test]
+async fn a_forgotten_password_is_replaced_through_a_one_hour_link() {
+    let app = TestApp::spawn().await;
+    let org = app.create_org("Acme").await;
+    app.seed_member(org, "dana@acme.test", "Dana", roles(false, true, false))
+        .await;
+    let dana = app.visitor();
+    let asked = dana
+        .post("/forgot-password", &[("email", "DANA@acme.test")])
+        .await;
+    assert_eq!(asked.status(), 200);
+    assert!(asked.text().await.unwrap().contains("Check your email"));
+    // An unknown address gets the same page and no email.
+    let unknown = app
+        .visitor()
+        .post("/forgot-password", &[("email", "who@acme.test")])
+        .await;
+    assert!(unknown.text().await.unwrap().contains("Check your email"));
+
+    let link = link_in_mail(&app, "dana@acme.test", "/reset-password?token=").await;
+    let expires: chrono::DateTime<chrono::Utc> =
+        sqlx::query_scalar("select expires_at from account_tokens where purpose = 'reset'")
+            .fetch_one(&mut app.owner_connection().await)
+            .await
+            .unwrap();
+    let lifetime = expires - chrono::Utc::now();
+    assert!(lifetime > chrono::Duration::minutes(59) && lifetime <= chrono::Duration::hours(1));
+
+    let token = &link[link.find('=').unwrap() + 1..];
+    let new_password = "seven purple lanterns drift";
+    let reset = dana
+        .post(
+            "/reset-password",
+            &[
+                ("token", token),
+                ("new_password", new_password),
+                ("confirm", new_password),
+            ],
+        )
+        .await;
+    assert_eq!(reset.status(), 303);
+    assert_eq!(
+        app.visitor()
+            .sign_in("dana@acme.test", PASSWORD)
+            .await
+            .status(),
+        422
+    );
+    assert_eq!(
+        app.visitor()
+            .sign_in("dana@acme.test", new_password)
+            .await
+            .status(),
+        303
+    );
+}
+
+#[tokio::test]
+async fn over_https_the_session_cookie_is_secure_and_host_bound() {
+    let app = TestApp::spawn_with(|config| {
+        config.public_url = url::Url::parse("https://coaching.example.com/").unwrap();
+    })
+    .await;
+    let response = app.get("/sign-in").await;
+    let cookie = response
+        .headers()
+        .get_all("set-cookie")
+        .iter()
+        .map(|v| v.to_str().unwrap().to_owned())
+        .find(|v| v.starts_with("__Host-triad_session="))
+        .expect("a __Host- session cookie");
+    let lower = cookie.to_lowercase();
+    assert!(
+        lower.contains("secure") && lower.contains("httponly") && lower.contains("path=/"),
+        "{cookie}"
+    );
+    assert!(!lower.contains("domain="), "{cookie}");
+    let hsts = response.headers()["strict-transport-security"]
+        .to_str()
+        .unwrap();
+    assert!(hsts.contains("max-age="));
+}
+
+#[tokio::test]
+async fn the_operator_creates_an_organisation_whose_admin_can_start() {
+    let app = TestApp::spawn().await;
+    let config = crate::support::test_config(app.data_dir.path());
+    let link = triad::operator::create_org(
+        &app.owner,
+        &config,
+        "Initech Learning",
+        "lee@initech.test",
+        "Lee",
+    )
+    .await
+    .unwrap();
+    assert_eq!(link.path(), "/welcome");
+    let path_and_query = format!("{}?{}", link.path(), link.query().unwrap());
+    let lee = app.visitor();
+    assert_eq!(lee.get(&path_and_query).await.status(), 200);
+    let token = link
+        .query_pairs()
+        .find(|(k, _)| k == "token")
+        .unwrap()
+        .1
+        .into_owned();
+    let set = lee
+        .post(
+            "/welcome",
+            &[
+                ("token", token.as_str()),
+                ("new_password", PASSWORD),
+                ("confirm", PASSWORD),
+            ],
+        )
+        .await;
+    assert_eq!(location(&set), "/home");
+    let people = lee.text("/admin/people").await;
+    assert!(people.contains("lee@initech.test"));
+    let audit = lee.text("/admin/audit").await;
+    assert!(audit.contains("organisation.created"));
+}

@@ -58,3 +58,90 @@ async fn landing_page_is_usable_on_a_phone_sized_screen() {
     browser.screenshot("landing-phone").await;
     browser.close().await;
 }
+
+#[tokio::test]
+async fn a_coachee_signs_in_and_out_in_chromium() {
+    use fantoccini::Locator;
+    let app = TestApp::spawn().await;
+    let org = app.create_org("Acme").await;
+    app.seed_member(
+        org,
+        "robin@acme.test",
+        "Robin Rivera",
+        crate::support::roles(false, false, true),
+    )
+    .await;
+    let browser = Browser::start().await;
+    let client = &browser.client;
+    client.goto(&app.url("/home")).await.unwrap();
+    // Not signed in: sent to the sign-in page, which brings them back after.
+    assert!(
+        client
+            .current_url()
+            .await
+            .unwrap()
+            .path()
+            .ends_with("/sign-in")
+    );
+    client
+        .find(Locator::Id("email"))
+        .await
+        .unwrap()
+        .send_keys("robin@acme.test")
+        .await
+        .unwrap();
+    client
+        .find(Locator::Id("password"))
+        .await
+        .unwrap()
+        .send_keys(crate::support::PASSWORD)
+        .await
+        .unwrap();
+    browser.screenshot("sign-in").await;
+    client
+        .find(Locator::Css("button[type=submit]"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+
+    let heading = client
+        .find(Locator::Css("h1"))
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert_eq!(heading, "Welcome, Robin Rivera");
+    assert_eq!(client.current_url().await.unwrap().path(), "/home");
+    let errors = browser.console_errors().await;
+    assert!(errors.is_empty(), "console errors: {errors:?}");
+    browser.screenshot("coachee-home").await;
+
+    client
+        .find(Locator::Css("form[action='/sign-out'] button"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    let notice = client
+        .find(Locator::Css(".flash"))
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(notice.contains("You are signed out"), "{notice}");
+    client.goto(&app.url("/home")).await.unwrap();
+    assert!(
+        client
+            .current_url()
+            .await
+            .unwrap()
+            .path()
+            .ends_with("/sign-in")
+    );
+    browser.close().await;
+}

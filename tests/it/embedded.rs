@@ -33,20 +33,26 @@ impl Triad {
             .env("TRIAD_BIND", format!("127.0.0.1:{port}"))
             .env("RUST_LOG", "info")
             .stdin(Stdio::null())
-            .stdout(Stdio::null())
+            .stdout(Stdio::piped())
             .stderr(Stdio::piped())
             .spawn()
             .expect("start the triad binary");
+        // What it prints and what it logs, in one transcript.
         let stderr = Arc::new(Mutex::new(String::new()));
-        let sink = stderr.clone();
-        let pipe = child.stderr.take().unwrap();
-        std::thread::spawn(move || {
-            for line in BufReader::new(pipe).lines().map_while(Result::ok) {
-                let mut log = sink.lock().unwrap();
-                log.push_str(&line);
-                log.push('\n');
-            }
-        });
+        let pipes: [Box<dyn std::io::Read + Send>; 2] = [
+            Box::new(child.stdout.take().unwrap()),
+            Box::new(child.stderr.take().unwrap()),
+        ];
+        for pipe in pipes {
+            let sink = stderr.clone();
+            std::thread::spawn(move || {
+                for line in BufReader::new(pipe).lines().map_while(Result::ok) {
+                    let mut log = sink.lock().unwrap();
+                    log.push_str(&line);
+                    log.push('\n');
+                }
+            });
+        }
         let triad = Triad {
             child,
             base: format!("http://127.0.0.1:{port}"),
@@ -154,6 +160,16 @@ fn default_run_makes_stops_and_reuses_its_own_cluster() {
         log.contains("creating the embedded PostgreSQL cluster"),
         "{log}"
     );
+    assert!(
+        log.contains("Triad is running at http://127.0.0.1:"),
+        "{log}"
+    );
+    // The newcomer's demo, with the logins to use.
+    assert!(
+        log.contains("admin@northwind.example") && log.contains("coachee1@northwind.example"),
+        "{log}"
+    );
+    assert!(log.contains("Demo logins (password: demo-"), "{log}");
     assert!(log.contains("embedded PostgreSQL stopped"), "{log}");
     assert!(
         !log.contains("do-not-log-me"),

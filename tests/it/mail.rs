@@ -468,3 +468,87 @@ async fn with_smtp_configured_the_mailbox_does_not_exist() {
     let app = app_sending_to(sink.url()).await;
     assert_eq!(app.get("/dev/mailbox").await.status(), 404);
 }
+
+#[tokio::test]
+async fn admins_see_undelivered_mail_and_send_it_again_and_the_causer_is_told() {
+    let sink = SmtpSink::start();
+    sink.reject("nobody@acme.test");
+    let app = app_sending_to(sink.url()).await;
+    let org = app.create_org("Acme").await;
+    let (admin, _) = app
+        .signed_in(
+            org,
+            "admin@acme.test",
+            crate::support::roles(true, false, false),
+        )
+        .await;
+    let invited = admin
+        .post(
+            "/admin/people/invite",
+            &[
+                ("name", "No Body"),
+                ("email", "nobody@acme.test"),
+                ("is_coach", "on"),
+            ],
+        )
+        .await;
+    assert_eq!(invited.status(), 303);
+    let id: uuid::Uuid = sqlx::query_scalar(
+        "select id from outbox_messages where recipient_email = 'nobody@acme.test'",
+    )
+    .fetch_one(&mut app.owner_connection().await)
+    .await
+    .unwrap();
+    eventually(10, "the refusal", || async {
+        (status_of(&app, id).await.0 == "failed").then_some(())
+    })
+    .await;
+
+    let page = admin.text("/admin/mail").await;
+    assert!(
+        page.contains("nobody@acme.test") && page.contains("Failed") && page.contains("550"),
+        "{page}"
+    );
+    assert!(
+        !page.contains("Choose your password"),
+        "the body is not shown"
+    );
+    let home = admin.text("/home").await;
+    assert!(
+        home.contains("could not be delivered") && home.contains("nobody@acme.test"),
+        "{home}"
+    );
+
+    // The address is fixed at the other end; the admin sends it again.
+    sink.unreject("nobody@acme.test");
+    let retried = admin.post(&format!("/admin/mail/{id}/retry"), &[]).await;
+    assert_eq!(retried.status(), 303);
+    eventually(10, "the second try", || async {
+        (sink.count() == 1).then_some(())
+    })
+    .await;
+    assert_eq!(status_of(&app, id).await.0, "sent");
+
+    // Another organisation's admin cannot see or touch it.
+    let other = app.create_org("Globex").await;
+    let (stranger, _) = app
+        .signed_in(
+            other,
+            "admin@globex.test",
+            crate::support::roles(true, false, false),
+        )
+        .await;
+    assert!(
+        !stranger
+            .text("/admin/mail")
+            .await
+            .contains("nobody@acme.test")
+    );
+    assert_eq!(
+        stranger
+            .post(&format!("/admin/mail/{id}/retry"), &[])
+            .await
+            .status(),
+        404
+    );
+}

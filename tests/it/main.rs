@@ -4,6 +4,7 @@
 mod support;
 
 mod accounts;
+mod authorization;
 mod browser;
 mod embedded;
 mod mail;

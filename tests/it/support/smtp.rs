@@ -123,6 +123,14 @@ impl SmtpSink {
             .push(recipient.to_owned());
     }
 
+    pub fn unreject(&self, recipient: &str) {
+        self.shared
+            .lock()
+            .unwrap()
+            .reject
+            .retain(|r| r != recipient);
+    }
+
     pub fn defer_next(&self, messages: usize) {
         self.shared.lock().unwrap().defer_next = messages;
     }

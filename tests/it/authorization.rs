@@ -1,0 +1,345 @@
+//! Who may reach what. The route list is read from the router's own
+//! registrations (every `.route(...)` under `src/web/`), so a new route without
+//! an entry in the matrix below fails the test until someone decides who may
+//! use it.
+
+use std::collections::BTreeSet;
+
+use crate::support::{TestApp, Visitor, roles};
+
+/// Every (method, path) the web modules register.
+fn registered_routes() -> BTreeSet<(String, String)> {
+    let mut routes = BTreeSet::new();
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("src/web");
+    let mut files = vec![root.with_extension("rs")];
+    let mut dirs = vec![root];
+    while let Some(dir) = dirs.pop() {
+        for entry in std::fs::read_dir(dir).unwrap().flatten() {
+            let path = entry.path();
+            if path.is_dir() {
+                dirs.push(path);
+            } else if path.extension().is_some_and(|e| e == "rs") {
+                files.push(path);
+            }
+        }
+    }
+    for file in files {
+        let source = std::fs::read_to_string(&file).unwrap();
+        // Unit tests' own routes are not the product's.
+        let product = source.split("#[cfg(test)]").next().unwrap();
+        let mut rest = product;
+        while let Some(start) = rest.find(".route(") {
+            let call = &rest[start + ".route(".len()..];
+            // The call ends at the parenthesis that closes `.route(`.
+            let mut depth = 1;
+            let end = call
+                .char_indices()
+                .find(|(_, c)| {
+                    match c {
+                        '(' => depth += 1,
+                        ')' => depth -= 1,
+                        _ => {}
+                    }
+                    depth == 0
+                })
+                .map(|(i, _)| i)
+                .unwrap();
+            let call = &call[..end];
+            let path = call.split('"').nth(1).unwrap().to_owned();
+            let handlers = &call[call.find(',').unwrap()..];
+            for (marker, method) in [("get(", "GET"), ("post(", "POST")] {
+                if handlers.contains(marker) {
+                    routes.insert((method.to_owned(), path.clone()));
+                }
+            }
+            rest = &rest[start + 1..];
+        }
+    }
+    routes
+}
+
+/// The people in the matrix.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Who {
+    Anonymous,
+    Coachee,
+    Coach,
+    Admin,
+    /// An admin of another organisation, using the first organisation's ids.
+    OtherAdmin,
+}
+
+/// What each person gets. `SIGN_IN` means a redirect to the sign-in page.
+const SIGN_IN: u16 = 1303;
+
+fn expected(method: &str, path: &str, who: Who) -> Option<u16> {
+    use Who::*;
+    let signed_in = who != Anonymous;
+    let member_page = |ok: u16| if signed_in { ok } else { SIGN_IN };
+    let admin_page = |ok: u16| match who {
+        Anonymous => SIGN_IN,
+        Coachee | Coach => 404,
+        Admin | OtherAdmin => ok,
+    };
+    // Pages about one object of the first organisation.
+    let admin_object = |ok: u16| match who {
+        Anonymous => SIGN_IN,
+        Coachee | Coach | OtherAdmin => 404,
+        Admin => ok,
+    };
+    Some(match (method, path) {
+        ("GET", "/")
+        | ("GET", "/sign-in")
+        | ("GET", "/forgot-password")
+        | ("POST", "/forgot-password") => 200,
+        ("GET", "/healthz")
+        | ("GET", "/readyz")
+        | ("GET", "/static/{name}")
+        | ("GET", "/dev/mailbox") => 200,
+        ("GET", "/dev/mailbox/{id}")
+        | ("GET", "/dev/mailbox/{id}/html")
+        | ("GET", "/dev/mailbox/{id}/raw") => 404,
+        ("POST", "/sign-in") => 422,
+        ("GET", "/welcome")
+        | ("POST", "/welcome")
+        | ("GET", "/reset-password")
+        | ("POST", "/reset-password") => 410,
+        ("POST", "/sign-out") => 303,
+        ("GET", "/home") | ("GET", "/account") | ("GET", "/organisations") => member_page(200),
+        ("GET", "/resume") => member_page(303),
+        ("POST", "/account") | ("POST", "/account/password") => member_page(422),
+        ("POST", "/organisations") => match who {
+            Anonymous => SIGN_IN,
+            OtherAdmin => 404,
+            _ => 303,
+        },
+        ("GET", "/admin/people")
+        | ("GET", "/admin/people/invite")
+        | ("GET", "/admin/mail")
+        | ("GET", "/admin/audit") => admin_page(200),
+        ("POST", "/admin/people/invite") => admin_page(422),
+        ("GET", "/admin/people/{user_id}") => admin_object(200),
+        ("POST", "/admin/people/{user_id}/roles")
+        | ("POST", "/admin/people/{user_id}/disable")
+        | ("POST", "/admin/people/{user_id}/enable")
+        | ("POST", "/admin/people/{user_id}/resend")
+        | ("POST", "/admin/mail/{id}/retry") => admin_object(303),
+        _ => return None,
+    })
+}
+
+struct World {
+    app: TestApp,
+    visitors: Vec<(Who, Visitor)>,
+    target_user: uuid::Uuid,
+    target_email: String,
+    target_message: uuid::Uuid,
+    acme: triad::db::TenantId,
+}
+
+async fn world() -> World {
+    let app = TestApp::spawn().await;
+    let acme = app.create_org("Acme").await;
+    let globex = app.create_org("Globex").await;
+    let mut visitors = vec![(Who::Anonymous, app.visitor())];
+    visitors.push((
+        Who::Coachee,
+        app.signed_in(acme, "coachee@acme.test", roles(false, false, true))
+            .await
+            .0,
+    ));
+    visitors.push((
+        Who::Coach,
+        app.signed_in(acme, "coach@acme.test", roles(false, true, false))
+            .await
+            .0,
+    ));
+    visitors.push((
+        Who::Admin,
+        app.signed_in(acme, "admin@acme.test", roles(true, false, false))
+            .await
+            .0,
+    ));
+    visitors.push((
+        Who::OtherAdmin,
+        app.signed_in(globex, "admin@globex.test", roles(true, false, false))
+            .await
+            .0,
+    ));
+    // The object every id in a path points at: a member of Acme, not yet
+    // signed up, and a failed email of Acme's.
+    let target_email = "secret.person@acme.test".to_owned();
+    let target_user = {
+        let mut conn = app.owner_connection().await;
+        let user =
+            triad::db::people::find_or_create_user(&mut conn, &target_email, "Secret Person")
+                .await
+                .unwrap();
+        sqlx::query("select set_config('app.org_id', $1, false)")
+            .bind(acme.0.to_string())
+            .execute(&mut conn)
+            .await
+            .unwrap();
+        triad::db::people::add_member(&mut conn, acme, user.id, roles(false, false, true), None)
+            .await
+            .unwrap();
+        user.id
+    };
+    let target_message = {
+        let mut tx = triad::db::begin_tenant(&app.pool, acme).await.unwrap();
+        let email = triad::mail::OutgoingEmail {
+            to: triad::mail::Recipient {
+                email: target_email.clone(),
+                name: "Secret Person".into(),
+            },
+            subject: "Secret subject".into(),
+            text: "x".into(),
+            html: "x".into(),
+            calendar: None,
+            dedupe_key: None,
+            caused_by: None,
+        };
+        let id = triad::mail::enqueue(&mut tx, Some(acme), "triad.test", email)
+            .await
+            .unwrap();
+        tx.commit().await.unwrap();
+        sqlx::query(
+            "update outbox_messages set status = 'failed', last_error = '550 no' where id = $1",
+        )
+        .bind(id)
+        .execute(&mut app.owner_connection().await)
+        .await
+        .unwrap();
+        id
+    };
+    World {
+        app,
+        visitors,
+        target_user,
+        target_email,
+        target_message,
+        acme,
+    }
+}
+
+fn concrete(path: &str, world: &World) -> String {
+    path.replace("{user_id}", &world.target_user.to_string())
+        .replace("{id}", &world.target_message.to_string())
+        .replace("{name}", "triad.css")
+}
+
+fn form_for(path: &str, world: &World) -> Vec<(&'static str, String)> {
+    match path {
+        "/organisations" => vec![("org_id", world.acme.0.to_string())],
+        "/admin/people/{user_id}/roles" => vec![("is_coachee", "on".into())],
+        _ => vec![],
+    }
+}
+
+#[tokio::test]
+async fn every_route_answers_each_role_as_the_matrix_says_and_leaks_nothing() {
+    let routes = registered_routes();
+    assert!(routes.len() > 20, "the route scan found only {routes:?}");
+    let missing: Vec<_> = routes
+        .iter()
+        .filter(|(method, path)| expected(method, path, Who::Anonymous).is_none())
+        .collect();
+    assert!(
+        missing.is_empty(),
+        "routes without an entry in the authorization matrix: {missing:?}"
+    );
+
+    let world = world().await;
+    let mut failures = Vec::new();
+    // Sign-out last: it ends the session the other rows need.
+    let mut ordered: Vec<_> = routes.iter().collect();
+    ordered.sort_by_key(|(_, path)| path == "/sign-out");
+    for (method, path) in ordered {
+        for (who, visitor) in &world.visitors {
+            let url = concrete(path, &world);
+            let response = if method == "GET" {
+                visitor.get(&url).await
+            } else {
+                let fields = form_for(path, &world);
+                let fields: Vec<(&str, &str)> =
+                    fields.iter().map(|(k, v)| (*k, v.as_str())).collect();
+                visitor.post(&url, &fields).await
+            };
+            let status = response.status().as_u16();
+            let location = crate::support::location(&response);
+            let body = response.text().await.unwrap_or_default();
+            let want = expected(method, path, *who).unwrap();
+            let got = if status == 303 && location.starts_with("/sign-in") && want == SIGN_IN {
+                SIGN_IN
+            } else {
+                status
+            };
+            if got != want {
+                failures.push(format!(
+                    "{method} {path} as {who:?}: expected {want}, got {status} {location}"
+                ));
+            }
+            if status == 404 && (body.contains(&world.target_email) || body.contains("Secret")) {
+                failures.push(format!(
+                    "{method} {path} as {who:?}: the 404 page leaks the object"
+                ));
+            }
+        }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+}
+
+#[tokio::test]
+async fn a_cross_site_post_to_every_state_changing_route_is_refused() {
+    let world = world().await;
+    let admin = &world
+        .visitors
+        .iter()
+        .find(|(who, _)| *who == Who::Admin)
+        .unwrap()
+        .1;
+    let token = admin.csrf().await;
+    for (method, path) in registered_routes() {
+        if method != "POST" {
+            continue;
+        }
+        let url = admin.url(&concrete(&path, &world));
+        let mut fields: Vec<(&str, String)> = form_for(&path, &world);
+        fields.push(("_csrf", token.clone()));
+        let forged = admin
+            .client
+            .post(&url)
+            .header("origin", "https://evil.example")
+            .header("sec-fetch-site", "cross-site")
+            .form(&fields)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(forged.status(), 403, "POST {path} from another site");
+        assert!(
+            forged
+                .text()
+                .await
+                .unwrap()
+                .contains("came from another site")
+        );
+        // Without the session's token, a same-site form is refused too.
+        let tokenless = admin
+            .client
+            .post(&url)
+            .form(&form_for(&path, &world))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(tokenless.status(), 403, "POST {path} without the token");
+    }
+    // Nothing happened to the target.
+    let disabled: Option<chrono::DateTime<chrono::Utc>> =
+        sqlx::query_scalar("select disabled_at from memberships where user_id = $1")
+            .bind(world.target_user)
+            .fetch_one(&mut world.app.owner_connection().await)
+            .await
+            .unwrap();
+    assert!(disabled.is_none());
+    assert_eq!(admin.get("/home").await.status(), 200, "still signed in");
+}
