@@ -136,58 +136,54 @@ async fn sign_in(
     let hash = user.as_ref().and_then(|u| u.password_hash.clone());
     let matches = password::verify(form.password, hash).await?;
     let client = Some(peer.ip());
-    let Some(user) = user.filter(|_| matches) else {
-        let mut conn = state.pool.acquire().await?;
-        throttle::record_failure(&mut conn, &[account_key, address_key]).await?;
-        drop(conn);
-        if let Some(known) =
-            people::user_by_email(&mut *state.pool.acquire().await?, &email).await?
-        {
-            let orgs = organisations_of(&state, known.id).await?;
-            let actor = format!("{} <{}>", known.name, known.email);
-            let event = Event {
-                actor_user: Some(known.id),
-                actor: &actor,
-                action: "sign_in.failed",
-                subject: None,
-                client,
-            };
-            audit::record_in_each(
-                &state.pool,
-                &orgs.iter().map(|m| TenantId(m.org_id)).collect::<Vec<_>>(),
-                &event,
+    let orgs = match &user {
+        Some(user) => organisations_of(&state, user.id).await?,
+        None => Vec::new(),
+    };
+    let user = match user {
+        Some(user) if matches => user,
+        known => {
+            let mut conn = state.pool.acquire().await?;
+            throttle::record_failure(&mut conn, &[account_key, address_key]).await?;
+            drop(conn);
+            if let Some(known) = &known {
+                audit_person(&state, known, &orgs, "sign_in.failed", client).await?;
+            }
+            // The same words whether the email is unknown or the password wrong.
+            return Ok(again(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "That email address and password do not match an account. Check both and try again.".into(),
             )
-            .await?;
+            .await);
         }
-        // The same words whether the email is unknown or the password wrong.
-        return Ok(again(
-            StatusCode::UNPROCESSABLE_ENTITY,
-            "That email address and password do not match an account. Check both and try again."
-                .into(),
-        )
-        .await);
     };
 
     throttle::clear(&mut *state.pool.acquire().await?, &account_key).await?;
     session::begin(&session, &user).await?;
-    let orgs = organisations_of(&state, user.id).await?;
+    audit_person(&state, &user, &orgs, "sign_in", client).await?;
+    let destination = land(&session, &orgs, next).await?;
+    Ok(Redirect::to(&destination).into_response())
+}
+
+/// Records something about a person in each of their organisations.
+async fn audit_person(
+    state: &AppState,
+    user: &people::User,
+    orgs: &[MembershipSummary],
+    action: &str,
+    client: Option<std::net::IpAddr>,
+) -> AppResult<()> {
     let actor = format!("{} <{}>", user.name, user.email);
     let event = Event {
         actor_user: Some(user.id),
         actor: &actor,
-        action: "sign_in",
+        action,
         subject: None,
         client,
     };
-    audit::record_in_each(
-        &state.pool,
-        &orgs.iter().map(|m| TenantId(m.org_id)).collect::<Vec<_>>(),
-        &event,
-    )
-    .await?;
-
-    let destination = land(&session, &orgs, next).await?;
-    Ok(Redirect::to(&destination).into_response())
+    let orgs: Vec<TenantId> = orgs.iter().map(|m| TenantId(m.org_id)).collect();
+    audit::record_in_each(&state.pool, &orgs, &event).await?;
+    Ok(())
 }
 
 /// Where someone goes once signed in: with one organisation, straight into it;

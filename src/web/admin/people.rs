@@ -59,6 +59,25 @@ async fn index(
     })
 }
 
+/// Writes what an admin did to someone into the audit log.
+async fn record(
+    conn: &mut PgConnection,
+    admin: &Admin,
+    action: &str,
+    subject: Option<String>,
+    peer: SocketAddr,
+) -> AppResult<()> {
+    let event = Event {
+        actor_user: Some(admin.user.id),
+        actor: &actor(admin),
+        action,
+        subject,
+        client: Some(peer.ip()),
+    };
+    audit::record(conn, admin.org, &event).await?;
+    Ok(())
+}
+
 // ---------------------------------------------------------------------------
 // Inviting
 
@@ -150,21 +169,17 @@ async fn invite(
         .await?
         {
             send_invitation(&mut tx, &state.config, &admin, &user, form.roles()).await?;
-            audit::record(
+            record(
                 &mut tx,
-                admin.org,
-                &Event {
-                    actor_user: Some(admin.user.id),
-                    actor: &actor(&admin),
-                    action: "member.invited",
-                    subject: Some(format!(
-                        "{} <{}> as {}",
-                        user.name,
-                        user.email,
-                        form.roles().describe()
-                    )),
-                    client: Some(peer.ip()),
-                },
+                &admin,
+                "member.invited",
+                Some(format!(
+                    "{} <{}> as {}",
+                    user.name,
+                    user.email,
+                    form.roles().describe()
+                )),
+                peer,
             )
             .await?;
             tx.commit().await?;
@@ -321,22 +336,18 @@ async fn change_roles(
         return Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response());
     }
     people::set_roles(&mut tx, admin.org, user_id, roles).await?;
-    audit::record(
+    record(
         &mut tx,
-        admin.org,
-        &Event {
-            actor_user: Some(admin.user.id),
-            actor: &actor(&admin),
-            action: "member.roles_changed",
-            subject: Some(format!(
-                "{} <{}>: {} → {}",
-                person.name,
-                person.email,
-                person.roles.describe(),
-                roles.describe()
-            )),
-            client: Some(peer.ip()),
-        },
+        &admin,
+        "member.roles_changed",
+        Some(format!(
+            "{} <{}>: {} → {}",
+            person.name,
+            person.email,
+            person.roles.describe(),
+            roles.describe()
+        )),
+        peer,
     )
     .await?;
     tx.commit().await?;
@@ -365,20 +376,16 @@ async fn set_disabled(
         return Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response());
     }
     people::set_disabled(&mut tx, admin.org, user_id, disabled).await?;
-    audit::record(
+    record(
         &mut tx,
-        admin.org,
-        &Event {
-            actor_user: Some(admin.user.id),
-            actor: &actor(admin),
-            action: if disabled {
-                "member.disabled"
-            } else {
-                "member.enabled"
-            },
-            subject: Some(format!("{} <{}>", person.name, person.email)),
-            client: Some(peer.ip()),
+        admin,
+        if disabled {
+            "member.disabled"
+        } else {
+            "member.enabled"
         },
+        Some(format!("{} <{}>", person.name, person.email)),
+        peer,
     )
     .await?;
     tx.commit().await?;
@@ -423,16 +430,12 @@ async fn resend(
         .await?
         .ok_or(AppError::NotFound)?;
     send_invitation(&mut tx, &state.config, &admin, &user, person.roles).await?;
-    audit::record(
+    record(
         &mut tx,
-        admin.org,
-        &Event {
-            actor_user: Some(admin.user.id),
-            actor: &actor(&admin),
-            action: "member.invitation_resent",
-            subject: Some(format!("{} <{}>", person.name, person.email)),
-            client: Some(peer.ip()),
-        },
+        &admin,
+        "member.invitation_resent",
+        Some(format!("{} <{}>", person.name, person.email)),
+        peer,
     )
     .await?;
     tx.commit().await?;
