@@ -28,6 +28,9 @@ pub struct Config {
     pub smtp_url: Option<Url>,
     /// The base of every absolute link Triad writes (emails, calendar files).
     pub public_url: Url,
+    /// True when `public_url` was derived from `TRIAD_BIND`, so it follows the
+    /// address actually bound (port 0 picks one at start).
+    pub public_url_from_bind: bool,
     pub data_dir: PathBuf,
     /// The sender of every email.
     pub mail_from: lettre::message::Mailbox,
@@ -131,6 +134,7 @@ impl Config {
             }
         };
 
+        let public_url_from_bind = get("TRIAD_PUBLIC_URL").is_none();
         let public_url = match get("TRIAD_PUBLIC_URL") {
             None => default_public_url(bind),
             Some(value) => {
@@ -210,6 +214,7 @@ impl Config {
             database,
             smtp_url,
             public_url,
+            public_url_from_bind,
             data_dir,
             mail_from,
             secret_key,
@@ -256,7 +261,8 @@ fn mail_domain_of(public_url: &Url) -> String {
     }
 }
 
-fn default_public_url(bind: SocketAddr) -> Url {
+/// `http://` and the address Triad listens on.
+pub fn default_public_url(bind: SocketAddr) -> Url {
     // A wildcard bind is reachable on loopback; links with 0.0.0.0 work nowhere.
     let host = if bind.ip().is_unspecified() {
         "localhost".to_string()

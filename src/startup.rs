@@ -34,10 +34,13 @@ impl Application {
     /// Binds the listener and sets up the pool. Expects a migrated database
     /// whose application role can log in (see [`db::ensure_app_login`]); `owner`
     /// names the server and database, as their owner.
-    pub async fn build(config: Config, owner: PgConnectOptions) -> anyhow::Result<Self> {
+    pub async fn build(mut config: Config, owner: PgConnectOptions) -> anyhow::Result<Self> {
         let listener = TcpListener::bind(config.bind)
             .await
             .with_context(|| format!("TRIAD_BIND: cannot listen on {}", config.bind))?;
+        if config.public_url_from_bind {
+            config.public_url = crate::config::default_public_url(listener.local_addr()?);
+        }
         let secret = config.secret_key()?;
         let pool = db::pool(
             db::app_connect_options(&owner, &secret),
@@ -166,8 +169,8 @@ pub async fn serve(config: Config, database: PgConnectOptions) -> anyhow::Result
     } else {
         None
     };
-    let public_url = config.public_url.clone();
     let app = Application::build(config, database).await?;
+    let public_url = app.state.config.public_url.clone();
     tracing::info!(address = %app.local_addr(), "listening");
     println!("Triad is running at {public_url}  (Ctrl-C stops it)");
     if let Some(demo) = demo {

@@ -570,6 +570,7 @@ async fn a_forgotten_password_is_replaced_through_a_one_hour_link() {
 async fn over_https_the_session_cookie_is_secure_and_host_bound() {
     let app = TestApp::spawn_with(|config| {
         config.public_url = url::Url::parse("https://coaching.example.com/").unwrap();
+        config.public_url_from_bind = false;
     })
     .await;
     let response = app.get("/sign-in").await;
