@@ -7,6 +7,7 @@ mod accounts;
 mod authorization;
 mod browser;
 mod embedded;
+mod invitations;
 mod mail;
 mod pages;
 mod tenancy;

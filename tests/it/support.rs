@@ -494,3 +494,32 @@ pub fn roles(admin: bool, coach: bool, coachee: bool) -> triad::db::people::Role
         is_coachee: coachee,
     }
 }
+
+pub fn session_cookie(response: &reqwest::Response) -> Option<String> {
+    response
+        .headers()
+        .get_all("set-cookie")
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .find(|v| v.starts_with("triad_session="))
+        .map(|v| {
+            v["triad_session=".len()..]
+                .split(';')
+                .next()
+                .unwrap()
+                .to_owned()
+        })
+}
+
+/// The link in the newest email to `to`, as written in its plain-text body.
+pub async fn link_in_mail(app: &TestApp, to: &str, path: &str) -> String {
+    let body: String = sqlx::query_scalar(
+        "select body_text from outbox_messages where recipient_email = $1 order by created_at desc limit 1",
+    )
+    .bind(to)
+    .fetch_one(&mut app.owner_connection().await)
+    .await
+    .expect("an email to them");
+    let start = body.find(path).expect("a link in the email");
+    body[start..].split_whitespace().next().unwrap().to_owned()
+}
