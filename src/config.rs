@@ -43,6 +43,9 @@ pub struct Config {
     pub session_max_age: Duration,
     /// The password of the demo accounts (`TRIAD_DEMO_PASSWORD`); generated if unset.
     pub demo_password: Option<String>,
+    /// Whether `triad serve` runs the mail delivery worker (`TRIAD_MAIL_WORKER`);
+    /// off for web processes when `triad worker` runs apart.
+    pub run_mail_worker: bool,
     /// How often an idle mail worker looks for due messages.
     pub mail_poll_interval: Duration,
     /// When failed deliveries are tried again.
@@ -209,6 +212,18 @@ impl Config {
         let session_max_age =
             Duration::from_secs(3600 * minutes("TRIAD_SESSION_MAX_HOURS", 12, 1..=720)?);
 
+        let run_mail_worker = match get("TRIAD_MAIL_WORKER").map(|v| v.trim().to_lowercase()) {
+            None => true,
+            Some(v) if v == "on" => true,
+            Some(v) if v == "off" => false,
+            Some(v) => {
+                return Err(bad(
+                    "TRIAD_MAIL_WORKER",
+                    format!("{v:?} is neither on nor off"),
+                ));
+            }
+        };
+
         Ok(Config {
             bind,
             database,
@@ -222,6 +237,7 @@ impl Config {
             session_idle,
             session_max_age,
             demo_password: get("TRIAD_DEMO_PASSWORD"),
+            run_mail_worker,
             mail_poll_interval: Duration::from_secs(1),
             mail_retry: crate::mail::worker::RetryPolicy::default(),
         })
@@ -383,6 +399,7 @@ mod tests {
             ("SMTP_URL", "smtp://"),
             ("TRIAD_SESSION_IDLE_MINUTES", "0"),
             ("TRIAD_SESSION_MAX_HOURS", "twelve"),
+            ("TRIAD_MAIL_WORKER", "sometimes"),
         ];
         for (variable, value) in cases {
             let err = config(&[(variable, value)]).unwrap_err();

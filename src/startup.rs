@@ -128,7 +128,14 @@ fn spawn_background_tasks(
     state: &AppState,
     mut stopping: watch::Receiver<bool>,
 ) -> anyhow::Result<Vec<JoinHandle<()>>> {
-    let delivery = spawn_mail_worker(&state.pool, &state.config, stopping.clone())?;
+    let mut tasks = Vec::new();
+    if state.config.run_mail_worker {
+        tasks.push(spawn_mail_worker(
+            &state.pool,
+            &state.config,
+            stopping.clone(),
+        )?);
+    }
     let sessions = web::session_store(&state.pool);
     let sweeper = tokio::spawn(async move {
         // Expired login sessions are refused on read; this only reclaims the space.
@@ -138,7 +145,8 @@ fn spawn_background_tasks(
             _ = stopping.wait_for(|stop| *stop) => {}
         }
     });
-    Ok(vec![delivery, sweeper])
+    tasks.push(sweeper);
+    Ok(tasks)
 }
 
 /// The outbox's delivery worker, sending through `SMTP_URL` or to the mailbox.
