@@ -18,6 +18,7 @@ use crate::config::SecretKey;
 pub const APP_ROLE: &str = "triad_app";
 
 pub mod people;
+pub mod programs;
 
 static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("./migrations");
 

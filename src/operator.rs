@@ -337,9 +337,82 @@ pub async fn seed_demo(owner: &PgConnectOptions, config: &Config) -> anyhow::Res
             },
         )
         .await?;
+        if !second {
+            seed_demo_programme(&mut tx, org).await?;
+        }
     }
     tx.commit().await?;
     Ok(logins)
+}
+
+/// Northwind's programme and catalogue, so the admin pages have something to show.
+async fn seed_demo_programme(conn: &mut PgConnection, org: TenantId) -> anyhow::Result<()> {
+    use crate::db::programs::{self, ActivityFields, ActivityKind, Cadence, ProgramFields};
+    let today = chrono::Utc::now().date_naive();
+    programs::create_program(
+        conn,
+        org,
+        &ProgramFields {
+            name: "Leading Teams".into(),
+            description: "Coaching for people leading a team for the first time: feedback, delegation and the conversations that come with the role.".into(),
+            starts_on: today - chrono::Duration::days(60),
+            ends_on: today + chrono::Duration::days(300),
+            cadence: Cadence::Monthly,
+            sessions_included: 8,
+            reporting_threshold: 5,
+        },
+    )
+    .await?;
+    let mut skills = Vec::new();
+    for name in [
+        "Giving feedback",
+        "Delegation",
+        "Managing conflict",
+        "Strategic thinking",
+        "Coaching others",
+    ] {
+        skills.push(programs::add_skill(conn, org, name).await?);
+    }
+    let activities = [
+        (
+            "Feedback that lands: a two-hour workshop",
+            ActivityKind::Course,
+            Some("https://learning.example/feedback"),
+            0,
+        ),
+        (
+            "Write down three decisions to hand over this month",
+            ActivityKind::Practice,
+            None,
+            1,
+        ),
+        (
+            "Article: separating positions from interests",
+            ActivityKind::Reading,
+            Some("https://learning.example/interests"),
+            2,
+        ),
+        (
+            "Quarterly priorities one-pager for your team",
+            ActivityKind::Practice,
+            None,
+            3,
+        ),
+    ];
+    for (title, kind, url, skill) in activities {
+        programs::create_activity(
+            conn,
+            org,
+            &ActivityFields {
+                title: title.into(),
+                kind,
+                url: url.map(Into::into),
+                skill_id: skills[skill],
+            },
+        )
+        .await?;
+    }
+    Ok(())
 }
 
 #[cfg(test)]

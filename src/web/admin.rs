@@ -2,18 +2,27 @@
 //! Every handler here takes [`Admin`](crate::auth::Admin), so nobody else
 //! reaches them (they get a 404).
 
-use axum::Router;
+use std::net::SocketAddr;
 
-use crate::auth::Member;
+use axum::Router;
+use sqlx::PgConnection;
+
+use crate::audit::{self, Event};
+use crate::auth::{Admin, Member};
+use crate::error::AppResult;
 use crate::startup::AppState;
 
 pub mod audit_log;
+pub mod catalogue;
 pub mod mail;
 pub mod people;
+pub mod programmes;
 
 pub fn router() -> Router<AppState> {
     Router::new()
         .merge(people::router())
+        .merge(programmes::router())
+        .merge(catalogue::router())
         .merge(mail::router())
         .merge(audit_log::router())
 }
@@ -21,4 +30,23 @@ pub fn router() -> Router<AppState> {
 /// How a member appears in the audit log.
 pub fn actor(member: &Member) -> String {
     format!("{} <{}>", member.user.name, member.user.email)
+}
+
+/// Writes what an admin did into the organisation's audit log.
+pub async fn record(
+    conn: &mut PgConnection,
+    admin: &Admin,
+    action: &str,
+    subject: Option<String>,
+    peer: SocketAddr,
+) -> AppResult<()> {
+    let event = Event {
+        actor_user: Some(admin.user.id),
+        actor: &actor(admin),
+        action,
+        subject,
+        client: Some(peer.ip()),
+    };
+    audit::record(conn, admin.org, &event).await?;
+    Ok(())
 }

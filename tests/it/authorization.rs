@@ -117,7 +117,23 @@ fn expected(method: &str, path: &str, who: Who) -> Option<u16> {
         | ("GET", "/admin/people/invite")
         | ("GET", "/admin/mail")
         | ("GET", "/admin/audit") => admin_page(200),
-        ("POST", "/admin/people/invite") => admin_page(422),
+        ("POST", "/admin/people/invite")
+        | ("POST", "/admin/programmes/new")
+        | ("POST", "/admin/catalogue/skills")
+        | ("POST", "/admin/catalogue/activities") => admin_page(422),
+        ("GET", "/admin/programmes")
+        | ("GET", "/admin/programmes/new")
+        | ("GET", "/admin/catalogue") => admin_page(200),
+        ("GET", "/admin/programmes/{id}") | ("GET", "/admin/catalogue/activities/{id}") => {
+            admin_object(200)
+        }
+        ("POST", "/admin/programmes/{id}") | ("POST", "/admin/catalogue/activities/{id}") => {
+            admin_object(422)
+        }
+        ("POST", "/admin/programmes/{id}/archive")
+        | ("POST", "/admin/programmes/{id}/restore")
+        | ("POST", "/admin/catalogue/activities/{id}/archive")
+        | ("POST", "/admin/catalogue/activities/{id}/restore") => admin_object(303),
         ("GET", "/admin/people/{user_id}") => admin_object(200),
         ("POST", "/admin/people/{user_id}/roles")
         | ("POST", "/admin/people/{user_id}/disable")
@@ -134,6 +150,8 @@ struct World {
     target_user: uuid::Uuid,
     target_email: String,
     target_message: uuid::Uuid,
+    target_programme: uuid::Uuid,
+    target_activity: uuid::Uuid,
     acme: triad::db::TenantId,
 }
 
@@ -212,19 +230,60 @@ async fn world() -> World {
         .unwrap();
         id
     };
+    let (target_programme, target_activity) = {
+        let mut tx = triad::db::begin_tenant(&app.pool, acme).await.unwrap();
+        let programme = triad::db::programs::create_program(
+            &mut tx,
+            acme,
+            &triad::db::programs::ProgramFields {
+                name: "Secret programme".into(),
+                description: String::new(),
+                starts_on: chrono::NaiveDate::from_ymd_opt(2026, 1, 1).unwrap(),
+                ends_on: chrono::NaiveDate::from_ymd_opt(2026, 12, 31).unwrap(),
+                cadence: triad::db::programs::Cadence::Monthly,
+                sessions_included: 6,
+                reporting_threshold: 5,
+            },
+        )
+        .await
+        .unwrap();
+        let activity = triad::db::programs::create_activity(
+            &mut tx,
+            acme,
+            &triad::db::programs::ActivityFields {
+                title: "Secret activity".into(),
+                kind: triad::db::programs::ActivityKind::Reading,
+                url: None,
+                skill_id: None,
+            },
+        )
+        .await
+        .unwrap();
+        tx.commit().await.unwrap();
+        (programme, activity)
+    };
     World {
         app,
         visitors,
         target_user,
         target_email,
         target_message,
+        target_programme,
+        target_activity,
         acme,
     }
 }
 
 fn concrete(path: &str, world: &World) -> String {
+    let id = if path.starts_with("/admin/programmes") {
+        world.target_programme
+    } else if path.starts_with("/admin/catalogue/activities") {
+        world.target_activity
+    } else {
+        world.target_message
+    };
     path.replace("{user_id}", &world.target_user.to_string())
-        .replace("{id}", &world.target_message.to_string())
+        .replace("{id}", &id.to_string())
         .replace("{name}", "triad.css")
 }
 

@@ -186,6 +186,8 @@ async fn the_demo_seeds_once_with_logins_that_work() {
         .await;
     let people = admin.text("/admin/people").await;
     assert!(people.contains("Robin Rivera"), "{people}");
+    assert!(admin.text("/admin/programmes").await.contains("Leading Teams"));
+    assert!(admin.text("/admin/catalogue").await.contains("Giving feedback"));
 }
 
 #[tokio::test]

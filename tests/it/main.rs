@@ -10,4 +10,5 @@ mod embedded;
 mod invitations;
 mod mail;
 mod pages;
+mod programmes;
 mod tenancy;

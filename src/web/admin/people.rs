@@ -15,7 +15,6 @@ use serde::Deserialize;
 use sqlx::PgConnection;
 use uuid::Uuid;
 
-use crate::audit::{self, Event};
 use crate::auth::{Admin, tokens};
 use crate::config::Config;
 use crate::db::people::{self, Member, Roles, TokenPurpose};
@@ -23,7 +22,7 @@ use crate::db::{self, TenantId};
 use crate::error::{AppError, AppResult};
 use crate::mail;
 use crate::startup::AppState;
-use crate::web::admin::actor;
+use crate::web::admin::record;
 use crate::web::flash::{self, FlashKind, Flashes};
 use crate::web::format;
 use crate::web::layout::Layout;
@@ -57,25 +56,6 @@ async fn index(
         layout: Layout::for_member("People", &admin, flashes).await,
         members,
     })
-}
-
-/// Writes what an admin did to someone into the audit log.
-async fn record(
-    conn: &mut PgConnection,
-    admin: &Admin,
-    action: &str,
-    subject: Option<String>,
-    peer: SocketAddr,
-) -> AppResult<()> {
-    let event = Event {
-        actor_user: Some(admin.user.id),
-        actor: &actor(admin),
-        action,
-        subject,
-        client: Some(peer.ip()),
-    };
-    audit::record(conn, admin.org, &event).await?;
-    Ok(())
 }
 
 // ---------------------------------------------------------------------------

@@ -1,0 +1,365 @@
+//! Programmes: create, edit, archive and restore, with the settings area later
+//! features extend. Admins see programmes and counts, never coaching content.
+
+use std::net::SocketAddr;
+
+use askama::Template;
+use askama_web::WebTemplate;
+use axum::Form;
+use axum::Router;
+use axum::extract::{ConnectInfo, Path, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::routing::{get, post};
+use chrono::NaiveDate;
+use serde::Deserialize;
+use uuid::Uuid;
+
+use crate::auth::Admin;
+use crate::db::programs::{self, Cadence, Program, ProgramFields};
+use crate::db::{self};
+use crate::error::{AppError, AppResult};
+use crate::startup::AppState;
+use crate::web::admin::record;
+use crate::web::flash::{self, FlashKind, Flashes};
+use crate::web::layout::Layout;
+
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/admin/programmes", get(index))
+        .route("/admin/programmes/new", get(new).post(create))
+        .route("/admin/programmes/{id}", get(edit).post(update))
+        .route("/admin/programmes/{id}/archive", post(archive))
+        .route("/admin/programmes/{id}/restore", post(restore))
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "admin/programmes.html")]
+struct ProgrammesPage {
+    layout: Layout,
+    programmes: Vec<Program>,
+}
+
+async fn index(
+    State(state): State<AppState>,
+    admin: Admin,
+    flashes: Flashes,
+) -> AppResult<ProgrammesPage> {
+    let mut tx = db::begin_tenant(&state.pool, admin.org).await?;
+    let programmes = programs::programs(&mut tx, admin.org).await?;
+    Ok(ProgrammesPage {
+        layout: Layout::for_member("Programmes", &admin, flashes).await,
+        programmes,
+    })
+}
+
+/// The form as typed, so a mistake never loses it.
+#[derive(Clone, Debug, Default, Deserialize)]
+struct ProgrammeForm {
+    #[serde(default)]
+    name: String,
+    #[serde(default)]
+    description: String,
+    #[serde(default)]
+    starts_on: String,
+    #[serde(default)]
+    ends_on: String,
+    #[serde(default)]
+    cadence: String,
+    #[serde(default)]
+    sessions_included: String,
+    #[serde(default)]
+    reporting_threshold: String,
+}
+
+impl ProgrammeForm {
+    fn from_program(program: &Program) -> Self {
+        ProgrammeForm {
+            name: program.name.clone(),
+            description: program.description.clone(),
+            starts_on: program.starts_on.to_string(),
+            ends_on: program.ends_on.to_string(),
+            cadence: program.cadence.clone(),
+            sessions_included: program.sessions_included.to_string(),
+            reporting_threshold: program.reporting_threshold.to_string(),
+        }
+    }
+
+    /// The fields to save, or a message for each field that is wrong.
+    fn check(&self) -> Result<ProgramFields, Problems> {
+        let mut problems = Problems::default();
+        let name = self.name.trim();
+        if name.is_empty() || name.chars().count() > 120 {
+            problems.name = Some("Give the programme a name of at most 120 characters.");
+        }
+        if self.description.chars().count() > 2000 {
+            problems.description = Some("Keep the description to 2,000 characters.");
+        }
+        let date = |value: &str| NaiveDate::parse_from_str(value.trim(), "%Y-%m-%d").ok();
+        let starts_on = date(&self.starts_on);
+        let ends_on = date(&self.ends_on);
+        if starts_on.is_none() {
+            problems.starts_on = Some("Enter the start date, like 2026-01-31.");
+        }
+        if ends_on.is_none() {
+            problems.ends_on = Some("Enter the end date, like 2026-12-31.");
+        }
+        if let (Some(start), Some(end)) = (starts_on, ends_on) {
+            if end < start {
+                problems.ends_on = Some("The end date is before the start date.");
+            }
+        }
+        let cadence = Cadence::parse(&self.cadence);
+        if cadence.is_none() {
+            problems.cadence = Some("Choose how often coaching sessions happen.");
+        }
+        let number = |value: &str, range: std::ops::RangeInclusive<i32>| {
+            value
+                .trim()
+                .parse::<i32>()
+                .ok()
+                .filter(|n| range.contains(n))
+        };
+        let sessions_included = number(&self.sessions_included, 1..=100);
+        if sessions_included.is_none() {
+            problems.sessions_included = Some("Enter a whole number from 1 to 100.");
+        }
+        let reporting_threshold = number(&self.reporting_threshold, 3..=100);
+        if reporting_threshold.is_none() {
+            problems.reporting_threshold =
+                Some("Enter a whole number from 3 to 100: smaller groups could be recognised.");
+        }
+        match (
+            starts_on,
+            ends_on,
+            cadence,
+            sessions_included,
+            reporting_threshold,
+        ) {
+            (
+                Some(starts_on),
+                Some(ends_on),
+                Some(cadence),
+                Some(sessions_included),
+                Some(reporting_threshold),
+            ) if !problems.any() => Ok(ProgramFields {
+                name: name.to_owned(),
+                description: self.description.trim().to_owned(),
+                starts_on,
+                ends_on,
+                cadence,
+                sessions_included,
+                reporting_threshold,
+            }),
+            _ => Err(problems),
+        }
+    }
+}
+
+#[derive(Debug, Default)]
+struct Problems {
+    name: Option<&'static str>,
+    description: Option<&'static str>,
+    starts_on: Option<&'static str>,
+    ends_on: Option<&'static str>,
+    cadence: Option<&'static str>,
+    sessions_included: Option<&'static str>,
+    reporting_threshold: Option<&'static str>,
+}
+
+impl Problems {
+    fn any(&self) -> bool {
+        [
+            self.name,
+            self.description,
+            self.starts_on,
+            self.ends_on,
+            self.cadence,
+            self.sessions_included,
+            self.reporting_threshold,
+        ]
+        .iter()
+        .any(Option::is_some)
+    }
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "admin/programme_form.html")]
+struct ProgrammeFormPage {
+    layout: Layout,
+    /// `None` for a new programme.
+    programme: Option<Program>,
+    form: ProgrammeForm,
+    problems: Problems,
+    cadences: [Cadence; 3],
+}
+
+impl ProgrammeFormPage {
+    fn action(&self) -> String {
+        match &self.programme {
+            Some(programme) => format!("/admin/programmes/{}", programme.id),
+            None => "/admin/programmes/new".to_owned(),
+        }
+    }
+}
+
+async fn form_page(
+    admin: &Admin,
+    programme: Option<Program>,
+    form: ProgrammeForm,
+    problems: Problems,
+    flashes: Flashes,
+) -> ProgrammeFormPage {
+    let title = programme
+        .as_ref()
+        .map_or("New programme".to_owned(), |p| p.name.clone());
+    ProgrammeFormPage {
+        layout: Layout::for_member(title, admin, flashes).await,
+        programme,
+        form,
+        problems,
+        cadences: Cadence::ALL,
+    }
+}
+
+async fn new(admin: Admin, flashes: Flashes) -> ProgrammeFormPage {
+    let form = ProgrammeForm {
+        cadence: Cadence::Monthly.as_str().into(),
+        sessions_included: "6".into(),
+        reporting_threshold: "5".into(),
+        ..ProgrammeForm::default()
+    };
+    form_page(&admin, None, form, Problems::default(), flashes).await
+}
+
+async fn create(
+    State(state): State<AppState>,
+    ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    admin: Admin,
+    Form(form): Form<ProgrammeForm>,
+) -> AppResult<Response> {
+    let fields = match form.check() {
+        Ok(fields) => fields,
+        Err(problems) => {
+            let page = form_page(&admin, None, form, problems, Flashes::default()).await;
+            return Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response());
+        }
+    };
+    let mut tx = db::begin_tenant(&state.pool, admin.org).await?;
+    let id = programs::create_program(&mut tx, admin.org, &fields).await?;
+    record(
+        &mut tx,
+        &admin,
+        "programme.created",
+        Some(fields.name.clone()),
+        peer,
+    )
+    .await?;
+    tx.commit().await?;
+    flash::push(
+        &admin.session,
+        FlashKind::Success,
+        format!("{} is created.", fields.name),
+    )
+    .await?;
+    Ok(Redirect::to(&format!("/admin/programmes/{id}")).into_response())
+}
+
+async fn load(state: &AppState, admin: &Admin, id: Uuid) -> AppResult<(db::TenantTx, Program)> {
+    let mut tx = db::begin_tenant(&state.pool, admin.org).await?;
+    let programme = programs::program(&mut tx, admin.org, id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    Ok((tx, programme))
+}
+
+async fn edit(
+    State(state): State<AppState>,
+    admin: Admin,
+    flashes: Flashes,
+    Path(id): Path<Uuid>,
+) -> AppResult<ProgrammeFormPage> {
+    let (_, programme) = load(&state, &admin, id).await?;
+    let form = ProgrammeForm::from_program(&programme);
+    Ok(form_page(&admin, Some(programme), form, Problems::default(), flashes).await)
+}
+
+async fn update(
+    State(state): State<AppState>,
+    ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    admin: Admin,
+    Path(id): Path<Uuid>,
+    Form(form): Form<ProgrammeForm>,
+) -> AppResult<Response> {
+    let (mut tx, programme) = load(&state, &admin, id).await?;
+    let fields = match form.check() {
+        Ok(fields) => fields,
+        Err(problems) => {
+            let page = form_page(&admin, Some(programme), form, problems, Flashes::default()).await;
+            return Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response());
+        }
+    };
+    programs::update_program(&mut tx, admin.org, id, &fields).await?;
+    record(
+        &mut tx,
+        &admin,
+        "programme.updated",
+        Some(fields.name.clone()),
+        peer,
+    )
+    .await?;
+    tx.commit().await?;
+    flash::push(
+        &admin.session,
+        FlashKind::Success,
+        "The programme is saved.",
+    )
+    .await?;
+    Ok(Redirect::to(&format!("/admin/programmes/{id}")).into_response())
+}
+
+async fn set_archived(
+    state: &AppState,
+    peer: SocketAddr,
+    admin: &Admin,
+    id: Uuid,
+    archived: bool,
+) -> AppResult<Response> {
+    let (mut tx, programme) = load(state, admin, id).await?;
+    programs::set_program_archived(&mut tx, admin.org, id, archived).await?;
+    let action = if archived {
+        "programme.archived"
+    } else {
+        "programme.restored"
+    };
+    record(&mut tx, admin, action, Some(programme.name.clone()), peer).await?;
+    tx.commit().await?;
+    let message = if archived {
+        format!(
+            "{} is archived. Its records stay; you can restore it.",
+            programme.name
+        )
+    } else {
+        format!("{} is current again.", programme.name)
+    };
+    flash::push(&admin.session, FlashKind::Success, message).await?;
+    Ok(Redirect::to("/admin/programmes").into_response())
+}
+
+async fn archive(
+    State(state): State<AppState>,
+    ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    admin: Admin,
+    Path(id): Path<Uuid>,
+) -> AppResult<Response> {
+    set_archived(&state, peer, &admin, id, true).await
+}
+
+async fn restore(
+    State(state): State<AppState>,
+    ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    admin: Admin,
+    Path(id): Path<Uuid>,
+) -> AppResult<Response> {
+    set_archived(&state, peer, &admin, id, false).await
+}
