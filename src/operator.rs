@@ -338,7 +338,7 @@ pub async fn seed_demo(owner: &PgConnectOptions, config: &Config) -> anyhow::Res
         )
         .await?;
         if !second {
-            seed_demo_programme(&mut tx, org).await?;
+            seed_demo_programme(&mut tx, org, &users).await?;
         }
     }
     tx.commit().await?;
@@ -346,17 +346,24 @@ pub async fn seed_demo(owner: &PgConnectOptions, config: &Config) -> anyhow::Res
 }
 
 /// Northwind's programme and catalogue, so the admin pages have something to show.
-async fn seed_demo_programme(conn: &mut PgConnection, org: TenantId) -> anyhow::Result<()> {
+async fn seed_demo_programme(
+    conn: &mut PgConnection,
+    org: TenantId,
+    users: &[Uuid],
+) -> anyhow::Result<()> {
+    use crate::db::engagements::{self, EngagementFields, Status};
     use crate::db::programs::{self, ActivityFields, ActivityKind, Cadence, ProgramFields};
     let today = chrono::Utc::now().date_naive();
-    programs::create_program(
+    let starts_on = today - chrono::Duration::days(60);
+    let ends_on = today + chrono::Duration::days(300);
+    let programme = programs::create_program(
         conn,
         org,
         &ProgramFields {
             name: "Leading Teams".into(),
             description: "Coaching for people leading a team for the first time: feedback, delegation and the conversations that come with the role.".into(),
-            starts_on: today - chrono::Duration::days(60),
-            ends_on: today + chrono::Duration::days(300),
+            starts_on,
+            ends_on,
             cadence: Cadence::Monthly,
             sessions_included: 8,
             reporting_threshold: 5,
@@ -399,6 +406,43 @@ async fn seed_demo_programme(conn: &mut PgConnection, org: TenantId) -> anyhow::
             3,
         ),
     ];
+    // Indexes into DEMO_PEOPLE: coach1 = 1, coach2 = 2, coachee1..4 = 3..6.
+    let pairs = [
+        (3, 1, "Priya Shah", "priya.shah@northwind.example", "Sales"),
+        (
+            4,
+            1,
+            "Owen Clarke",
+            "owen.clarke@northwind.example",
+            "Engineering",
+        ),
+        (5, 2, "Priya Shah", "priya.shah@northwind.example", "Sales"),
+        (
+            6,
+            2,
+            "Lena Fischer",
+            "lena.fischer@northwind.example",
+            "Operations",
+        ),
+    ];
+    for (coachee, coach, manager_name, manager_email, department) in pairs {
+        engagements::create(
+            conn,
+            org,
+            programme,
+            &EngagementFields {
+                coachee_id: users[coachee],
+                coach_id: users[coach],
+                starts_on,
+                ends_on,
+                status: Status::Active,
+                manager_name: manager_name.into(),
+                manager_email: manager_email.into(),
+                department: department.into(),
+            },
+        )
+        .await?;
+    }
     for (title, kind, url, skill) in activities {
         programs::create_activity(
             conn,

@@ -14,6 +14,7 @@ use crate::startup::AppState;
 
 pub mod audit_log;
 pub mod catalogue;
+pub mod engagements;
 pub mod mail;
 pub mod people;
 pub mod programmes;
@@ -23,6 +24,7 @@ pub fn router() -> Router<AppState> {
         .merge(people::router())
         .merge(programmes::router())
         .merge(catalogue::router())
+        .merge(engagements::router())
         .merge(mail::router())
         .merge(audit_log::router())
 }

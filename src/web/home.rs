@@ -7,6 +7,7 @@ use axum::extract::State;
 use axum::routing::get;
 
 use crate::auth::Member;
+use crate::db::engagements::{self, Engagement};
 use crate::db::{self, people};
 use crate::error::AppResult;
 use crate::mail::outbox;
@@ -42,6 +43,9 @@ struct Dashboard {
     failed_mail: Vec<Shown>,
     /// For admins: how many members, and how many have not accepted yet.
     people: Option<(usize, usize)>,
+    /// The engagements this person coaches, and those they are coached in.
+    coaching: Vec<Engagement>,
+    coached: Vec<Engagement>,
 }
 
 async fn dashboard(
@@ -65,10 +69,22 @@ async fn dashboard(
     } else {
         None
     };
+    let coaching = if member.roles.is_coach {
+        engagements::of_coach(&mut tx, member.org, member.user.id).await?
+    } else {
+        Vec::new()
+    };
+    let coached = if member.roles.is_coachee {
+        engagements::of_coachee(&mut tx, member.org, member.user.id).await?
+    } else {
+        Vec::new()
+    };
     Ok(Dashboard {
         layout: Layout::for_member("Home", &member, flashes).await,
         member,
         failed_mail,
         people,
+        coaching,
+        coached,
     })
 }

@@ -124,6 +124,11 @@ fn expected(method: &str, path: &str, who: Who) -> Option<u16> {
         ("GET", "/admin/programmes")
         | ("GET", "/admin/programmes/new")
         | ("GET", "/admin/catalogue") => admin_page(200),
+        ("GET", "/admin/programmes/{id}/engagements/new") | ("GET", "/admin/engagements/{id}") => {
+            admin_object(200)
+        }
+        ("POST", "/admin/programmes/{id}/engagements/new")
+        | ("POST", "/admin/engagements/{id}") => admin_object(422),
         ("GET", "/admin/programmes/{id}") | ("GET", "/admin/catalogue/activities/{id}") => {
             admin_object(200)
         }
@@ -152,6 +157,7 @@ struct World {
     target_message: uuid::Uuid,
     target_programme: uuid::Uuid,
     target_activity: uuid::Uuid,
+    target_engagement: uuid::Uuid,
     acme: triad::db::TenantId,
 }
 
@@ -160,18 +166,14 @@ async fn world() -> World {
     let acme = app.create_org("Acme").await;
     let globex = app.create_org("Globex").await;
     let mut visitors = vec![(Who::Anonymous, app.visitor())];
-    visitors.push((
-        Who::Coachee,
-        app.signed_in(acme, "coachee@acme.test", roles(false, false, true))
-            .await
-            .0,
-    ));
-    visitors.push((
-        Who::Coach,
-        app.signed_in(acme, "coach@acme.test", roles(false, true, false))
-            .await
-            .0,
-    ));
+    let (coachee, coachee_id) = app
+        .signed_in(acme, "coachee@acme.test", roles(false, false, true))
+        .await;
+    visitors.push((Who::Coachee, coachee));
+    let (coach, coach_id) = app
+        .signed_in(acme, "coach@acme.test", roles(false, true, false))
+        .await;
+    visitors.push((Who::Coach, coach));
     visitors.push((
         Who::Admin,
         app.signed_in(acme, "admin@acme.test", roles(true, false, false))
@@ -230,7 +232,7 @@ async fn world() -> World {
         .unwrap();
         id
     };
-    let (target_programme, target_activity) = {
+    let (target_programme, target_activity, target_engagement) = {
         let mut tx = triad::db::begin_tenant(&app.pool, acme).await.unwrap();
         let programme = triad::db::programs::create_program(
             &mut tx,
@@ -259,8 +261,25 @@ async fn world() -> World {
         )
         .await
         .unwrap();
+        let engagement = triad::db::engagements::create(
+            &mut tx,
+            acme,
+            programme,
+            &triad::db::engagements::EngagementFields {
+                coachee_id,
+                coach_id,
+                starts_on: chrono::NaiveDate::from_ymd_opt(2026, 1, 1).unwrap(),
+                ends_on: chrono::NaiveDate::from_ymd_opt(2026, 12, 31).unwrap(),
+                status: triad::db::engagements::Status::Active,
+                manager_name: "Secret Manager".into(),
+                manager_email: "secret.manager@acme.test".into(),
+                department: "Secret department".into(),
+            },
+        )
+        .await
+        .unwrap();
         tx.commit().await.unwrap();
-        (programme, activity)
+        (programme, activity, engagement)
     };
     World {
         app,
@@ -270,6 +289,7 @@ async fn world() -> World {
         target_message,
         target_programme,
         target_activity,
+        target_engagement,
         acme,
     }
 }
@@ -277,6 +297,8 @@ async fn world() -> World {
 fn concrete(path: &str, world: &World) -> String {
     let id = if path.starts_with("/admin/programmes") {
         world.target_programme
+    } else if path.starts_with("/admin/engagements") {
+        world.target_engagement
     } else if path.starts_with("/admin/catalogue/activities") {
         world.target_activity
     } else {

@@ -186,8 +186,23 @@ async fn the_demo_seeds_once_with_logins_that_work() {
         .await;
     let people = admin.text("/admin/people").await;
     assert!(people.contains("Robin Rivera"), "{people}");
-    assert!(admin.text("/admin/programmes").await.contains("Leading Teams"));
-    assert!(admin.text("/admin/catalogue").await.contains("Giving feedback"));
+    assert!(
+        admin
+            .text("/admin/programmes")
+            .await
+            .contains("Leading Teams")
+    );
+    assert!(
+        admin
+            .text("/admin/catalogue")
+            .await
+            .contains("Giving feedback")
+    );
+    let coach2 = app.visitor();
+    coach2.sign_in("coach2@northwind.example", "orange kettle under the bridge").await;
+    let home = coach2.text("/home").await;
+    assert!(home.contains("Jordan Lee") && home.contains("Taylor Brooks"), "{home}");
+    assert!(!home.contains("Robin Rivera"), "only their own coachees");
 }
 
 #[tokio::test]

@@ -189,3 +189,112 @@ async fn the_catalogue_keeps_skills_unique_and_activities_well_formed() {
     let page = refused.text().await.unwrap();
     assert!(page.contains("Choose a skill from the list") && !page.contains("Globex secret skill"));
 }
+
+#[tokio::test]
+async fn an_engagement_pairs_a_coachee_and_a_coach_who_alone_see_it() {
+    let app = TestApp::spawn().await;
+    let (admin, org) = admin_of_acme(&app).await;
+    let (robin, robin_id) = app
+        .signed_in(org, "robin@acme.test", roles(false, false, true))
+        .await;
+    let (casey, casey_id) = app
+        .signed_in(org, "casey@acme.test", roles(false, true, false))
+        .await;
+    let (other_coach, _) = app
+        .signed_in(org, "morgan@acme.test", roles(false, true, false))
+        .await;
+    let (other_coachee, _) = app
+        .signed_in(org, "sam@acme.test", roles(false, false, true))
+        .await;
+
+    let created = admin
+        .post(
+            "/admin/programmes/new",
+            &[
+                ("name", "Leading Teams"),
+                ("description", ""),
+                ("starts_on", "2026-01-01"),
+                ("ends_on", "2026-12-31"),
+                ("cadence", "monthly"),
+                ("sessions_included", "6"),
+                ("reporting_threshold", "5"),
+            ],
+        )
+        .await;
+    let programme = location(&created);
+    let new_engagement = format!("{programme}/engagements/new");
+    let form = admin.text(&new_engagement).await;
+    assert!(
+        form.contains(r#"value="2026-01-01""#),
+        "dates default to the programme's"
+    );
+
+    // The same person as coach and coachee, and a bad manager address: refused.
+    let (robin_s, casey_s) = (robin_id.to_string(), casey_id.to_string());
+    let wrong = admin
+        .post(
+            &new_engagement,
+            &[
+                ("coachee_id", robin_s.as_str()),
+                ("coach_id", robin_s.as_str()),
+                ("starts_on", "2026-01-01"),
+                ("ends_on", "2026-12-31"),
+                ("status", "active"),
+                ("manager_name", "Dana Manager"),
+                ("manager_email", "dana"),
+                ("department", "Sales"),
+            ],
+        )
+        .await;
+    assert_eq!(wrong.status(), 422);
+    let page = wrong.text().await.unwrap();
+    assert!(
+        page.contains("Choose the coach from the list.")
+            || page.contains("The coach cannot be the coachee too.")
+    );
+    assert!(
+        page.contains("Enter the manager&#39;s email address")
+            || page.contains("Enter the manager's email address"),
+        "{page}"
+    );
+    assert!(page.contains(r#"value="Dana Manager""#) && page.contains(r#"value="Sales""#));
+
+    let ok = admin
+        .post(
+            &new_engagement,
+            &[
+                ("coachee_id", robin_s.as_str()),
+                ("coach_id", casey_s.as_str()),
+                ("starts_on", "2026-01-01"),
+                ("ends_on", "2026-12-31"),
+                ("status", "active"),
+                ("manager_name", "Dana Manager"),
+                ("manager_email", "dana@acme.test"),
+                ("department", "Sales"),
+            ],
+        )
+        .await;
+    assert_eq!(ok.status(), 303);
+    let programme_page = admin.text(&programme).await;
+    assert!(programme_page.contains("robin") && programme_page.contains("Sales"));
+    assert!(
+        admin
+            .text("/admin/programmes")
+            .await
+            .contains("1 (1 active)")
+    );
+
+    let coach_home = casey.text("/home").await;
+    assert!(
+        coach_home.contains("robin") && coach_home.contains("Leading Teams"),
+        "{coach_home}"
+    );
+    let coachee_home = robin.text("/home").await;
+    assert!(
+        coachee_home.contains("with your coach <strong>casey</strong>"),
+        "{coachee_home}"
+    );
+    // Nobody else sees the pairing.
+    assert!(!other_coach.text("/home").await.contains("robin"));
+    assert!(!other_coachee.text("/home").await.contains("Leading Teams"));
+}

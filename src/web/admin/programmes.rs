@@ -16,8 +16,9 @@ use serde::Deserialize;
 use uuid::Uuid;
 
 use crate::auth::Admin;
+use crate::db::engagements::{self, Engagement};
 use crate::db::programs::{self, Cadence, Program, ProgramFields};
-use crate::db::{self};
+use crate::db::{self, TenantTx};
 use crate::error::{AppError, AppResult};
 use crate::startup::AppState;
 use crate::web::admin::record;
@@ -37,7 +38,8 @@ pub fn router() -> Router<AppState> {
 #[template(path = "admin/programmes.html")]
 struct ProgrammesPage {
     layout: Layout,
-    programmes: Vec<Program>,
+    /// Each programme with its engagements: all, and active.
+    programmes: Vec<(Program, i64, i64)>,
 }
 
 async fn index(
@@ -46,7 +48,18 @@ async fn index(
     flashes: Flashes,
 ) -> AppResult<ProgrammesPage> {
     let mut tx = db::begin_tenant(&state.pool, admin.org).await?;
-    let programmes = programs::programs(&mut tx, admin.org).await?;
+    let counts = engagements::counts_by_program(&mut tx, admin.org).await?;
+    let programmes = programs::programs(&mut tx, admin.org)
+        .await?
+        .into_iter()
+        .map(|programme| {
+            let (all, active) = counts
+                .iter()
+                .find(|(id, _, _)| *id == programme.id)
+                .map_or((0, 0), |(_, all, active)| (*all, *active));
+            (programme, all, active)
+        })
+        .collect();
     Ok(ProgrammesPage {
         layout: Layout::for_member("Programmes", &admin, flashes).await,
         programmes,
@@ -192,6 +205,8 @@ struct ProgrammeFormPage {
     form: ProgrammeForm,
     problems: Problems,
     cadences: [Cadence; 3],
+    /// The programme's engagements, when editing one.
+    engagements: Vec<Engagement>,
 }
 
 impl ProgrammeFormPage {
@@ -204,32 +219,43 @@ impl ProgrammeFormPage {
 }
 
 async fn form_page(
+    tx: &mut TenantTx,
     admin: &Admin,
     programme: Option<Program>,
     form: ProgrammeForm,
     problems: Problems,
     flashes: Flashes,
-) -> ProgrammeFormPage {
+) -> AppResult<ProgrammeFormPage> {
     let title = programme
         .as_ref()
         .map_or("New programme".to_owned(), |p| p.name.clone());
-    ProgrammeFormPage {
+    let engagements = match &programme {
+        Some(programme) => engagements::of_program(tx, admin.org, programme.id).await?,
+        None => Vec::new(),
+    };
+    Ok(ProgrammeFormPage {
         layout: Layout::for_member(title, admin, flashes).await,
         programme,
         form,
         problems,
         cadences: Cadence::ALL,
-    }
+        engagements,
+    })
 }
 
-async fn new(admin: Admin, flashes: Flashes) -> ProgrammeFormPage {
+async fn new(
+    State(state): State<AppState>,
+    admin: Admin,
+    flashes: Flashes,
+) -> AppResult<ProgrammeFormPage> {
+    let mut tx = db::begin_tenant(&state.pool, admin.org).await?;
     let form = ProgrammeForm {
         cadence: Cadence::Monthly.as_str().into(),
         sessions_included: "6".into(),
         reporting_threshold: "5".into(),
         ..ProgrammeForm::default()
     };
-    form_page(&admin, None, form, Problems::default(), flashes).await
+    form_page(&mut tx, &admin, None, form, Problems::default(), flashes).await
 }
 
 async fn create(
@@ -241,7 +267,8 @@ async fn create(
     let fields = match form.check() {
         Ok(fields) => fields,
         Err(problems) => {
-            let page = form_page(&admin, None, form, problems, Flashes::default()).await;
+            let mut tx = db::begin_tenant(&state.pool, admin.org).await?;
+            let page = form_page(&mut tx, &admin, None, form, problems, Flashes::default()).await?;
             return Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response());
         }
     };
@@ -265,7 +292,7 @@ async fn create(
     Ok(Redirect::to(&format!("/admin/programmes/{id}")).into_response())
 }
 
-async fn load(state: &AppState, admin: &Admin, id: Uuid) -> AppResult<(db::TenantTx, Program)> {
+async fn load(state: &AppState, admin: &Admin, id: Uuid) -> AppResult<(TenantTx, Program)> {
     let mut tx = db::begin_tenant(&state.pool, admin.org).await?;
     let programme = programs::program(&mut tx, admin.org, id)
         .await?
@@ -279,9 +306,17 @@ async fn edit(
     flashes: Flashes,
     Path(id): Path<Uuid>,
 ) -> AppResult<ProgrammeFormPage> {
-    let (_, programme) = load(&state, &admin, id).await?;
+    let (mut tx, programme) = load(&state, &admin, id).await?;
     let form = ProgrammeForm::from_program(&programme);
-    Ok(form_page(&admin, Some(programme), form, Problems::default(), flashes).await)
+    form_page(
+        &mut tx,
+        &admin,
+        Some(programme),
+        form,
+        Problems::default(),
+        flashes,
+    )
+    .await
 }
 
 async fn update(
@@ -295,7 +330,15 @@ async fn update(
     let fields = match form.check() {
         Ok(fields) => fields,
         Err(problems) => {
-            let page = form_page(&admin, Some(programme), form, problems, Flashes::default()).await;
+            let page = form_page(
+                &mut tx,
+                &admin,
+                Some(programme),
+                form,
+                problems,
+                Flashes::default(),
+            )
+            .await?;
             return Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response());
         }
     };

@@ -1,0 +1,218 @@
+//! Engagements: one coachee with one coach in a programme. Who may see one is
+//! decided here, in the queries: a coach gets their own, a coachee theirs.
+
+use chrono::NaiveDate;
+use sqlx::PgConnection;
+use uuid::Uuid;
+
+use crate::db::TenantId;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Status {
+    Active,
+    Paused,
+    Completed,
+    Cancelled,
+}
+
+impl Status {
+    pub const ALL: [Status; 4] = [
+        Status::Active,
+        Status::Paused,
+        Status::Completed,
+        Status::Cancelled,
+    ];
+
+    pub fn as_str(&self) -> &'static str {
+        match self {
+            Status::Active => "active",
+            Status::Paused => "paused",
+            Status::Completed => "completed",
+            Status::Cancelled => "cancelled",
+        }
+    }
+
+    pub fn parse(value: &str) -> Option<Status> {
+        Status::ALL.into_iter().find(|s| s.as_str() == value)
+    }
+
+    pub fn label(&self) -> &'static str {
+        match self {
+            Status::Active => "Active",
+            Status::Paused => "Paused",
+            Status::Completed => "Completed",
+            Status::Cancelled => "Cancelled",
+        }
+    }
+}
+
+/// An engagement with the names people read.
+#[derive(Clone, Debug, sqlx::FromRow)]
+pub struct Engagement {
+    pub id: Uuid,
+    pub program_id: Uuid,
+    pub program_name: String,
+    pub coachee_id: Uuid,
+    pub coachee_name: String,
+    pub coach_id: Uuid,
+    pub coach_name: String,
+    pub starts_on: NaiveDate,
+    pub ends_on: NaiveDate,
+    pub status: String,
+    pub manager_name: String,
+    pub manager_email: String,
+    pub department: String,
+}
+
+impl Engagement {
+    pub fn status_label(&self) -> &'static str {
+        Status::parse(&self.status).map_or("", |s| s.label())
+    }
+}
+
+/// What an engagement form saves.
+#[derive(Clone, Debug)]
+pub struct EngagementFields {
+    pub coachee_id: Uuid,
+    pub coach_id: Uuid,
+    pub starts_on: NaiveDate,
+    pub ends_on: NaiveDate,
+    pub status: Status,
+    pub manager_name: String,
+    pub manager_email: String,
+    pub department: String,
+}
+
+const ENGAGEMENT_QUERY: &str = "select e.id, e.program_id, p.name as program_name,
+        e.coachee_id, coachee.name as coachee_name, e.coach_id, coach.name as coach_name,
+        e.starts_on, e.ends_on, e.status, e.manager_name, e.manager_email, e.department
+     from engagements e
+     join programs p on p.org_id = e.org_id and p.id = e.program_id
+     join users coachee on coachee.id = e.coachee_id
+     join users coach on coach.id = e.coach_id";
+
+pub async fn of_program(
+    conn: &mut PgConnection,
+    org: TenantId,
+    program: Uuid,
+) -> sqlx::Result<Vec<Engagement>> {
+    sqlx::query_as(&format!(
+        "{ENGAGEMENT_QUERY} where e.org_id = $1 and e.program_id = $2 order by lower(coachee.name)"
+    ))
+    .bind(org.0)
+    .bind(program)
+    .fetch_all(conn)
+    .await
+}
+
+pub async fn of_coach(
+    conn: &mut PgConnection,
+    org: TenantId,
+    coach: Uuid,
+) -> sqlx::Result<Vec<Engagement>> {
+    sqlx::query_as(&format!(
+        "{ENGAGEMENT_QUERY} where e.org_id = $1 and e.coach_id = $2
+         order by e.status <> 'active', lower(coachee.name)"
+    ))
+    .bind(org.0)
+    .bind(coach)
+    .fetch_all(conn)
+    .await
+}
+
+pub async fn of_coachee(
+    conn: &mut PgConnection,
+    org: TenantId,
+    coachee: Uuid,
+) -> sqlx::Result<Vec<Engagement>> {
+    sqlx::query_as(&format!(
+        "{ENGAGEMENT_QUERY} where e.org_id = $1 and e.coachee_id = $2
+         order by e.status <> 'active', e.starts_on desc"
+    ))
+    .bind(org.0)
+    .bind(coachee)
+    .fetch_all(conn)
+    .await
+}
+
+pub async fn engagement(
+    conn: &mut PgConnection,
+    org: TenantId,
+    id: Uuid,
+) -> sqlx::Result<Option<Engagement>> {
+    sqlx::query_as(&format!(
+        "{ENGAGEMENT_QUERY} where e.org_id = $1 and e.id = $2"
+    ))
+    .bind(org.0)
+    .bind(id)
+    .fetch_optional(conn)
+    .await
+}
+
+/// Engagements per programme, for the programme list: counts, no content.
+pub async fn counts_by_program(
+    conn: &mut PgConnection,
+    org: TenantId,
+) -> sqlx::Result<Vec<(Uuid, i64, i64)>> {
+    sqlx::query_as(
+        "select program_id, count(*), count(*) filter (where status = 'active')
+         from engagements where org_id = $1 group by program_id",
+    )
+    .bind(org.0)
+    .fetch_all(conn)
+    .await
+}
+
+pub async fn create(
+    conn: &mut PgConnection,
+    org: TenantId,
+    program: Uuid,
+    fields: &EngagementFields,
+) -> sqlx::Result<Uuid> {
+    let id = Uuid::now_v7();
+    sqlx::query(
+        "insert into engagements (org_id, id, program_id, coachee_id, coach_id, starts_on, ends_on,
+                                  status, manager_name, manager_email, department)
+         values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)",
+    )
+    .bind(org.0)
+    .bind(id)
+    .bind(program)
+    .bind(fields.coachee_id)
+    .bind(fields.coach_id)
+    .bind(fields.starts_on)
+    .bind(fields.ends_on)
+    .bind(fields.status.as_str())
+    .bind(&fields.manager_name)
+    .bind(&fields.manager_email)
+    .bind(&fields.department)
+    .execute(conn)
+    .await?;
+    Ok(id)
+}
+
+pub async fn update(
+    conn: &mut PgConnection,
+    org: TenantId,
+    id: Uuid,
+    fields: &EngagementFields,
+) -> sqlx::Result<bool> {
+    let updated = sqlx::query(
+        "update engagements set coachee_id = $3, coach_id = $4, starts_on = $5, ends_on = $6,
+             status = $7, manager_name = $8, manager_email = $9, department = $10
+         where org_id = $1 and id = $2",
+    )
+    .bind(org.0)
+    .bind(id)
+    .bind(fields.coachee_id)
+    .bind(fields.coach_id)
+    .bind(fields.starts_on)
+    .bind(fields.ends_on)
+    .bind(fields.status.as_str())
+    .bind(&fields.manager_name)
+    .bind(&fields.manager_email)
+    .bind(&fields.department)
+    .execute(conn)
+    .await?;
+    Ok(updated.rows_affected() == 1)
+}

@@ -1,0 +1,402 @@
+//! Engagements, as admins set them up: a coachee, a coach, dates, status, and
+//! the coachee's manager of record and department. Admins see who is paired
+//! with whom; never what happens in coaching.
+
+use std::net::SocketAddr;
+
+use askama::Template;
+use askama_web::WebTemplate;
+use axum::Form;
+use axum::Router;
+use axum::extract::{ConnectInfo, Path, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::routing::get;
+use chrono::NaiveDate;
+use serde::Deserialize;
+use uuid::Uuid;
+
+use crate::auth::Admin;
+use crate::db::engagements::{self, Engagement, EngagementFields, Status};
+use crate::db::people::{self, Member};
+use crate::db::programs::{self, Program};
+use crate::db::{self, TenantTx};
+use crate::error::{AppError, AppResult};
+use crate::startup::AppState;
+use crate::web::admin::record;
+use crate::web::flash::{self, FlashKind, Flashes};
+use crate::web::layout::Layout;
+
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route(
+            "/admin/programmes/{id}/engagements/new",
+            get(new).post(create),
+        )
+        .route("/admin/engagements/{id}", get(edit).post(update))
+}
+
+#[derive(Clone, Debug, Default, Deserialize)]
+struct EngagementForm {
+    #[serde(default)]
+    coachee_id: String,
+    #[serde(default)]
+    coach_id: String,
+    #[serde(default)]
+    starts_on: String,
+    #[serde(default)]
+    ends_on: String,
+    #[serde(default)]
+    status: String,
+    #[serde(default)]
+    manager_name: String,
+    #[serde(default)]
+    manager_email: String,
+    #[serde(default)]
+    department: String,
+}
+
+#[derive(Debug, Default)]
+struct Problems {
+    coachee: Option<&'static str>,
+    coach: Option<&'static str>,
+    starts_on: Option<&'static str>,
+    ends_on: Option<&'static str>,
+    status: Option<&'static str>,
+    manager_name: Option<&'static str>,
+    manager_email: Option<&'static str>,
+    department: Option<&'static str>,
+}
+
+impl Problems {
+    fn any(&self) -> bool {
+        [
+            self.coachee,
+            self.coach,
+            self.starts_on,
+            self.ends_on,
+            self.status,
+            self.manager_name,
+            self.manager_email,
+            self.department,
+        ]
+        .iter()
+        .any(Option::is_some)
+    }
+}
+
+/// The organisation's active coachees and coaches, to choose from.
+struct People {
+    coachees: Vec<Member>,
+    coaches: Vec<Member>,
+}
+
+async fn people_of(tx: &mut TenantTx, admin: &Admin) -> AppResult<People> {
+    let members: Vec<Member> = people::members(tx, admin.org)
+        .await?
+        .into_iter()
+        .filter(|m| m.disabled_at.is_none())
+        .collect();
+    Ok(People {
+        coachees: members
+            .iter()
+            .filter(|m| m.roles.is_coachee)
+            .cloned()
+            .collect(),
+        coaches: members.into_iter().filter(|m| m.roles.is_coach).collect(),
+    })
+}
+
+impl EngagementForm {
+    fn from_engagement(engagement: &Engagement) -> Self {
+        EngagementForm {
+            coachee_id: engagement.coachee_id.to_string(),
+            coach_id: engagement.coach_id.to_string(),
+            starts_on: engagement.starts_on.to_string(),
+            ends_on: engagement.ends_on.to_string(),
+            status: engagement.status.clone(),
+            manager_name: engagement.manager_name.clone(),
+            manager_email: engagement.manager_email.clone(),
+            department: engagement.department.clone(),
+        }
+    }
+
+    fn check(&self, people: &People) -> Result<EngagementFields, Box<Problems>> {
+        let mut problems = Problems::default();
+        let pick = |value: &str, among: &[Member]| {
+            value
+                .parse::<Uuid>()
+                .ok()
+                .filter(|id| among.iter().any(|m| m.user_id == *id))
+        };
+        let coachee_id = pick(&self.coachee_id, &people.coachees);
+        if coachee_id.is_none() {
+            problems.coachee = Some("Choose the coachee from the list.");
+        }
+        let coach_id = pick(&self.coach_id, &people.coaches);
+        if coach_id.is_none() {
+            problems.coach = Some("Choose the coach from the list.");
+        }
+        if coachee_id.is_some() && coachee_id == coach_id {
+            problems.coach = Some("The coach cannot be the coachee too.");
+        }
+        let date = |value: &str| NaiveDate::parse_from_str(value.trim(), "%Y-%m-%d").ok();
+        let (starts_on, ends_on) = (date(&self.starts_on), date(&self.ends_on));
+        if starts_on.is_none() {
+            problems.starts_on = Some("Enter the start date, like 2026-01-31.");
+        }
+        if ends_on.is_none() {
+            problems.ends_on = Some("Enter the end date, like 2026-12-31.");
+        }
+        if let (Some(start), Some(end)) = (starts_on, ends_on) {
+            if end < start {
+                problems.ends_on = Some("The end date is before the start date.");
+            }
+        }
+        let status = Status::parse(&self.status);
+        if status.is_none() {
+            problems.status = Some("Choose a status.");
+        }
+        let manager_name = self.manager_name.trim();
+        if manager_name.is_empty() || manager_name.chars().count() > 120 {
+            problems.manager_name = Some("Enter the manager's name (at most 120 characters).");
+        }
+        let manager_email = self.manager_email.trim();
+        if manager_email.parse::<lettre::Address>().is_err() || manager_email.len() > 254 {
+            problems.manager_email =
+                Some("Enter the manager's email address, like name@example.com.");
+        }
+        let department = self.department.trim();
+        if department.chars().count() > 80 {
+            problems.department = Some("Keep the department to 80 characters.");
+        }
+        match (coachee_id, coach_id, starts_on, ends_on, status) {
+            (Some(coachee_id), Some(coach_id), Some(starts_on), Some(ends_on), Some(status))
+                if !problems.any() =>
+            {
+                Ok(EngagementFields {
+                    coachee_id,
+                    coach_id,
+                    starts_on,
+                    ends_on,
+                    status,
+                    manager_name: manager_name.to_owned(),
+                    manager_email: manager_email.to_owned(),
+                    department: department.to_owned(),
+                })
+            }
+            _ => Err(Box::new(problems)),
+        }
+    }
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "admin/engagement_form.html")]
+struct EngagementPage {
+    layout: Layout,
+    programme: Program,
+    /// `None` while creating.
+    engagement_id: Option<Uuid>,
+    people: People,
+    statuses: [Status; 4],
+    form: EngagementForm,
+    problems: Problems,
+}
+
+impl EngagementPage {
+    fn action(&self) -> String {
+        match self.engagement_id {
+            Some(id) => format!("/admin/engagements/{id}"),
+            None => format!("/admin/programmes/{}/engagements/new", self.programme.id),
+        }
+    }
+}
+
+async fn page(
+    tx: &mut TenantTx,
+    admin: &Admin,
+    programme: Program,
+    engagement_id: Option<Uuid>,
+    form: EngagementForm,
+    problems: Problems,
+    flashes: Flashes,
+) -> AppResult<EngagementPage> {
+    let title = if engagement_id.is_some() {
+        "Engagement"
+    } else {
+        "New engagement"
+    };
+    Ok(EngagementPage {
+        layout: Layout::for_member(title, admin, flashes).await,
+        people: people_of(tx, admin).await?,
+        programme,
+        engagement_id,
+        statuses: Status::ALL,
+        form,
+        problems,
+    })
+}
+
+async fn load_programme(
+    state: &AppState,
+    admin: &Admin,
+    id: Uuid,
+) -> AppResult<(TenantTx, Program)> {
+    let mut tx = db::begin_tenant(&state.pool, admin.org).await?;
+    let programme = programs::program(&mut tx, admin.org, id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    Ok((tx, programme))
+}
+
+async fn new(
+    State(state): State<AppState>,
+    admin: Admin,
+    flashes: Flashes,
+    Path(id): Path<Uuid>,
+) -> AppResult<EngagementPage> {
+    let (mut tx, programme) = load_programme(&state, &admin, id).await?;
+    let form = EngagementForm {
+        starts_on: programme.starts_on.to_string(),
+        ends_on: programme.ends_on.to_string(),
+        status: Status::Active.as_str().into(),
+        ..EngagementForm::default()
+    };
+    page(
+        &mut tx,
+        &admin,
+        programme,
+        None,
+        form,
+        Problems::default(),
+        flashes,
+    )
+    .await
+}
+
+async fn create(
+    State(state): State<AppState>,
+    ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    admin: Admin,
+    Path(id): Path<Uuid>,
+    Form(form): Form<EngagementForm>,
+) -> AppResult<Response> {
+    let (mut tx, programme) = load_programme(&state, &admin, id).await?;
+    let people = people_of(&mut tx, &admin).await?;
+    let fields = match form.check(&people) {
+        Ok(fields) => fields,
+        Err(problems) => {
+            let page = page(
+                &mut tx,
+                &admin,
+                programme,
+                None,
+                form,
+                *problems,
+                Flashes::default(),
+            )
+            .await?;
+            return Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response());
+        }
+    };
+    engagements::create(&mut tx, admin.org, programme.id, &fields).await?;
+    let coachee = people
+        .coachees
+        .iter()
+        .find(|m| m.user_id == fields.coachee_id)
+        .map(|m| m.name.clone());
+    record(
+        &mut tx,
+        &admin,
+        "engagement.created",
+        coachee.map(|name| format!("{name} in {}", programme.name)),
+        peer,
+    )
+    .await?;
+    tx.commit().await?;
+    flash::push(
+        &admin.session,
+        FlashKind::Success,
+        "The engagement is set up.",
+    )
+    .await?;
+    Ok(Redirect::to(&format!("/admin/programmes/{}", programme.id)).into_response())
+}
+
+async fn load(
+    state: &AppState,
+    admin: &Admin,
+    id: Uuid,
+) -> AppResult<(TenantTx, Engagement, Program)> {
+    let mut tx = db::begin_tenant(&state.pool, admin.org).await?;
+    let engagement = engagements::engagement(&mut tx, admin.org, id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let programme = programs::program(&mut tx, admin.org, engagement.program_id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    Ok((tx, engagement, programme))
+}
+
+async fn edit(
+    State(state): State<AppState>,
+    admin: Admin,
+    flashes: Flashes,
+    Path(id): Path<Uuid>,
+) -> AppResult<EngagementPage> {
+    let (mut tx, engagement, programme) = load(&state, &admin, id).await?;
+    let form = EngagementForm::from_engagement(&engagement);
+    page(
+        &mut tx,
+        &admin,
+        programme,
+        Some(id),
+        form,
+        Problems::default(),
+        flashes,
+    )
+    .await
+}
+
+async fn update(
+    State(state): State<AppState>,
+    ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    admin: Admin,
+    Path(id): Path<Uuid>,
+    Form(form): Form<EngagementForm>,
+) -> AppResult<Response> {
+    let (mut tx, engagement, programme) = load(&state, &admin, id).await?;
+    let people = people_of(&mut tx, &admin).await?;
+    let fields = match form.check(&people) {
+        Ok(fields) => fields,
+        Err(problems) => {
+            let page = page(
+                &mut tx,
+                &admin,
+                programme,
+                Some(id),
+                form,
+                *problems,
+                Flashes::default(),
+            )
+            .await?;
+            return Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response());
+        }
+    };
+    engagements::update(&mut tx, admin.org, id, &fields).await?;
+    let subject = format!(
+        "{} in {}: {}",
+        engagement.coachee_name,
+        programme.name,
+        fields.status.label()
+    );
+    record(&mut tx, &admin, "engagement.updated", Some(subject), peer).await?;
+    tx.commit().await?;
+    flash::push(
+        &admin.session,
+        FlashKind::Success,
+        "The engagement is saved.",
+    )
+    .await?;
+    Ok(Redirect::to(&format!("/admin/programmes/{}", programme.id)).into_response())
+}
