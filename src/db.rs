@@ -17,6 +17,7 @@ use crate::config::SecretKey;
 /// The role every application connection works as (see the first migration).
 pub const APP_ROLE: &str = "triad_app";
 
+pub mod coaching;
 pub mod engagements;
 pub mod people;
 pub mod programs;

@@ -28,6 +28,7 @@ use crate::startup::AppState;
 pub mod account;
 pub mod admin;
 pub mod assets;
+pub mod coaching;
 pub mod dev_mailbox;
 pub mod flash;
 pub mod format;
@@ -54,6 +55,7 @@ pub fn router(state: AppState) -> anyhow::Result<Router> {
         .merge(sign_in::router())
         .merge(account::router())
         .merge(admin::router())
+        .merge(coaching::router())
         .merge(health::router())
         .merge(assets::router());
     if state.config.smtp_url.is_none() {

@@ -44,3 +44,60 @@ mod tests {
         assert_eq!(local_time(summer, "Not/AZone"), "15 Jul 2026, 12:00 UTC");
     }
 }
+
+/// A date and time typed in `time_zone`, as an instant. Times that do not
+/// exist or happen twice (daylight-saving changes) are refused with words that
+/// say so, never shifted silently.
+pub fn instant_from_local(
+    date: &str,
+    time: &str,
+    time_zone: &str,
+) -> Result<DateTime<Utc>, String> {
+    use chrono::{LocalResult, NaiveDate, NaiveTime, TimeZone};
+    let (Ok(date), Ok(time)) = (
+        NaiveDate::parse_from_str(date.trim(), "%Y-%m-%d"),
+        NaiveTime::parse_from_str(time.trim(), "%H:%M"),
+    ) else {
+        return Err("Enter a date like 2026-03-29 and a time like 14:30.".into());
+    };
+    let tz = zone(time_zone);
+    match tz.from_local_datetime(&date.and_time(time)) {
+        LocalResult::Single(at) => Ok(at.with_timezone(&Utc)),
+        LocalResult::None => Err(format!(
+            "{} does not exist on {} in {}: the clocks go forward then. Choose another time.",
+            time.format("%H:%M"),
+            date.format("%-d %b %Y"),
+            tz.name()
+        )),
+        LocalResult::Ambiguous(_, _) => Err(format!(
+            "{} happens twice on {} in {}: the clocks go back then. Choose a time outside that hour.",
+            time.format("%H:%M"),
+            date.format("%-d %b %Y"),
+            tz.name()
+        )),
+    }
+}
+
+#[cfg(test)]
+mod local_input_tests {
+    use super::*;
+    use chrono::TimeZone;
+
+    #[test]
+    fn local_times_become_instants_and_daylight_saving_gaps_are_named() {
+        let at = instant_from_local("2026-07-15", "14:00", "Europe/London").unwrap();
+        assert_eq!(at, Utc.with_ymd_and_hms(2026, 7, 15, 13, 0, 0).unwrap());
+        let at = instant_from_local("2026-07-15", "14:00", "Asia/Kolkata").unwrap();
+        assert_eq!(at, Utc.with_ymd_and_hms(2026, 7, 15, 8, 30, 0).unwrap());
+        // Clocks go forward in London at 01:00 on 29 March 2026.
+        let gap = instant_from_local("2026-03-29", "01:30", "Europe/London").unwrap_err();
+        assert!(
+            gap.contains("does not exist") && gap.contains("Europe/London"),
+            "{gap}"
+        );
+        // And back at 02:00 on 25 October 2026: 01:30 happens twice.
+        let twice = instant_from_local("2026-10-25", "01:30", "Europe/London").unwrap_err();
+        assert!(twice.contains("happens twice"), "{twice}");
+        assert!(instant_from_local("29/03/2026", "1pm", "UTC").is_err());
+    }
+}

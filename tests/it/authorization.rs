@@ -81,6 +81,13 @@ fn expected(method: &str, path: &str, who: Who) -> Option<u16> {
         Coachee | Coach => 404,
         Admin | OtherAdmin => ok,
     };
+    // Pages of one engagement: its coachee and its coach only, never an admin.
+    let party = |coachee: u16, coach: u16| match who {
+        Anonymous => SIGN_IN,
+        Coachee => coachee,
+        Coach => coach,
+        Admin | OtherAdmin => 404,
+    };
     // Pages about one object of the first organisation.
     let admin_object = |ok: u16| match who {
         Anonymous => SIGN_IN,
@@ -104,6 +111,11 @@ fn expected(method: &str, path: &str, who: Who) -> Option<u16> {
         | ("POST", "/welcome")
         | ("GET", "/reset-password")
         | ("POST", "/reset-password") => 410,
+        ("GET", "/engagements/{id}") | ("GET", "/sessions/{id}") => party(200, 200),
+        ("POST", "/engagements/{id}/sessions") => party(422, 422),
+        ("POST", "/sessions/{id}") => party(404, 422),
+        ("POST", "/sessions/{id}/notes") => party(404, 303),
+        ("POST", "/sessions/{id}/activities/{activity_id}") => party(303, 404),
         ("POST", "/sign-out") => 303,
         ("GET", "/home") | ("GET", "/account") | ("GET", "/organisations") => member_page(200),
         ("GET", "/resume") => member_page(303),
@@ -158,6 +170,7 @@ struct World {
     target_programme: uuid::Uuid,
     target_activity: uuid::Uuid,
     target_engagement: uuid::Uuid,
+    target_session: uuid::Uuid,
     acme: triad::db::TenantId,
 }
 
@@ -232,7 +245,7 @@ async fn world() -> World {
         .unwrap();
         id
     };
-    let (target_programme, target_activity, target_engagement) = {
+    let (target_programme, target_activity, target_engagement, target_session) = {
         let mut tx = triad::db::begin_tenant(&app.pool, acme).await.unwrap();
         let programme = triad::db::programs::create_program(
             &mut tx,
@@ -278,8 +291,21 @@ async fn world() -> World {
         )
         .await
         .unwrap();
+        let session = triad::db::coaching::schedule(
+            &mut tx,
+            acme,
+            engagement,
+            chrono::Utc::now(),
+            60,
+            coach_id,
+        )
+        .await
+        .unwrap();
+        triad::db::coaching::set_assignments(&mut tx, acme, engagement, session, &[activity])
+            .await
+            .unwrap();
         tx.commit().await.unwrap();
-        (programme, activity, engagement)
+        (programme, activity, engagement, session)
     };
     World {
         app,
@@ -290,6 +316,7 @@ async fn world() -> World {
         target_programme,
         target_activity,
         target_engagement,
+        target_session,
         acme,
     }
 }
@@ -297,8 +324,10 @@ async fn world() -> World {
 fn concrete(path: &str, world: &World) -> String {
     let id = if path.starts_with("/admin/programmes") {
         world.target_programme
-    } else if path.starts_with("/admin/engagements") {
+    } else if path.starts_with("/admin/engagements") || path.starts_with("/engagements") {
         world.target_engagement
+    } else if path.starts_with("/sessions") {
+        world.target_session
     } else if path.starts_with("/admin/catalogue/activities") {
         world.target_activity
     } else {
@@ -306,6 +335,7 @@ fn concrete(path: &str, world: &World) -> String {
     };
     path.replace("{user_id}", &world.target_user.to_string())
         .replace("{id}", &id.to_string())
+        .replace("{activity_id}", &world.target_activity.to_string())
         .replace("{name}", "triad.css")
 }
 

@@ -199,9 +199,14 @@ async fn the_demo_seeds_once_with_logins_that_work() {
             .contains("Giving feedback")
     );
     let coach2 = app.visitor();
-    coach2.sign_in("coach2@northwind.example", "orange kettle under the bridge").await;
+    coach2
+        .sign_in("coach2@northwind.example", "orange kettle under the bridge")
+        .await;
     let home = coach2.text("/home").await;
-    assert!(home.contains("Jordan Lee") && home.contains("Taylor Brooks"), "{home}");
+    assert!(
+        home.contains("Jordan Lee") && home.contains("Taylor Brooks"),
+        "{home}"
+    );
     assert!(!home.contains("Robin Rivera"), "only their own coachees");
 }
 

@@ -6,6 +6,7 @@ mod support;
 mod accounts;
 mod authorization;
 mod browser;
+mod coaching;
 mod embedded;
 mod invitations;
 mod mail;

@@ -1,0 +1,267 @@
+//! Coaching sessions between a coach and a coachee: scheduling across time
+//! zones, the coach's record, private notes that stay private, activities.
+
+use crate::support::{TestApp, Visitor, location, roles};
+
+struct Pair {
+    app: TestApp,
+    coach: Visitor,
+    coachee: Visitor,
+    admin: Visitor,
+    engagement: uuid::Uuid,
+    org: triad::db::TenantId,
+}
+
+/// Casey (Europe/London) coaches Robin (Asia/Kolkata) in Acme.
+async fn pair() -> Pair {
+    let app = TestApp::spawn().await;
+    let org = app.create_org("Acme").await;
+    let (admin, _) = app
+        .signed_in(org, "admin@acme.test", roles(true, false, false))
+        .await;
+    let (coach, coach_id) = app
+        .signed_in(org, "casey@acme.test", roles(false, true, false))
+        .await;
+    let (coachee, coachee_id) = app
+        .signed_in(org, "robin@acme.test", roles(false, false, true))
+        .await;
+    for (id, zone) in [(coach_id, "Europe/London"), (coachee_id, "Asia/Kolkata")] {
+        sqlx::query("update users set time_zone = $2 where id = $1")
+            .bind(id)
+            .bind(zone)
+            .execute(&mut app.owner_connection().await)
+            .await
+            .unwrap();
+    }
+    let mut tx = triad::db::begin_tenant(&app.pool, org).await.unwrap();
+    let programme = triad::db::programs::create_program(
+        &mut tx,
+        org,
+        &triad::db::programs::ProgramFields {
+            name: "Leading Teams".into(),
+            description: String::new(),
+            starts_on: chrono::NaiveDate::from_ymd_opt(2026, 1, 1).unwrap(),
+            ends_on: chrono::NaiveDate::from_ymd_opt(2026, 12, 31).unwrap(),
+            cadence: triad::db::programs::Cadence::Monthly,
+            sessions_included: 6,
+            reporting_threshold: 5,
+        },
+    )
+    .await
+    .unwrap();
+    let engagement = triad::db::engagements::create(
+        &mut tx,
+        org,
+        programme,
+        &triad::db::engagements::EngagementFields {
+            coachee_id,
+            coach_id,
+            starts_on: chrono::NaiveDate::from_ymd_opt(2026, 1, 1).unwrap(),
+            ends_on: chrono::NaiveDate::from_ymd_opt(2026, 12, 31).unwrap(),
+            status: triad::db::engagements::Status::Active,
+            manager_name: "Dana Manager".into(),
+            manager_email: "dana@acme.test".into(),
+            department: "Sales".into(),
+        },
+    )
+    .await
+    .unwrap();
+    triad::db::programs::create_activity(
+        &mut tx,
+        org,
+        &triad::db::programs::ActivityFields {
+            title: "Feedback workshop".into(),
+            kind: triad::db::programs::ActivityKind::Course,
+            url: Some("https://learning.example/feedback".into()),
+            skill_id: None,
+        },
+    )
+    .await
+    .unwrap();
+    tx.commit().await.unwrap();
+    Pair {
+        app,
+        coach,
+        coachee,
+        admin,
+        engagement,
+        org,
+    }
+}
+
+fn session_link(page: &str) -> String {
+    let start = page.find("/sessions/").expect("a session link");
+    page[start..start + page[start..].find('"').unwrap()].to_owned()
+}
+
+#[tokio::test]
+async fn a_session_shows_in_each_viewers_own_time_zone() {
+    let pair = pair().await;
+    let engagement = format!("/engagements/{}", pair.engagement);
+    let scheduled = pair
+        .coach
+        .post(
+            &format!("{engagement}/sessions"),
+            &[
+                ("date", "2026-07-15"),
+                ("time", "14:00"),
+                ("duration", "60"),
+            ],
+        )
+        .await;
+    assert_eq!(scheduled.status(), 303);
+    let coach_view = pair.coach.text(&engagement).await;
+    assert!(
+        coach_view.contains("15 Jul 2026, 14:00 BST"),
+        "{coach_view}"
+    );
+    let coachee_view = pair.coachee.text(&engagement).await;
+    assert!(
+        coachee_view.contains("15 Jul 2026, 18:30 IST"),
+        "{coachee_view}"
+    );
+    let stored: chrono::DateTime<chrono::Utc> =
+        sqlx::query_scalar("select starts_at from coaching_sessions")
+            .fetch_one(&mut pair.app.owner_connection().await)
+            .await
+            .unwrap();
+    assert_eq!(
+        stored.to_rfc3339(),
+        "2026-07-15T13:00:00+00:00",
+        "stored in UTC"
+    );
+}
+
+#[tokio::test]
+async fn a_time_the_clocks_skip_is_refused_with_the_reason_and_the_input_kept() {
+    let pair = pair().await;
+    let refused = pair
+        .coach
+        .post(
+            &format!("/engagements/{}/sessions", pair.engagement),
+            &[
+                ("date", "2026-03-29"),
+                ("time", "01:30"),
+                ("duration", "45"),
+            ],
+        )
+        .await;
+    assert_eq!(refused.status(), 422);
+    let page = refused.text().await.unwrap();
+    assert!(
+        page.contains("01:30 does not exist on 29 Mar 2026 in Europe/London"),
+        "{page}"
+    );
+    assert!(page.contains(r#"value="2026-03-29""#) && page.contains(r#"value="01:30""#));
+    assert!(page.contains(r#"value="45" selected"#));
+}
+
+#[tokio::test]
+async fn the_coach_documents_in_one_screen_and_private_notes_stay_with_the_coach() {
+    let pair = pair().await;
+    let engagement = format!("/engagements/{}", pair.engagement);
+    pair.coach
+        .post(
+            &format!("{engagement}/sessions"),
+            &[
+                ("date", "2026-05-04"),
+                ("time", "10:00"),
+                ("duration", "60"),
+            ],
+        )
+        .await;
+    let session = session_link(&pair.coach.text(&engagement).await);
+    let form = pair.coach.text(&session).await;
+    let marker = r#"name="activity" value=""#;
+    let start = form.find(marker).expect("the activity to assign") + marker.len();
+    let activity = form[start..start + 36].to_owned();
+
+    let saved = pair
+        .coach
+        .post(
+            &session,
+            &[
+                ("status", "completed"),
+                ("focus_skill_id", ""),
+                ("focus_area", "Giving feedback to a senior colleague"),
+                (
+                    "key_points",
+                    "- Prepares by writing the first sentence\n- Worried about the reaction",
+                ),
+                (
+                    "agreed_actions",
+                    "Ask for a 1:1 with Sam\nTry the feedback model once",
+                ),
+                ("activity", activity.as_str()),
+            ],
+        )
+        .await;
+    assert_eq!(saved.status(), 303);
+    let notes = pair
+        .coach
+        .post(
+            &format!("{session}/notes"),
+            &[("notes", "PRIVATE-MARKER seems anxious about the reorg")],
+        )
+        .await;
+    assert_eq!(notes.status(), 303);
+    assert!(pair.coach.text(&session).await.contains("PRIVATE-MARKER"));
+
+    // The coachee reads the record, never the notes.
+    let record = pair.coachee.text(&session).await;
+    assert!(
+        record.contains("Prepares by writing the first sentence")
+            && record.contains("Ask for a 1:1 with Sam")
+    );
+    assert!(record.contains("Feedback workshop"));
+    assert!(!record.contains("PRIVATE-MARKER"), "{record}");
+    assert!(
+        !pair
+            .coachee
+            .text(&engagement)
+            .await
+            .contains("PRIVATE-MARKER")
+    );
+    // Nor can the coachee write the record.
+    let forged = pair
+        .coachee
+        .post(&session, &[("status", "cancelled")])
+        .await;
+    assert_eq!(forged.status(), 404);
+    // The programme team sees none of it.
+    assert_eq!(pair.admin.get(&session).await.status(), 404);
+    assert_eq!(pair.admin.get(&engagement).await.status(), 404);
+
+    // The coachee completes the activity; the coach sees it done.
+    let done = pair
+        .coachee
+        .post(
+            &format!("{session}/activities/{activity}"),
+            &[("done", "yes")],
+        )
+        .await;
+    let status = done.status();
+    assert_eq!(status, 303, "{}", done.text().await.unwrap());
+    assert_eq!(location(&done), engagement);
+    assert!(pair.coach.text(&engagement).await.contains(">Done<"));
+
+    // At the next session, last time's actions are there to review.
+    pair.coach
+        .post(
+            &format!("{engagement}/sessions"),
+            &[
+                ("date", "2026-06-01"),
+                ("time", "10:00"),
+                ("duration", "60"),
+            ],
+        )
+        .await;
+    let next = session_link(&pair.coach.text(&engagement).await);
+    assert_ne!(next, session);
+    let next_page = pair.coach.text(&next).await;
+    assert!(
+        next_page.contains("Actions agreed last time")
+            && next_page.contains("Try the feedback model once")
+    );
+    let _ = pair.org;
+}
