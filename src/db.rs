@@ -19,6 +19,7 @@ pub const APP_ROLE: &str = "triad_app";
 
 pub mod coaching;
 pub mod engagements;
+pub mod goals;
 pub mod people;
 pub mod programs;
 

@@ -32,6 +32,7 @@ pub mod coaching;
 pub mod dev_mailbox;
 pub mod flash;
 pub mod format;
+pub mod goals;
 pub mod health;
 pub mod home;
 pub mod layout;
@@ -56,6 +57,7 @@ pub fn router(state: AppState) -> anyhow::Result<Router> {
         .merge(account::router())
         .merge(admin::router())
         .merge(coaching::router())
+        .merge(goals::router())
         .merge(health::router())
         .merge(assets::router());
     if state.config.smtp_url.is_none() {

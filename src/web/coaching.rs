@@ -21,6 +21,7 @@ use crate::auth::Member;
 use crate::auth::session::FormFields;
 use crate::db::coaching::{self, Assignment, CoachingSession, Documentation, SessionStatus};
 use crate::db::engagements::{self, Engagement};
+use crate::db::goals::{self, Goal};
 use crate::db::programs::{self, Activity, Skill};
 use crate::db::{self, TenantTx};
 use crate::error::{AppError, AppResult};
@@ -49,7 +50,7 @@ pub enum Side {
 }
 
 /// The engagement, if the member is its coach or its coachee.
-async fn engagement_for(
+pub(crate) async fn engagement_for(
     tx: &mut TenantTx,
     member: &Member,
     id: Uuid,
@@ -98,6 +99,7 @@ struct EngagementPage {
     side: Side,
     sessions: Vec<Shown>,
     assignments: Vec<Assignment>,
+    goals: Vec<Goal>,
     form: ScheduleForm,
     problem: Option<String>,
     time_zone: String,
@@ -125,6 +127,7 @@ async fn engagement_page(
         .map(|s| shown(s, &tz))
         .collect();
     let assignments = coaching::assignments_of_engagement(tx, member.org, engagement.id).await?;
+    let goals = goals::of_engagement(tx, member.org, engagement.id).await?;
     let title = match side {
         Side::Coach => format!("Coaching {}", engagement.coachee_name),
         Side::Coachee => "Your coaching".to_owned(),
@@ -135,6 +138,7 @@ async fn engagement_page(
         side,
         sessions,
         assignments,
+        goals,
         form,
         problem,
         time_zone: tz,

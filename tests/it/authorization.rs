@@ -116,6 +116,10 @@ fn expected(method: &str, path: &str, who: Who) -> Option<u16> {
         ("POST", "/sessions/{id}") => party(404, 422),
         ("POST", "/sessions/{id}/notes") => party(404, 303),
         ("POST", "/sessions/{id}/activities/{activity_id}") => party(303, 404),
+        ("GET", "/engagements/{id}/goals/new") => party(200, 404),
+        ("POST", "/engagements/{id}/goals/new") | ("POST", "/goals/{id}") => party(422, 404),
+        ("GET", "/engagements/{id}/manager-view") | ("GET", "/goals/{id}") => party(200, 200),
+        ("POST", "/goals/{id}/move") | ("POST", "/goals/{id}/share") => party(303, 404),
         ("POST", "/sign-out") => 303,
         ("GET", "/home") | ("GET", "/account") | ("GET", "/organisations") => member_page(200),
         ("GET", "/resume") => member_page(303),
@@ -171,6 +175,7 @@ struct World {
     target_activity: uuid::Uuid,
     target_engagement: uuid::Uuid,
     target_session: uuid::Uuid,
+    target_goal: uuid::Uuid,
     acme: triad::db::TenantId,
 }
 
@@ -245,7 +250,7 @@ async fn world() -> World {
         .unwrap();
         id
     };
-    let (target_programme, target_activity, target_engagement, target_session) = {
+    let (target_programme, target_activity, target_engagement, target_session, target_goal) = {
         let mut tx = triad::db::begin_tenant(&app.pool, acme).await.unwrap();
         let programme = triad::db::programs::create_program(
             &mut tx,
@@ -304,8 +309,22 @@ async fn world() -> World {
         triad::db::coaching::set_assignments(&mut tx, acme, engagement, session, &[activity])
             .await
             .unwrap();
+        let goal = triad::db::goals::create(
+            &mut tx,
+            acme,
+            engagement,
+            &triad::db::goals::GoalFields {
+                title: "Secret goal".into(),
+                description: String::new(),
+                skill_id: None,
+                status: triad::db::goals::GoalStatus::Active,
+                progress: 10,
+            },
+        )
+        .await
+        .unwrap();
         tx.commit().await.unwrap();
-        (programme, activity, engagement, session)
+        (programme, activity, engagement, session, goal)
     };
     World {
         app,
@@ -317,6 +336,7 @@ async fn world() -> World {
         target_activity,
         target_engagement,
         target_session,
+        target_goal,
         acme,
     }
 }
@@ -328,6 +348,8 @@ fn concrete(path: &str, world: &World) -> String {
         world.target_engagement
     } else if path.starts_with("/sessions") {
         world.target_session
+    } else if path.starts_with("/goals") {
+        world.target_goal
     } else if path.starts_with("/admin/catalogue/activities") {
         world.target_activity
     } else {

@@ -265,3 +265,105 @@ async fn the_coach_documents_in_one_screen_and_private_notes_stay_with_the_coach
     );
     let _ = pair.org;
 }
+
+#[tokio::test]
+async fn the_coachee_owns_their_goals_and_alone_decides_what_the_manager_sees() {
+    let pair = pair().await;
+    let engagement = format!("/engagements/{}", pair.engagement);
+    let new_goal = format!("{engagement}/goals/new");
+    let wrong = pair
+        .coachee
+        .post(
+            &new_goal,
+            &[
+                ("title", ""),
+                ("description", "Why it matters"),
+                ("skill_id", ""),
+                ("status", "active"),
+                ("progress", "140"),
+            ],
+        )
+        .await;
+    assert_eq!(wrong.status(), 422);
+    let page = wrong.text().await.unwrap();
+    assert!(page.contains("Say what you want to achieve") && page.contains("from 0 to 100"));
+    assert!(page.contains("Why it matters"), "what was typed is kept");
+
+    for title in [
+        "Delegate the weekly report",
+        "PRIVATE-GOAL speak up in leadership meetings",
+    ] {
+        let created = pair
+            .coachee
+            .post(
+                &new_goal,
+                &[
+                    ("title", title),
+                    ("description", ""),
+                    ("skill_id", ""),
+                    ("status", "active"),
+                    ("progress", "20"),
+                ],
+            )
+            .await;
+        assert_eq!(created.status(), 303);
+    }
+    let page = pair.coachee.text(&engagement).await;
+    let first = page.find("Delegate the weekly report").unwrap();
+    let second = page.find("PRIVATE-GOAL").unwrap();
+    assert!(first < second, "in the order written");
+
+    // Share the first; move the second up.
+    let goal_id = |page: &str, title: &str| {
+        let at = page.find(title).unwrap();
+        let start = page[..at].rfind("/goals/").unwrap() + "/goals/".len();
+        page[start..start + 36].to_owned()
+    };
+    let delegate = goal_id(&page, "Delegate the weekly report");
+    let private = goal_id(&page, "PRIVATE-GOAL");
+    assert_eq!(
+        pair.coachee
+            .post(&format!("/goals/{delegate}/share"), &[("shared", "yes")])
+            .await
+            .status(),
+        303
+    );
+    assert_eq!(
+        pair.coachee
+            .post(&format!("/goals/{private}/move"), &[("direction", "up")])
+            .await
+            .status(),
+        303
+    );
+    let page = pair.coachee.text(&engagement).await;
+    assert!(page.find("PRIVATE-GOAL").unwrap() < page.find("Delegate the weekly report").unwrap());
+
+    // The preview is exactly the shared goal.
+    let preview = pair
+        .coachee
+        .text(&format!("{engagement}/manager-view"))
+        .await;
+    assert!(
+        preview.contains("Delegate the weekly report") && !preview.contains("PRIVATE-GOAL"),
+        "{preview}"
+    );
+
+    // The coach sees every goal, and can neither share nor edit one.
+    let coach_view = pair.coach.text(&engagement).await;
+    assert!(
+        coach_view.contains("PRIVATE-GOAL") && coach_view.contains("Delegate the weekly report")
+    );
+    assert_eq!(
+        pair.coach
+            .post(&format!("/goals/{private}/share"), &[("shared", "yes")])
+            .await
+            .status(),
+        404
+    );
+    assert_eq!(pair.coach.get(&new_goal).await.status(), 404);
+    let shared: i64 = sqlx::query_scalar("select count(*) from goals where shared_with_manager")
+        .fetch_one(&mut pair.app.owner_connection().await)
+        .await
+        .unwrap();
+    assert_eq!(shared, 1);
+}

@@ -1,0 +1,393 @@
+//! Goals: the coachee writes, orders and updates them, and alone decides which
+//! are shared with their manager; the coach reads them all. A preview shows
+//! exactly what the manager would see.
+
+use askama::Template;
+use askama_web::WebTemplate;
+use axum::Form;
+use axum::Router;
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::routing::{get, post};
+use serde::Deserialize;
+use uuid::Uuid;
+
+use crate::auth::Member;
+use crate::db::engagements::Engagement;
+use crate::db::goals::{self, Goal, GoalFields, GoalStatus};
+use crate::db::programs::{self, Skill};
+use crate::db::{self, TenantTx};
+use crate::error::{AppError, AppResult};
+use crate::startup::AppState;
+use crate::web::coaching::{Side, engagement_for};
+use crate::web::flash::{self, FlashKind, Flashes};
+use crate::web::layout::Layout;
+
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/engagements/{id}/goals/new", get(new).post(create))
+        .route("/engagements/{id}/manager-view", get(manager_view))
+        .route("/goals/{id}", get(show).post(update))
+        .route("/goals/{id}/move", post(move_goal))
+        .route("/goals/{id}/share", post(share))
+}
+
+#[derive(Clone, Debug, Default, Deserialize)]
+struct GoalForm {
+    #[serde(default)]
+    title: String,
+    #[serde(default)]
+    description: String,
+    #[serde(default)]
+    skill_id: String,
+    #[serde(default)]
+    status: String,
+    #[serde(default)]
+    progress: String,
+}
+
+#[derive(Debug, Default)]
+struct Problems {
+    title: Option<&'static str>,
+    description: Option<&'static str>,
+    skill: Option<&'static str>,
+    status: Option<&'static str>,
+    progress: Option<&'static str>,
+}
+
+impl Problems {
+    fn any(&self) -> bool {
+        [
+            self.title,
+            self.description,
+            self.skill,
+            self.status,
+            self.progress,
+        ]
+        .iter()
+        .any(Option::is_some)
+    }
+}
+
+impl GoalForm {
+    fn from_goal(goal: &Goal) -> Self {
+        GoalForm {
+            title: goal.title.clone(),
+            description: goal.description.clone(),
+            skill_id: goal.skill_id.map(|id| id.to_string()).unwrap_or_default(),
+            status: goal.status.clone(),
+            progress: goal.progress.to_string(),
+        }
+    }
+
+    fn check(&self, skills: &[Skill]) -> Result<GoalFields, Box<Problems>> {
+        let mut problems = Problems::default();
+        let title = self.title.trim();
+        if title.is_empty() || title.chars().count() > 160 {
+            problems.title = Some("Say what you want to achieve, in at most 160 characters.");
+        }
+        if self.description.chars().count() > 1000 {
+            problems.description = Some("Keep the description to 1,000 characters.");
+        }
+        let skill_id = if self.skill_id.is_empty() {
+            None
+        } else {
+            let id = self
+                .skill_id
+                .parse::<Uuid>()
+                .ok()
+                .filter(|id| skills.iter().any(|s| s.id == *id));
+            if id.is_none() {
+                problems.skill = Some("Choose a skill from the list, or none.");
+            }
+            id
+        };
+        let status = GoalStatus::parse(&self.status);
+        if status.is_none() {
+            problems.status = Some("Choose where the goal stands.");
+        }
+        let progress = self
+            .progress
+            .trim()
+            .trim_end_matches('%')
+            .parse::<i32>()
+            .ok()
+            .filter(|p| (0..=100).contains(p));
+        if progress.is_none() {
+            problems.progress = Some("Enter progress as a whole number from 0 to 100.");
+        }
+        match (status, progress) {
+            (Some(status), Some(progress)) if !problems.any() => Ok(GoalFields {
+                title: title.to_owned(),
+                description: self.description.trim().to_owned(),
+                skill_id,
+                status,
+                progress,
+            }),
+            _ => Err(Box::new(problems)),
+        }
+    }
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "coaching/goal.html")]
+struct GoalPage {
+    layout: Layout,
+    engagement: Engagement,
+    /// `None` while creating.
+    goal: Option<Goal>,
+    editable: bool,
+    skills: Vec<Skill>,
+    statuses: [GoalStatus; 4],
+    form: GoalForm,
+    problems: Problems,
+}
+
+impl GoalPage {
+    fn action(&self) -> String {
+        match &self.goal {
+            Some(goal) => format!("/goals/{}", goal.id),
+            None => format!("/engagements/{}/goals/new", self.engagement.id),
+        }
+    }
+}
+
+#[allow(clippy::too_many_arguments)]
+async fn goal_page(
+    tx: &mut TenantTx,
+    member: &Member,
+    engagement: Engagement,
+    goal: Option<Goal>,
+    editable: bool,
+    form: GoalForm,
+    problems: Problems,
+    flashes: Flashes,
+) -> AppResult<GoalPage> {
+    let title = goal
+        .as_ref()
+        .map_or("New goal".to_owned(), |g| g.title.clone());
+    Ok(GoalPage {
+        layout: Layout::for_member(title, member, flashes).await,
+        skills: programs::skills(tx, member.org).await?,
+        engagement,
+        goal,
+        editable,
+        statuses: GoalStatus::ALL,
+        form,
+        problems,
+    })
+}
+
+/// The engagement, if the member is its coachee: only they write goals.
+async fn as_coachee(tx: &mut TenantTx, member: &Member, engagement: Uuid) -> AppResult<Engagement> {
+    match engagement_for(tx, member, engagement).await? {
+        (engagement, Side::Coachee) => Ok(engagement),
+        _ => Err(AppError::NotFound),
+    }
+}
+
+async fn new(
+    State(state): State<AppState>,
+    member: Member,
+    flashes: Flashes,
+    Path(id): Path<Uuid>,
+) -> AppResult<GoalPage> {
+    let mut tx = db::begin_tenant(&state.pool, member.org).await?;
+    let engagement = as_coachee(&mut tx, &member, id).await?;
+    let form = GoalForm {
+        status: GoalStatus::Active.as_str().into(),
+        progress: "0".into(),
+        ..GoalForm::default()
+    };
+    goal_page(
+        &mut tx,
+        &member,
+        engagement,
+        None,
+        true,
+        form,
+        Problems::default(),
+        flashes,
+    )
+    .await
+}
+
+async fn create(
+    State(state): State<AppState>,
+    member: Member,
+    Path(id): Path<Uuid>,
+    Form(form): Form<GoalForm>,
+) -> AppResult<Response> {
+    let mut tx = db::begin_tenant(&state.pool, member.org).await?;
+    let engagement = as_coachee(&mut tx, &member, id).await?;
+    let skills = programs::skills(&mut tx, member.org).await?;
+    let fields = match form.check(&skills) {
+        Ok(fields) => fields,
+        Err(problems) => {
+            let page = goal_page(
+                &mut tx,
+                &member,
+                engagement,
+                None,
+                true,
+                form,
+                *problems,
+                Flashes::default(),
+            )
+            .await?;
+            return Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response());
+        }
+    };
+    goals::create(&mut tx, member.org, engagement.id, &fields).await?;
+    tx.commit().await?;
+    flash::push(
+        &member.session,
+        FlashKind::Success,
+        "Your goal is saved. It is not shared with your manager unless you share it.",
+    )
+    .await?;
+    Ok(Redirect::to(&format!("/engagements/{id}")).into_response())
+}
+
+/// The goal and its engagement, for the engagement's coach or coachee.
+async fn load(tx: &mut TenantTx, member: &Member, id: Uuid) -> AppResult<(Goal, Engagement, Side)> {
+    let goal = goals::goal(tx, member.org, id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let (engagement, side) = engagement_for(tx, member, goal.engagement_id).await?;
+    Ok((goal, engagement, side))
+}
+
+async fn show(
+    State(state): State<AppState>,
+    member: Member,
+    flashes: Flashes,
+    Path(id): Path<Uuid>,
+) -> AppResult<GoalPage> {
+    let mut tx = db::begin_tenant(&state.pool, member.org).await?;
+    let (goal, engagement, side) = load(&mut tx, &member, id).await?;
+    let form = GoalForm::from_goal(&goal);
+    goal_page(
+        &mut tx,
+        &member,
+        engagement,
+        Some(goal),
+        side == Side::Coachee,
+        form,
+        Problems::default(),
+        flashes,
+    )
+    .await
+}
+
+async fn update(
+    State(state): State<AppState>,
+    member: Member,
+    Path(id): Path<Uuid>,
+    Form(form): Form<GoalForm>,
+) -> AppResult<Response> {
+    let mut tx = db::begin_tenant(&state.pool, member.org).await?;
+    let (goal, engagement, side) = load(&mut tx, &member, id).await?;
+    if side != Side::Coachee {
+        return Err(AppError::NotFound);
+    }
+    let skills = programs::skills(&mut tx, member.org).await?;
+    let fields = match form.check(&skills) {
+        Ok(fields) => fields,
+        Err(problems) => {
+            let page = goal_page(
+                &mut tx,
+                &member,
+                engagement,
+                Some(goal),
+                true,
+                form,
+                *problems,
+                Flashes::default(),
+            )
+            .await?;
+            return Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response());
+        }
+    };
+    goals::update(&mut tx, member.org, id, &fields).await?;
+    tx.commit().await?;
+    flash::push(&member.session, FlashKind::Success, "Your goal is saved.").await?;
+    Ok(Redirect::to(&format!("/engagements/{}", engagement.id)).into_response())
+}
+
+#[derive(Deserialize)]
+struct MoveForm {
+    #[serde(default)]
+    direction: String,
+}
+
+async fn move_goal(
+    State(state): State<AppState>,
+    member: Member,
+    Path(id): Path<Uuid>,
+    Form(form): Form<MoveForm>,
+) -> AppResult<Response> {
+    let mut tx = db::begin_tenant(&state.pool, member.org).await?;
+    let (goal, engagement, side) = load(&mut tx, &member, id).await?;
+    if side != Side::Coachee {
+        return Err(AppError::NotFound);
+    }
+    goals::move_goal(&mut tx, member.org, &goal, form.direction != "down").await?;
+    tx.commit().await?;
+    Ok(Redirect::to(&format!("/engagements/{}#goals", engagement.id)).into_response())
+}
+
+#[derive(Deserialize)]
+struct ShareForm {
+    #[serde(default)]
+    shared: String,
+}
+
+/// Only the coachee decides what their manager sees.
+async fn share(
+    State(state): State<AppState>,
+    member: Member,
+    Path(id): Path<Uuid>,
+    Form(form): Form<ShareForm>,
+) -> AppResult<Response> {
+    let mut tx = db::begin_tenant(&state.pool, member.org).await?;
+    let (goal, engagement, side) = load(&mut tx, &member, id).await?;
+    if side != Side::Coachee {
+        return Err(AppError::NotFound);
+    }
+    let shared = form.shared == "yes";
+    goals::set_shared(&mut tx, member.org, id, shared).await?;
+    tx.commit().await?;
+    let message = if shared {
+        format!("“{}” is shared with your manager.", goal.title)
+    } else {
+        format!("“{}” is no longer shared with your manager.", goal.title)
+    };
+    flash::push(&member.session, FlashKind::Success, message).await?;
+    Ok(Redirect::to(&format!("/engagements/{}#goals", engagement.id)).into_response())
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "coaching/manager_view.html")]
+struct ManagerView {
+    layout: Layout,
+    engagement: Engagement,
+    goals: Vec<Goal>,
+}
+
+async fn manager_view(
+    State(state): State<AppState>,
+    member: Member,
+    flashes: Flashes,
+    Path(id): Path<Uuid>,
+) -> AppResult<ManagerView> {
+    let mut tx = db::begin_tenant(&state.pool, member.org).await?;
+    let (engagement, _) = engagement_for(&mut tx, &member, id).await?;
+    let goals = goals::shared_of_engagement(&mut tx, member.org, engagement.id).await?;
+    Ok(ManagerView {
+        layout: Layout::for_member("What your manager sees", &member, flashes).await,
+        engagement,
+        goals,
+    })
+}
