@@ -107,7 +107,10 @@ async fn a_coachee_signs_in_and_out_in_chromium() {
         .unwrap();
 
     let heading = client
-        .find(Locator::Css("h1"))
+        .wait()
+        .for_element(Locator::XPath(
+            "//h1[starts-with(normalize-space(), 'Welcome')]",
+        ))
         .await
         .unwrap()
         .text()
@@ -127,7 +130,8 @@ async fn a_coachee_signs_in_and_out_in_chromium() {
         .await
         .unwrap();
     let notice = client
-        .find(Locator::Css(".flash"))
+        .wait()
+        .for_element(Locator::Css(".flash"))
         .await
         .unwrap()
         .text()
@@ -185,6 +189,14 @@ async fn an_invitation_travels_from_the_admin_through_the_mailbox_to_a_new_home(
         .click()
         .await
         .unwrap();
+    // Signed in once home shows; only then go on.
+    client
+        .wait()
+        .for_element(Locator::XPath(
+            "//h1[starts-with(normalize-space(), 'Welcome')]",
+        ))
+        .await
+        .unwrap();
 
     client.goto(&app.url("/admin/people/invite")).await.unwrap();
     // A mistake first: the page says what is wrong and keeps the name.
@@ -210,7 +222,8 @@ async fn an_invitation_travels_from_the_admin_through_the_mailbox_to_a_new_home(
         .await
         .unwrap();
     let problem = client
-        .find(Locator::Id("email-problem"))
+        .wait()
+        .for_element(Locator::Id("email-problem"))
         .await
         .unwrap()
         .text()
@@ -242,7 +255,11 @@ async fn an_invitation_travels_from_the_admin_through_the_mailbox_to_a_new_home(
         .click()
         .await
         .unwrap();
-    assert_eq!(client.current_url().await.unwrap().path(), "/admin/people");
+    client
+        .wait()
+        .for_url(&url::Url::parse(&app.url("/admin/people")).unwrap())
+        .await
+        .unwrap();
     browser.screenshot("people").await;
 
     // The worker delivers the invitation to the local mailbox.
@@ -265,7 +282,8 @@ async fn an_invitation_travels_from_the_admin_through_the_mailbox_to_a_new_home(
         .unwrap();
     browser.screenshot("mailbox-invitation").await;
     let link = client
-        .find(Locator::Css("a[href*='/welcome?token=']"))
+        .wait()
+        .for_element(Locator::Css("a[href*='/welcome?token=']"))
         .await
         .unwrap();
     let href = link.attr("href").await.unwrap().unwrap();
@@ -295,7 +313,10 @@ async fn an_invitation_travels_from_the_admin_through_the_mailbox_to_a_new_home(
         .await
         .unwrap();
     let heading = client
-        .find(Locator::Css("h1"))
+        .wait()
+        .for_element(Locator::XPath(
+            "//h1[starts-with(normalize-space(), 'Welcome')]",
+        ))
         .await
         .unwrap()
         .text()
