@@ -208,6 +208,30 @@ async fn the_demo_seeds_once_with_logins_that_work() {
         "{home}"
     );
     assert!(!home.contains("Robin Rivera"), "only their own coachees");
+    // Robin's coaching so far, as Robin sees it.
+    let robin = app.visitor();
+    robin
+        .sign_in(
+            "coachee1@northwind.example",
+            "orange kettle under the bridge",
+        )
+        .await;
+    let home = robin.text("/home").await;
+    let start = home
+        .find("/engagements/")
+        .expect("a link to the engagement");
+    let engagement = &home[start..start + home[start..].find('"').unwrap()];
+    let page = robin.text(engagement).await;
+    assert!(
+        page.contains("Give timely, specific feedback to my team")
+            && page.contains("Shared with manager")
+    );
+    assert!(page.contains("Feedback that lands"), "an assigned activity");
+    assert_eq!(
+        page.matches(r#"<a href="/sessions/"#).count(),
+        3,
+        "three coaching sessions"
+    );
 }
 
 #[tokio::test]
