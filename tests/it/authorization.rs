@@ -252,21 +252,9 @@ async fn world() -> World {
     };
     let (target_programme, target_activity, target_engagement, target_session, target_goal) = {
         let mut tx = triad::db::begin_tenant(&app.pool, acme).await.unwrap();
-        let programme = triad::db::programs::create_program(
-            &mut tx,
-            acme,
-            &triad::db::programs::ProgramFields {
-                name: "Secret programme".into(),
-                description: String::new(),
-                starts_on: chrono::NaiveDate::from_ymd_opt(2026, 1, 1).unwrap(),
-                ends_on: chrono::NaiveDate::from_ymd_opt(2026, 12, 31).unwrap(),
-                cadence: triad::db::programs::Cadence::Monthly,
-                sessions_included: 6,
-                reporting_threshold: 5,
-            },
-        )
-        .await
-        .unwrap();
+        let (programme, engagement) =
+            crate::support::programme_and_engagement(&mut tx, acme, "Secret", coachee_id, coach_id)
+                .await;
         let activity = triad::db::programs::create_activity(
             &mut tx,
             acme,
@@ -275,23 +263,6 @@ async fn world() -> World {
                 kind: triad::db::programs::ActivityKind::Reading,
                 url: None,
                 skill_id: None,
-            },
-        )
-        .await
-        .unwrap();
-        let engagement = triad::db::engagements::create(
-            &mut tx,
-            acme,
-            programme,
-            &triad::db::engagements::EngagementFields {
-                coachee_id,
-                coach_id,
-                starts_on: chrono::NaiveDate::from_ymd_opt(2026, 1, 1).unwrap(),
-                ends_on: chrono::NaiveDate::from_ymd_opt(2026, 12, 31).unwrap(),
-                status: triad::db::engagements::Status::Active,
-                manager_name: "Secret Manager".into(),
-                manager_email: "secret.manager@acme.test".into(),
-                department: "Secret department".into(),
             },
         )
         .await

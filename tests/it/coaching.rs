@@ -34,38 +34,14 @@ async fn pair() -> Pair {
             .unwrap();
     }
     let mut tx = triad::db::begin_tenant(&app.pool, org).await.unwrap();
-    let programme = triad::db::programs::create_program(
+    let (_, engagement) = crate::support::programme_and_engagement(
         &mut tx,
         org,
-        &triad::db::programs::ProgramFields {
-            name: "Leading Teams".into(),
-            description: String::new(),
-            starts_on: chrono::NaiveDate::from_ymd_opt(2026, 1, 1).unwrap(),
-            ends_on: chrono::NaiveDate::from_ymd_opt(2026, 12, 31).unwrap(),
-            cadence: triad::db::programs::Cadence::Monthly,
-            sessions_included: 6,
-            reporting_threshold: 5,
-        },
+        "Leading Teams",
+        coachee_id,
+        coach_id,
     )
-    .await
-    .unwrap();
-    let engagement = triad::db::engagements::create(
-        &mut tx,
-        org,
-        programme,
-        &triad::db::engagements::EngagementFields {
-            coachee_id,
-            coach_id,
-            starts_on: chrono::NaiveDate::from_ymd_opt(2026, 1, 1).unwrap(),
-            ends_on: chrono::NaiveDate::from_ymd_opt(2026, 12, 31).unwrap(),
-            status: triad::db::engagements::Status::Active,
-            manager_name: "Dana Manager".into(),
-            manager_email: "dana@acme.test".into(),
-            department: "Sales".into(),
-        },
-    )
-    .await
-    .unwrap();
+    .await;
     triad::db::programs::create_activity(
         &mut tx,
         org,

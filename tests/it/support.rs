@@ -523,3 +523,49 @@ pub async fn link_in_mail(app: &TestApp, to: &str, path: &str) -> String {
     let start = body.find(path).expect("a link in the email");
     body[start..].split_whitespace().next().unwrap().to_owned()
 }
+
+/// A programme for 2026 and an engagement in it, written in `tx`; names and the
+/// manager's details start with `label`, so a test can look for them.
+pub async fn programme_and_engagement(
+    tx: &mut triad::db::TenantTx,
+    org: triad::db::TenantId,
+    label: &str,
+    coachee_id: uuid::Uuid,
+    coach_id: uuid::Uuid,
+) -> (uuid::Uuid, uuid::Uuid) {
+    use triad::db::{engagements, programs};
+    let year = |month, day| chrono::NaiveDate::from_ymd_opt(2026, month, day).unwrap();
+    let programme = programs::create_program(
+        tx,
+        org,
+        &programs::ProgramFields {
+            name: format!("{label} programme"),
+            description: String::new(),
+            starts_on: year(1, 1),
+            ends_on: year(12, 31),
+            cadence: programs::Cadence::Monthly,
+            sessions_included: 6,
+            reporting_threshold: 5,
+        },
+    )
+    .await
+    .unwrap();
+    let engagement = engagements::create(
+        tx,
+        org,
+        programme,
+        &engagements::EngagementFields {
+            coachee_id,
+            coach_id,
+            starts_on: year(1, 1),
+            ends_on: year(12, 31),
+            status: engagements::Status::Active,
+            manager_name: format!("{label} Manager"),
+            manager_email: format!("{}.manager@example.com", label.to_lowercase()),
+            department: format!("{label} department"),
+        },
+    )
+    .await
+    .unwrap();
+    (programme, engagement)
+}
