@@ -216,3 +216,86 @@ pub async fn update(
     .await?;
     Ok(updated.rows_affected() == 1)
 }
+
+/// An engagement with where its coaching stands, for the dashboards.
+#[derive(Clone, Debug, sqlx::FromRow)]
+pub struct Summary {
+    #[sqlx(flatten)]
+    pub engagement: Engagement,
+    pub cadence: String,
+    pub next_session: Option<chrono::DateTime<chrono::Utc>>,
+    pub last_completed: Option<chrono::DateTime<chrono::Utc>>,
+    /// The actions agreed at the last completed session.
+    pub last_actions: Option<String>,
+    pub open_activities: i64,
+}
+
+impl Summary {
+    /// Days a session may be apart and still keep the programme's cadence.
+    fn cadence_days(&self) -> i64 {
+        match self.cadence.as_str() {
+            "fortnightly" => 14,
+            "quarterly" => 92,
+            _ => 31,
+        }
+    }
+
+    /// Whether the last completed session is recent enough for the cadence;
+    /// an engagement with none yet is measured from its start.
+    pub fn cadence_kept(&self, today: NaiveDate) -> bool {
+        let since = self
+            .last_completed
+            .map_or(self.engagement.starts_on, |at| at.date_naive());
+        (today - since).num_days() <= self.cadence_days()
+    }
+
+    pub fn open_actions(&self) -> Vec<&str> {
+        self.last_actions
+            .as_deref()
+            .map(crate::db::coaching::CoachingSession::lines)
+            .unwrap_or_default()
+    }
+}
+
+/// The viewer's engagements with their coaching state, in one query however
+/// many there are.
+pub async fn summaries(
+    conn: &mut PgConnection,
+    org: TenantId,
+    person: Uuid,
+    as_coach: bool,
+) -> sqlx::Result<Vec<Summary>> {
+    let side = if as_coach {
+        "e.coach_id"
+    } else {
+        "e.coachee_id"
+    };
+    sqlx::query_as(&format!(
+        "select e.id, e.program_id, p.name as program_name,
+                e.coachee_id, coachee.name as coachee_name, e.coach_id, coach.name as coach_name,
+                e.starts_on, e.ends_on, e.status, e.manager_name, e.manager_email, e.department,
+                p.cadence,
+                (select min(s.starts_at) from coaching_sessions s
+                  where s.org_id = e.org_id and s.engagement_id = e.id
+                    and s.status = 'scheduled' and s.starts_at > now()) as next_session,
+                last.starts_at as last_completed,
+                last.agreed_actions as last_actions,
+                (select count(*) from activity_assignments a
+                  where a.org_id = e.org_id and a.engagement_id = e.id and a.completed_at is null) as open_activities
+         from engagements e
+         join programs p on p.org_id = e.org_id and p.id = e.program_id
+         join users coachee on coachee.id = e.coachee_id
+         join users coach on coach.id = e.coach_id
+         left join lateral (
+             select s.starts_at, s.agreed_actions from coaching_sessions s
+             where s.org_id = e.org_id and s.engagement_id = e.id and s.status = 'completed'
+             order by s.starts_at desc limit 1
+         ) last on true
+         where e.org_id = $1 and {side} = $2
+         order by e.status <> 'active', lower(coachee.name)"
+    ))
+    .bind(org.0)
+    .bind(person)
+    .fetch_all(conn)
+    .await
+}

@@ -7,13 +7,14 @@ use axum::extract::State;
 use axum::routing::get;
 
 use crate::auth::Member;
-use crate::db::engagements::{self, Engagement};
+use crate::db::engagements::{self, Summary};
 use crate::db::{self, people};
 use crate::error::AppResult;
 use crate::mail::outbox;
 use crate::startup::AppState;
 use crate::web::admin::mail::Shown;
 use crate::web::flash::Flashes;
+use crate::web::format;
 use crate::web::layout::Layout;
 
 pub fn router() -> Router<AppState> {
@@ -34,6 +35,14 @@ async fn show(flashes: Flashes) -> HomePage {
     }
 }
 
+/// An engagement on a dashboard, its times in the viewer's zone.
+struct EngagementShown {
+    summary: Summary,
+    next: Option<String>,
+    last: Option<String>,
+    cadence_kept: bool,
+}
+
 #[derive(Template, WebTemplate)]
 #[template(path = "dashboard.html")]
 struct Dashboard {
@@ -43,9 +52,10 @@ struct Dashboard {
     failed_mail: Vec<Shown>,
     /// For admins: how many members, and how many have not accepted yet.
     people: Option<(usize, usize)>,
-    /// The engagements this person coaches, and those they are coached in.
-    coaching: Vec<Engagement>,
-    coached: Vec<Engagement>,
+    /// The engagements this person coaches, and those they are coached in,
+    /// each with where its coaching stands.
+    coaching: Vec<EngagementShown>,
+    coached: Vec<EngagementShown>,
 }
 
 async fn dashboard(
@@ -69,13 +79,31 @@ async fn dashboard(
     } else {
         None
     };
+    let tz = member.user.time_zone.clone();
+    let today = chrono::Utc::now()
+        .with_timezone(&format::zone(&tz))
+        .date_naive();
+    let show = |summary: Summary| EngagementShown {
+        next: summary.next_session.map(|at| format::local_time(at, &tz)),
+        last: summary.last_completed.map(|at| format::local_time(at, &tz)),
+        cadence_kept: summary.cadence_kept(today),
+        summary,
+    };
     let coaching = if member.roles.is_coach {
-        engagements::of_coach(&mut tx, member.org, member.user.id).await?
+        engagements::summaries(&mut tx, member.org, member.user.id, true)
+            .await?
+            .into_iter()
+            .map(show)
+            .collect()
     } else {
         Vec::new()
     };
     let coached = if member.roles.is_coachee {
-        engagements::of_coachee(&mut tx, member.org, member.user.id).await?
+        engagements::summaries(&mut tx, member.org, member.user.id, false)
+            .await?
+            .into_iter()
+            .map(show)
+            .collect()
     } else {
         Vec::new()
     };

@@ -343,3 +343,63 @@ async fn the_coachee_owns_their_goals_and_alone_decides_what_the_manager_sees() 
         .unwrap();
     assert_eq!(shared, 1);
 }
+
+#[tokio::test]
+async fn dashboards_show_the_next_session_the_cadence_and_what_is_open() {
+    let pair = pair().await;
+    let engagement = format!("/engagements/{}", pair.engagement);
+    // No session completed since the engagement began in January: overdue.
+    let home = pair.coach.text("/home").await;
+    assert!(
+        home.contains("Overdue") && home.contains("None scheduled"),
+        "{home}"
+    );
+
+    let in_ten_days = (chrono::Utc::now() + chrono::Duration::days(10)).date_naive();
+    let three_days_ago = (chrono::Utc::now() - chrono::Duration::days(3)).date_naive();
+    for date in [in_ten_days, three_days_ago] {
+        let response = pair
+            .coach
+            .post(
+                &format!("{engagement}/sessions"),
+                &[
+                    ("date", &date.to_string()),
+                    ("time", "09:00"),
+                    ("duration", "60"),
+                ],
+            )
+            .await;
+        assert_eq!(response.status(), 303);
+    }
+    let page = pair.coach.text(&engagement).await;
+    // Sessions are listed newest first: the past one is the second link.
+    let past = page.match_indices("<a href=\"/sessions/").nth(1).unwrap().0 + "<a href=\"".len();
+    let past = &page[past..past + page[past..].find('"').unwrap()];
+    pair.coach
+        .post(
+            past,
+            &[
+                ("status", "completed"),
+                ("focus_skill_id", ""),
+                ("focus_area", "Delegation"),
+                ("key_points", ""),
+                ("agreed_actions", "Hand over the report\nBook a check-in"),
+            ],
+        )
+        .await;
+
+    // What each of them should read, whatever the season.
+    let next =
+        triad::web::format::instant_from_local(&in_ten_days.to_string(), "09:00", "Europe/London")
+            .unwrap();
+    let for_coach = triad::web::format::local_time(next, "Europe/London");
+    let for_coachee = triad::web::format::local_time(next, "Asia/Kolkata");
+    let home = pair.coach.text("/home").await;
+    assert!(home.contains("Kept"), "{home}");
+    assert!(home.contains(&for_coach), "{home}");
+    assert!(home.contains("2 actions"), "{home}");
+    // Robin, in Kolkata, sees the same session in Indian time and the actions to do.
+    let home = pair.coachee.text("/home").await;
+    assert!(home.contains(&for_coachee), "{home}");
+    assert!(home.contains("Hand over the report") && home.contains("Book a check-in"));
+}
