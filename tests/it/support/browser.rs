@@ -104,6 +104,53 @@ impl Browser {
         path
     }
 
+    /// Signs in through the form and waits for the home page.
+    pub async fn sign_in(&self, base: &str, email: &str, password: &str) {
+        use fantoccini::Locator;
+        self.client.delete_all_cookies().await.unwrap();
+        self.client.goto(&format!("{base}/sign-in")).await.unwrap();
+        self.fill("email", email).await;
+        self.fill("password", password).await;
+        self.submit("/sign-in").await;
+        self.client
+            .wait()
+            .for_element(Locator::XPath(
+                "//h1[starts-with(normalize-space(), 'Welcome')]",
+            ))
+            .await
+            .expect("the home page after signing in");
+    }
+
+    /// Types into the field with this id, replacing what was there.
+    pub async fn fill(&self, id: &str, text: &str) {
+        let field = self.client.find(fantoccini::Locator::Id(id)).await.unwrap();
+        field.clear().await.unwrap();
+        field.send_keys(text).await.unwrap();
+    }
+
+    /// Presses the button of the form that posts to `action`.
+    pub async fn submit(&self, action: &str) {
+        let selector = format!("form[action='{action}'] button[type=submit]");
+        self.client
+            .find(fantoccini::Locator::Css(&selector))
+            .await
+            .unwrap()
+            .click()
+            .await
+            .unwrap();
+    }
+
+    /// Waits until the page shows `text` somewhere, and returns the page text.
+    pub async fn wait_for_text(&self, text: &str) -> String {
+        let xpath = format!("//*[contains(normalize-space(.), \"{text}\")]");
+        self.client
+            .wait()
+            .for_element(fantoccini::Locator::XPath(&xpath))
+            .await
+            .unwrap_or_else(|err| panic!("the page never showed {text:?}: {err}"));
+        self.client.source().await.unwrap()
+    }
+
     pub async fn close(mut self) {
         let _ = self.client.clone().close().await;
         let _ = self.driver.kill();
