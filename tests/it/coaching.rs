@@ -403,3 +403,82 @@ async fn dashboards_show_the_next_session_the_cadence_and_what_is_open() {
     assert!(home.contains(&for_coachee), "{home}");
     assert!(home.contains("Hand over the report") && home.contains("Book a check-in"));
 }
+
+/// The statements a page's request sent, by its request id.
+async fn queries_for(visitor: &Visitor, path: &str) -> usize {
+    let response = visitor.get(path).await;
+    assert_eq!(response.status(), 200, "{path}");
+    let id = response.headers()["x-request-id"]
+        .to_str()
+        .unwrap()
+        .to_owned();
+    crate::support::queries::count_for(&id)
+}
+
+#[tokio::test]
+async fn dashboards_make_the_same_few_queries_however_many_engagements() {
+    let pair = pair().await;
+    let first_coach = queries_for(&pair.coach, "/home").await;
+    let first_coachee = queries_for(&pair.coachee, "/home").await;
+    assert!(first_coach > 0, "the counter sees queries");
+
+    // Seven more coachees for Casey, each with a documented session and an activity.
+    let casey: uuid::Uuid =
+        sqlx::query_scalar("select id from users where email = 'casey@acme.test'")
+            .fetch_one(&mut pair.app.owner_connection().await)
+            .await
+            .unwrap();
+    for n in 0..7 {
+        let coachee = pair
+            .app
+            .seed_member(
+                pair.org,
+                &format!("coachee{n}@acme.test"),
+                &format!("Coachee {n}"),
+                roles(false, false, true),
+            )
+            .await;
+        let mut tx = triad::db::begin_tenant(&pair.app.pool, pair.org)
+            .await
+            .unwrap();
+        let (_, engagement) =
+            crate::support::programme_and_engagement(&mut tx, pair.org, "More", coachee, casey)
+                .await;
+        let session = triad::db::coaching::schedule(
+            &mut tx,
+            pair.org,
+            engagement,
+            chrono::Utc::now(),
+            60,
+            casey,
+        )
+        .await
+        .unwrap();
+        let documentation = triad::db::coaching::Documentation {
+            status: triad::db::coaching::SessionStatus::Completed,
+            focus_skill_id: None,
+            focus_area: "Focus".into(),
+            key_points: "A point".into(),
+            agreed_actions: "An action\nAnother".into(),
+        };
+        triad::db::coaching::document(&mut tx, pair.org, session, &documentation)
+            .await
+            .unwrap();
+        tx.commit().await.unwrap();
+    }
+    let many_coach = queries_for(&pair.coach, "/home").await;
+    assert_eq!(
+        many_coach, first_coach,
+        "no query per engagement on the coach's dashboard"
+    );
+    assert!(
+        many_coach <= 12,
+        "the coach's dashboard sends {many_coach} statements"
+    );
+    assert!(
+        first_coachee <= 12,
+        "the coachee's dashboard sends {first_coachee} statements"
+    );
+    let engagement = format!("/engagements/{}", pair.engagement);
+    assert!(queries_for(&pair.coach, &engagement).await <= 12);
+}

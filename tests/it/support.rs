@@ -19,6 +19,7 @@ use triad::embedded_pg::{Durability, EmbeddedPostgres};
 use triad::startup::Application;
 
 pub mod browser;
+pub mod queries;
 pub mod smtp;
 
 /// Where test databases are made.
@@ -194,12 +195,20 @@ pub struct TestApp {
 
 /// Logs go through the test harness, so only a failing test shows them.
 fn init_test_logs() {
-    let filter = tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| {
-        tracing_subscriber::EnvFilter::new("info,sqlx=warn,tower_sessions=warn")
-    });
-    let _ = tracing_subscriber::fmt()
-        .with_env_filter(filter)
+    use tracing_subscriber::layer::SubscriberExt;
+    use tracing_subscriber::util::SubscriberInitExt;
+    use tracing_subscriber::{EnvFilter, Layer};
+    let filter = EnvFilter::try_from_default_env()
+        .unwrap_or_else(|_| EnvFilter::new("info,sqlx=warn,tower_sessions=warn"));
+    let logs = tracing_subscriber::fmt::layer()
         .with_test_writer()
+        .with_filter(filter);
+    // The counter sees every statement (sqlx logs them at debug), whatever the
+    // log filter shows.
+    let counter = queries::QueryCounter.with_filter(EnvFilter::new("info,sqlx::query=debug"));
+    let _ = tracing_subscriber::registry()
+        .with(logs)
+        .with(counter)
         .try_init();
 }
 
