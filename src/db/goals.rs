@@ -213,3 +213,19 @@ pub async fn move_goal(
     }
     Ok(())
 }
+
+/// The goals of several engagements in one query, for a dashboard.
+pub async fn of_engagements(
+    conn: &mut PgConnection,
+    org: TenantId,
+    engagements: &[Uuid],
+) -> sqlx::Result<Vec<Goal>> {
+    sqlx::query_as(&format!(
+        "{GOAL_QUERY} where g.org_id = $1 and g.engagement_id = any($2)
+         order by g.engagement_id, g.position, g.created_at"
+    ))
+    .bind(org.0)
+    .bind(engagements)
+    .fetch_all(conn)
+    .await
+}

@@ -8,6 +8,7 @@ use axum::routing::get;
 
 use crate::auth::Member;
 use crate::db::engagements::{self, Summary};
+use crate::db::goals::{self, Goal};
 use crate::db::{self, people};
 use crate::error::AppResult;
 use crate::mail::outbox;
@@ -56,6 +57,8 @@ struct Dashboard {
     /// each with where its coaching stands.
     coaching: Vec<EngagementShown>,
     coached: Vec<EngagementShown>,
+    /// The coachee's goals, across their engagements.
+    goals: Vec<Goal>,
 }
 
 async fn dashboard(
@@ -107,6 +110,15 @@ async fn dashboard(
     } else {
         Vec::new()
     };
+    let coached_ids: Vec<uuid::Uuid> = coached
+        .iter()
+        .map(|c: &EngagementShown| c.summary.engagement.id)
+        .collect();
+    let goals = if coached_ids.is_empty() {
+        Vec::new()
+    } else {
+        goals::of_engagements(&mut tx, member.org, &coached_ids).await?
+    };
     Ok(Dashboard {
         layout: Layout::for_member("Home", &member, flashes).await,
         member,
@@ -114,5 +126,6 @@ async fn dashboard(
         people,
         coaching,
         coached,
+        goals,
     })
 }

@@ -217,6 +217,10 @@ async fn the_demo_seeds_once_with_logins_that_work() {
         )
         .await;
     let home = robin.text("/home").await;
+    assert!(
+        home.contains("Delegate two recurring tasks") && home.contains("shared with your manager"),
+        "{home}"
+    );
     let start = home
         .find("/engagements/")
         .expect("a link to the engagement");
