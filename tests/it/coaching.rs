@@ -482,3 +482,61 @@ async fn dashboards_make_the_same_few_queries_however_many_engagements() {
     let engagement = format!("/engagements/{}", pair.engagement);
     assert!(queries_for(&pair.coach, &engagement).await <= 12);
 }
+
+#[tokio::test]
+async fn another_coach_or_coachee_of_the_same_organisation_sees_nothing_of_it() {
+    let pair = pair().await;
+    let engagement = format!("/engagements/{}", pair.engagement);
+    pair.coach
+        .post(
+            &format!("{engagement}/sessions"),
+            &[
+                ("date", "2026-05-04"),
+                ("time", "10:00"),
+                ("duration", "60"),
+            ],
+        )
+        .await;
+    let session = session_link(&pair.coach.text(&engagement).await);
+    pair.coachee
+        .post(
+            &format!("{engagement}/goals/new"),
+            &[
+                ("title", "A goal"),
+                ("description", ""),
+                ("skill_id", ""),
+                ("status", "active"),
+                ("progress", "0"),
+            ],
+        )
+        .await;
+    let page = pair.coachee.text(&engagement).await;
+    let at = page.find("A goal").unwrap();
+    let start = page[..at].rfind("/goals/").unwrap();
+    let goal = page[start..start + "/goals/".len() + 36].to_owned();
+
+    let (other_coach, _) = pair
+        .app
+        .signed_in(pair.org, "morgan@acme.test", roles(false, true, false))
+        .await;
+    let (other_coachee, _) = pair
+        .app
+        .signed_in(pair.org, "sam@acme.test", roles(false, false, true))
+        .await;
+    for visitor in [&other_coach, &other_coachee] {
+        for path in [
+            engagement.clone(),
+            session.clone(),
+            goal.clone(),
+            format!("{engagement}/manager-view"),
+        ] {
+            let response = visitor.get(&path).await;
+            assert_eq!(response.status(), 404, "{path}");
+            assert!(!response.text().await.unwrap().contains("A goal"));
+        }
+        let notes = visitor
+            .post(&format!("{session}/notes"), &[("notes", "x")])
+            .await;
+        assert_eq!(notes.status(), 404);
+    }
+}
