@@ -42,6 +42,8 @@ struct EngagementShown {
     next: Option<String>,
     last: Option<String>,
     cadence_kept: bool,
+    /// For the coachee's own dashboard.
+    goals: Vec<Goal>,
 }
 
 #[derive(Template, WebTemplate)]
@@ -57,8 +59,6 @@ struct Dashboard {
     /// each with where its coaching stands.
     coaching: Vec<EngagementShown>,
     coached: Vec<EngagementShown>,
-    /// The coachee's goals, across their engagements.
-    goals: Vec<Goal>,
 }
 
 async fn dashboard(
@@ -91,6 +91,7 @@ async fn dashboard(
         last: summary.last_completed.map(|at| format::local_time(at, &tz)),
         cadence_kept: summary.cadence_kept(today),
         summary,
+        goals: Vec::new(),
     };
     let coaching = if member.roles.is_coach {
         engagements::summaries(&mut tx, member.org, member.user.id, true)
@@ -101,7 +102,7 @@ async fn dashboard(
     } else {
         Vec::new()
     };
-    let coached = if member.roles.is_coachee {
+    let mut coached: Vec<EngagementShown> = if member.roles.is_coachee {
         engagements::summaries(&mut tx, member.org, member.user.id, false)
             .await?
             .into_iter()
@@ -114,11 +115,17 @@ async fn dashboard(
         .iter()
         .map(|c: &EngagementShown| c.summary.engagement.id)
         .collect();
-    let goals = if coached_ids.is_empty() {
-        Vec::new()
-    } else {
-        goals::of_engagements(&mut tx, member.org, &coached_ids).await?
-    };
+    if !coached_ids.is_empty() {
+        // One query for all, then each engagement takes its own.
+        for goal in goals::of_engagements(&mut tx, member.org, &coached_ids).await? {
+            if let Some(item) = coached
+                .iter_mut()
+                .find(|c| c.summary.engagement.id == goal.engagement_id)
+            {
+                item.goals.push(goal);
+            }
+        }
+    }
     Ok(Dashboard {
         layout: Layout::for_member("Home", &member, flashes).await,
         member,
@@ -126,6 +133,5 @@ async fn dashboard(
         people,
         coaching,
         coached,
-        goals,
     })
 }
