@@ -379,6 +379,19 @@ async fn load_session(
     Ok((session, engagement, side))
 }
 
+/// The session, for the engagement's person on `side` only.
+async fn load_session_as(
+    tx: &mut TenantTx,
+    member: &Member,
+    id: Uuid,
+    side: Side,
+) -> AppResult<(CoachingSession, Engagement)> {
+    match load_session(tx, member, id).await? {
+        (session, engagement, found) if found == side => Ok((session, engagement)),
+        _ => Err(AppError::NotFound),
+    }
+}
+
 #[allow(clippy::too_many_arguments)]
 async fn session_page(
     tx: &mut TenantTx,
@@ -462,10 +475,7 @@ async fn document(
     Form(mut form): Form<DocumentationForm>,
 ) -> AppResult<Response> {
     let mut tx = db::begin_tenant(&state.pool, member.org).await?;
-    let (session, engagement, side) = load_session(&mut tx, &member, id).await?;
-    if side != Side::Coach {
-        return Err(AppError::NotFound);
-    }
+    let (session, engagement) = load_session_as(&mut tx, &member, id, Side::Coach).await?;
     form.activity = fields
         .into_iter()
         .filter(|(name, _)| name == "activity")
@@ -481,7 +491,7 @@ async fn document(
                 &member,
                 session,
                 engagement,
-                side,
+                Side::Coach,
                 Some(form),
                 problems,
                 Flashes::default(),
@@ -515,17 +525,14 @@ async fn save_notes(
     Form(form): Form<NotesForm>,
 ) -> AppResult<Response> {
     let mut tx = db::begin_tenant(&state.pool, member.org).await?;
-    let (session, engagement, side) = load_session(&mut tx, &member, id).await?;
-    if side != Side::Coach {
-        return Err(AppError::NotFound);
-    }
+    let (session, engagement) = load_session_as(&mut tx, &member, id, Side::Coach).await?;
     if form.notes.chars().count() > 5000 {
         let mut page = session_page(
             &mut tx,
             &member,
             session,
             engagement,
-            side,
+            Side::Coach,
             None,
             DocumentationProblems::default(),
             Flashes::default(),
@@ -566,10 +573,7 @@ async fn mark_activity(
     Form(form): Form<DoneForm>,
 ) -> AppResult<Response> {
     let mut tx = db::begin_tenant(&state.pool, member.org).await?;
-    let (_, engagement, side) = load_session(&mut tx, &member, id).await?;
-    if side != Side::Coachee {
-        return Err(AppError::NotFound);
-    }
+    let (_, engagement) = load_session_as(&mut tx, &member, id, Side::Coachee).await?;
     let done = form.done == "yes";
     if !coaching::set_assignment_done(&mut tx, member.org, engagement.id, id, activity_id, done)
         .await?

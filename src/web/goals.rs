@@ -259,6 +259,18 @@ async fn load(tx: &mut TenantTx, member: &Member, id: Uuid) -> AppResult<(Goal, 
     Ok((goal, engagement, side))
 }
 
+/// The goal, for its coachee only: the one person who may change it.
+async fn load_as_coachee(
+    tx: &mut TenantTx,
+    member: &Member,
+    id: Uuid,
+) -> AppResult<(Goal, Engagement)> {
+    match load(tx, member, id).await? {
+        (goal, engagement, Side::Coachee) => Ok((goal, engagement)),
+        _ => Err(AppError::NotFound),
+    }
+}
+
 async fn show(
     State(state): State<AppState>,
     member: Member,
@@ -288,10 +300,7 @@ async fn update(
     Form(form): Form<GoalForm>,
 ) -> AppResult<Response> {
     let mut tx = db::begin_tenant(&state.pool, member.org).await?;
-    let (goal, engagement, side) = load(&mut tx, &member, id).await?;
-    if side != Side::Coachee {
-        return Err(AppError::NotFound);
-    }
+    let (goal, engagement) = load_as_coachee(&mut tx, &member, id).await?;
     let skills = programs::skills(&mut tx, member.org).await?;
     let fields = match form.check(&skills) {
         Ok(fields) => fields,
@@ -329,10 +338,7 @@ async fn move_goal(
     Form(form): Form<MoveForm>,
 ) -> AppResult<Response> {
     let mut tx = db::begin_tenant(&state.pool, member.org).await?;
-    let (goal, engagement, side) = load(&mut tx, &member, id).await?;
-    if side != Side::Coachee {
-        return Err(AppError::NotFound);
-    }
+    let (goal, engagement) = load_as_coachee(&mut tx, &member, id).await?;
     goals::move_goal(&mut tx, member.org, &goal, form.direction != "down").await?;
     tx.commit().await?;
     Ok(Redirect::to(&format!("/engagements/{}#goals", engagement.id)).into_response())
@@ -352,10 +358,7 @@ async fn share(
     Form(form): Form<ShareForm>,
 ) -> AppResult<Response> {
     let mut tx = db::begin_tenant(&state.pool, member.org).await?;
-    let (goal, engagement, side) = load(&mut tx, &member, id).await?;
-    if side != Side::Coachee {
-        return Err(AppError::NotFound);
-    }
+    let (goal, engagement) = load_as_coachee(&mut tx, &member, id).await?;
     let shared = form.shared == "yes";
     goals::set_shared(&mut tx, member.org, id, shared).await?;
     tx.commit().await?;

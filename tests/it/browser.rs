@@ -167,36 +167,9 @@ async fn an_invitation_travels_from_the_admin_through_the_mailbox_to_a_new_home(
     let browser = Browser::start().await;
     let client = &browser.client;
 
-    client.goto(&app.url("/sign-in")).await.unwrap();
-    client
-        .find(Locator::Id("email"))
-        .await
-        .unwrap()
-        .send_keys("admin@acme.test")
-        .await
-        .unwrap();
-    client
-        .find(Locator::Id("password"))
-        .await
-        .unwrap()
-        .send_keys(crate::support::PASSWORD)
-        .await
-        .unwrap();
-    client
-        .find(Locator::Css("button[type=submit]"))
-        .await
-        .unwrap()
-        .click()
-        .await
-        .unwrap();
-    // Signed in once home shows; only then go on.
-    client
-        .wait()
-        .for_element(Locator::XPath(
-            "//h1[starts-with(normalize-space(), 'Welcome')]",
-        ))
-        .await
-        .unwrap();
+    browser
+        .sign_in(&app.base, "admin@acme.test", crate::support::PASSWORD)
+        .await;
 
     client.goto(&app.url("/admin/people/invite")).await.unwrap();
     // A mistake first: the page says what is wrong and keeps the name.
