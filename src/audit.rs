@@ -56,6 +56,11 @@ pub async fn record_in_each(
     Ok(())
 }
 
+/// The audit log as the organisation's admins read it. What happens in and
+/// around one alignment meeting (`meeting.*` by its coachee and coach,
+/// `guest.*` by its manager) is kept out: who answered what is for the three
+/// of them, and admins see such activity only as counts in reports. Those
+/// entries stay in the table for the operator.
 #[derive(Clone, Debug, sqlx::FromRow)]
 pub struct Entry {
     pub occurred_at: DateTime<Utc>,
@@ -73,7 +78,8 @@ pub async fn recent(
 ) -> sqlx::Result<Vec<Entry>> {
     sqlx::query_as(
         "select occurred_at, actor, action, subject, client_addr from audit_events
-         where org_id = $1 order by occurred_at desc limit $2",
+         where org_id = $1 and action not like 'meeting.%' and action not like 'guest.%'
+         order by occurred_at desc limit $2",
     )
     .bind(org.0)
     .bind(limit)

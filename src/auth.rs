@@ -3,6 +3,7 @@
 //! organisation's data only as a signed-in member with the right role.
 
 pub mod csrf;
+pub mod once;
 pub mod password;
 pub mod session;
 pub mod throttle;

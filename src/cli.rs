@@ -1,4 +1,5 @@
-//! The command line: `triad [serve]`, `triad migrate`.
+//! The command line: `triad [serve]`, `triad migrate`, and the operator's
+//! commands (`create-org`, `seed-demo`, `seed-load`, `worker`, `send-test-email`).
 
 use std::str::FromStr;
 
@@ -42,6 +43,14 @@ pub enum Command {
     },
     /// Create the demo organisations and people, and print their logins.
     SeedDemo,
+    /// Fill the database with a platform's worth of data for measuring Triad:
+    /// 100 organisations, one large (10,000 coachees), about a million
+    /// coaching sessions. Everyone's password is printed at the end.
+    SeedLoad {
+        /// Shrinks or grows everything (1 is the default platform, 0.1 a tenth).
+        #[arg(long, default_value_t = 1.0)]
+        scale: f64,
+    },
     /// Run only the mail delivery worker (when web processes run without it).
     Worker,
     /// Queue a test email, to check the mail settings. `triad serve` or
@@ -88,6 +97,27 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
                 db::migrate(&options).await?;
                 let logins = operator::seed_demo(&options, &operator_config).await?;
                 print!("{logins}");
+                Ok(())
+            })
+            .await
+        }
+        Command::SeedLoad { scale } => {
+            with_database(&config, |options| async move {
+                db::migrate(&options).await?;
+                let started = std::time::Instant::now();
+                let loaded = crate::load::seed_load(&options, scale).await?;
+                println!(
+                    "Loaded {} organisations, {} coachees, {} coaching sessions, {} goals and {} alignment meetings in {:.0} s.\n\
+                     The large organisation is \"Load Large Corp\"; people sign in as coachee1@load-000.example,\n\
+                     coach1@load-000.example or admin1@load-000.example with the password: {}",
+                    loaded.organisations,
+                    loaded.coachees,
+                    loaded.sessions,
+                    loaded.goals,
+                    loaded.meetings,
+                    started.elapsed().as_secs_f64(),
+                    crate::load::LOAD_PASSWORD
+                );
                 Ok(())
             })
             .await

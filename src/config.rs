@@ -35,6 +35,9 @@ pub struct Config {
     /// The sender of every email.
     pub mail_from: lettre::message::Mailbox,
     secret_key: Option<SecretKey>,
+    /// The key guest links were signed with before the last rotation; links
+    /// signed with it keep working while it is set.
+    pub previous_secret_key: Option<SecretKey>,
     /// How long in-flight requests get to finish after a shutdown signal.
     pub shutdown_grace: Duration,
     /// A login session ends after this long without a request…
@@ -48,6 +51,9 @@ pub struct Config {
     pub run_mail_worker: bool,
     /// How often an idle mail worker looks for due messages.
     pub mail_poll_interval: Duration,
+    /// How long an SMTP server may take to answer before a send is given up
+    /// (and retried later).
+    pub smtp_timeout: Duration,
     /// When failed deliveries are tried again.
     pub mail_retry: crate::mail::worker::RetryPolicy,
 }
@@ -190,6 +196,15 @@ impl Config {
             ),
         };
 
+        let previous_secret_key = match lookup("TRIAD_PREVIOUS_SECRET_KEY") {
+            None => None,
+            Some(value) if value.trim().is_empty() => None,
+            Some(value) => Some(
+                SecretKey::from_configured(&value)
+                    .map_err(|problem| bad("TRIAD_PREVIOUS_SECRET_KEY", problem))?,
+            ),
+        };
+
         let minutes =
             |variable: &'static str, default: u64, range: std::ops::RangeInclusive<u64>| match get(
                 variable,
@@ -212,6 +227,8 @@ impl Config {
         let session_max_age =
             Duration::from_secs(3600 * minutes("TRIAD_SESSION_MAX_HOURS", 12, 1..=720)?);
 
+        let smtp_timeout = Duration::from_secs(minutes("TRIAD_SMTP_TIMEOUT_SECONDS", 30, 1..=300)?);
+
         let run_mail_worker = match get("TRIAD_MAIL_WORKER").map(|v| v.trim().to_lowercase()) {
             None => true,
             Some(v) if v == "on" => true,
@@ -233,12 +250,14 @@ impl Config {
             data_dir,
             mail_from,
             secret_key,
+            previous_secret_key,
             shutdown_grace: Duration::from_secs(20),
             session_idle,
             session_max_age,
             demo_password: get("TRIAD_DEMO_PASSWORD"),
             run_mail_worker,
             mail_poll_interval: Duration::from_secs(1),
+            smtp_timeout,
             mail_retry: crate::mail::worker::RetryPolicy::default(),
         })
     }
@@ -303,7 +322,7 @@ impl std::fmt::Debug for SecretKey {
 impl SecretKey {
     const MIN_BYTES: usize = 32;
 
-    fn from_configured(value: &str) -> Result<Self, String> {
+    pub(crate) fn from_configured(value: &str) -> Result<Self, String> {
         let bytes = value.trim().as_bytes();
         if bytes.len() < Self::MIN_BYTES {
             return Err(format!(

@@ -17,11 +17,13 @@ use crate::config::SecretKey;
 /// The role every application connection works as (see the first migration).
 pub const APP_ROLE: &str = "triad_app";
 
+pub mod alignment;
 pub mod coaching;
 pub mod engagements;
 pub mod goals;
 pub mod people;
 pub mod programs;
+pub mod reporting;
 
 static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("./migrations");
 

@@ -40,9 +40,48 @@ impl From<sqlx::Error> for AppError {
     }
 }
 
+impl From<crate::mail::outbox::EnqueueError> for AppError {
+    fn from(err: crate::mail::outbox::EnqueueError) -> Self {
+        match err {
+            crate::mail::outbox::EnqueueError::Database(err) => err.into(),
+            other => AppError::Internal(other.into()),
+        }
+    }
+}
+
+impl From<tower_sessions::session::Error> for AppError {
+    /// The login-session store is PostgreSQL: a failing store is the database
+    /// not answering, a 503 like any other.
+    fn from(err: tower_sessions::session::Error) -> Self {
+        match err {
+            tower_sessions::session::Error::Store(
+                tower_sessions::session_store::Error::Backend(_),
+            ) => AppError::Unavailable(err.into()),
+            other => AppError::Internal(other.into()),
+        }
+    }
+}
+
 impl From<anyhow::Error> for AppError {
     fn from(err: anyhow::Error) -> Self {
-        AppError::Internal(err)
+        // A database or session-store failure deep inside is still the
+        // database being unavailable.
+        let unavailable = err.chain().any(|cause| {
+            matches!(
+                cause.downcast_ref::<sqlx::Error>(),
+                Some(sqlx::Error::Io(_) | sqlx::Error::PoolTimedOut | sqlx::Error::PoolClosed)
+            ) || matches!(
+                cause.downcast_ref::<tower_sessions::session::Error>(),
+                Some(tower_sessions::session::Error::Store(
+                    tower_sessions::session_store::Error::Backend(_)
+                ))
+            )
+        });
+        if unavailable {
+            AppError::Unavailable(err)
+        } else {
+            AppError::Internal(err)
+        }
     }
 }
 

@@ -19,6 +19,7 @@
 //! - [`error`] turns failures into HTML error pages that show a request id and
 //!   never internals.
 
+pub mod alignment;
 pub mod audit;
 pub mod auth;
 pub mod cli;
@@ -26,8 +27,10 @@ pub mod config;
 pub mod db;
 pub mod embedded_pg;
 pub mod error;
+pub mod load;
 pub mod mail;
 pub mod operator;
+pub mod reporting;
 pub mod startup;
 pub mod telemetry;
 pub mod web;

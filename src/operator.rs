@@ -338,7 +338,7 @@ pub async fn seed_demo(owner: &PgConnectOptions, config: &Config) -> anyhow::Res
         )
         .await?;
         if !second {
-            seed_demo_programme(&mut tx, org, &users).await?;
+            seed_demo_programme(&mut tx, org, &users, config).await?;
         }
     }
     tx.commit().await?;
@@ -350,6 +350,7 @@ async fn seed_demo_programme(
     conn: &mut PgConnection,
     org: TenantId,
     users: &[Uuid],
+    config: &Config,
 ) -> anyhow::Result<()> {
     use crate::db::engagements::{self, EngagementFields, Status};
     use crate::db::programs::{self, ActivityFields, ActivityKind, Cadence, ProgramFields};
@@ -426,6 +427,7 @@ async fn seed_demo_programme(
         ),
     ];
     let mut first_engagement = None;
+    let mut all_engagements = Vec::new();
     for (coachee, coach, manager_name, manager_email, department) in pairs {
         let engagement = engagements::create(
             conn,
@@ -444,6 +446,7 @@ async fn seed_demo_programme(
         )
         .await?;
         first_engagement.get_or_insert((engagement, users[coach]));
+        all_engagements.push((engagement, users[coachee]));
     }
     let mut activity_ids = Vec::new();
     for (title, kind, url, skill) in activities {
@@ -463,6 +466,300 @@ async fn seed_demo_programme(
     if let Some((engagement, coach)) = first_engagement {
         seed_demo_coaching(conn, org, engagement, coach, &skills, &activity_ids).await?;
     }
+    programs::set_alignment_rules(
+        conn,
+        org,
+        programme,
+        &programs::AlignmentRules {
+            enabled: true,
+            ..programs::AlignmentRules::default()
+        },
+    )
+    .await?;
+    seed_demo_alignment(conn, org, config, &all_engagements).await?;
+    let coaches = [users[1], users[2]];
+    seed_demo_cohort(
+        conn,
+        org,
+        programme,
+        coaches,
+        starts_on,
+        &skills,
+        &activity_ids,
+    )
+    .await?;
+    Ok(())
+}
+
+/// The rest of the Leading Teams cohort, so the programme report has groups
+/// large enough to show: twelve more coachees (without logins) across three
+/// departments, with months of coaching sessions, goals, activities and a few
+/// alignment meetings — and two engagements gone quiet.
+async fn seed_demo_cohort(
+    conn: &mut PgConnection,
+    org: TenantId,
+    programme: Uuid,
+    coaches: [Uuid; 2],
+    starts_on: chrono::NaiveDate,
+    skills: &[Option<Uuid>],
+    activities: &[Uuid],
+) -> anyhow::Result<()> {
+    use crate::db::coaching::{self, Documentation, SessionStatus};
+    use crate::db::engagements::{self, EngagementFields, Status};
+    use crate::db::goals::{self, GoalFields, GoalStatus};
+    const COHORT: [(&str, &str); 12] = [
+        ("Alex Morgan", "Sales"),
+        ("Bea Novak", "Sales"),
+        ("Chen Wei", "Sales"),
+        ("Dara Quinn", "Sales"),
+        ("Eli Santos", "Engineering"),
+        ("Fay Oduya", "Engineering"),
+        ("Gus Lindqvist", "Engineering"),
+        ("Hana Ito", "Engineering"),
+        ("Ivo Petrov", "Engineering"),
+        ("Jun Park", "Operations"),
+        ("Kim Larsen", "Operations"),
+        ("Lou Martin", "Operations"),
+    ];
+    let now = chrono::Utc::now();
+    let ends_on = starts_on + chrono::Duration::days(360);
+    for (i, (name, department)) in COHORT.iter().enumerate() {
+        let email = format!(
+            "{}@northwind.example",
+            name.to_lowercase().replace(' ', ".")
+        );
+        let user = people::find_or_create_user(conn, &email, name).await?;
+        people::add_member(
+            conn,
+            org,
+            user.id,
+            Roles {
+                is_admin: false,
+                is_coach: false,
+                is_coachee: true,
+            },
+            None,
+        )
+        .await?;
+        let quiet = i % 6 == 5;
+        let engagement = engagements::create(
+            conn,
+            org,
+            programme,
+            &EngagementFields {
+                coachee_id: user.id,
+                coach_id: coaches[i % 2],
+                starts_on,
+                ends_on,
+                status: if i == 11 {
+                    Status::Paused
+                } else {
+                    Status::Active
+                },
+                manager_name: "Priya Shah".into(),
+                manager_email: "priya.shah@northwind.example".into(),
+                department: (*department).into(),
+            },
+        )
+        .await?;
+        // Sessions every few weeks since the start; quiet ones stopped early.
+        let sessions = if quiet { 1 } else { 2 + i % 3 };
+        for n in 0..sessions {
+            let days_ago = 55 - (n as i64) * 14 + (i as i64 % 4);
+            let at = now - chrono::Duration::days(days_ago.max(3));
+            let session = coaching::schedule(conn, org, engagement, at, 60, coaches[i % 2]).await?;
+            let status = if (i + n) % 7 == 3 {
+                SessionStatus::Cancelled
+            } else {
+                SessionStatus::Completed
+            };
+            coaching::document(
+                conn,
+                org,
+                session,
+                &Documentation {
+                    status,
+                    focus_skill_id: skills[(i + n) % skills.len()],
+                    focus_area: String::new(),
+                    key_points: "Notes the programme team never sees".into(),
+                    agreed_actions: "One step before next time".into(),
+                },
+            )
+            .await?;
+            if status == SessionStatus::Completed && (i + n) % 3 == 0 {
+                let activity = activities[(i + n) % activities.len()];
+                coaching::set_assignments(conn, org, engagement, session, &[activity]).await?;
+                if n == 0 {
+                    coaching::set_assignment_done(conn, org, engagement, session, activity, true)
+                        .await?;
+                }
+            }
+        }
+        let goal = goals::create(
+            conn,
+            org,
+            engagement,
+            &GoalFields {
+                title: "A development goal of their own".into(),
+                description: String::new(),
+                skill_id: skills[i % skills.len()],
+                status: match i % 4 {
+                    0 => GoalStatus::Achieved,
+                    3 => GoalStatus::Draft,
+                    _ => GoalStatus::Active,
+                },
+                progress: (i as i32 * 8) % 100,
+            },
+        )
+        .await?;
+        goals::set_shared(conn, org, goal, i % 2 == 0).await?;
+    }
+    Ok(())
+}
+
+/// Alignment meetings at three stages: Robin is ready to plan one; Sam has
+/// invited Owen Clarke, whose invitation waits in the mailbox with a working
+/// link; Jordan's was held, with the manager's answers and a debrief.
+async fn seed_demo_alignment(
+    conn: &mut PgConnection,
+    org: TenantId,
+    config: &Config,
+    engagements: &[(Uuid, Uuid)],
+) -> anyhow::Result<()> {
+    use crate::alignment::Kind;
+    use crate::alignment::link::GuestKeys;
+    use crate::alignment::notify::Mailer;
+    use crate::db::alignment::{self as meetings, Debrief, NewMeeting, Preparation};
+    let keys = GuestKeys::new(&config.secret_key()?, config.previous_secret_key.as_ref());
+    let now = chrono::Utc::now();
+    let at_ten = |days: i64| {
+        (now.date_naive() + chrono::Duration::days(days))
+            .and_hms_opt(10, 0, 0)
+            .expect("10:00 exists")
+            .and_utc()
+    };
+    let prep = Preparation {
+        success: "We leave with two goals my manager recognises and one way to check in on them."
+            .into(),
+        from_manager: "Honest examples of where delegation works and where it does not yet.".into(),
+        off_limits: "The restructuring rumours.".into(),
+        concerns: "That it turns into a performance conversation.".into(),
+        opens: "coachee".into(),
+        closes: "coach".into(),
+        coach_role: "facilitate".into(),
+    };
+
+    // Sam Patel has invited Owen Clarke and offered two times.
+    let &(sam, sam_user) = engagements
+        .get(1)
+        .context("the demo has four engagements")?;
+    let (meeting, _) = meetings::create(
+        conn,
+        org,
+        &NewMeeting {
+            engagement_id: sam,
+            kind: Kind::Initial,
+            duration_minutes: 30,
+            place: "Video call: https://meet.example/northwind-sam".into(),
+            agenda: "How I can take on the release planning".into(),
+            request_key: Uuid::now_v7(),
+            created_by: sam_user,
+        },
+    )
+    .await?;
+    for days in [5, 6] {
+        meetings::add_candidate(conn, org, meeting, at_ten(days), "coachee", "").await?;
+    }
+    meetings::save_preparation(conn, org, meeting, &prep).await?;
+    let invite_id = Uuid::now_v7();
+    let link = keys.issue(org.0, invite_id);
+    let record = meetings::meeting(conn, org, meeting)
+        .await?
+        .context("the meeting just made")?;
+    meetings::create_invite(
+        conn,
+        org,
+        invite_id,
+        meeting,
+        "Owen Clarke",
+        "owen.clarke@northwind.example",
+        &link,
+        &record.coachee_time_zone,
+        at_ten(6) + chrono::Duration::days(7),
+    )
+    .await?;
+    let invite = meetings::invite(conn, org, invite_id)
+        .await?
+        .context("the invite just made")?;
+    let candidates = meetings::candidates(conn, org, meeting).await?;
+    Mailer {
+        org,
+        public_url: &config.public_url,
+        domain: config.mail_domain(),
+        keys: &keys,
+        now,
+        caused_by: None,
+    }
+    .invite_manager(conn, &record, &invite, &candidates)
+    .await?;
+
+    // Jordan Lee's first meeting with Priya Shah was held three weeks ago.
+    let &(jordan, jordan_user) = engagements
+        .get(2)
+        .context("the demo has four engagements")?;
+    let (meeting, _) = meetings::create(
+        conn,
+        org,
+        &NewMeeting {
+            engagement_id: jordan,
+            kind: Kind::Initial,
+            duration_minutes: 30,
+            place: "Room 4.12".into(),
+            agenda: String::new(),
+            request_key: Uuid::now_v7(),
+            created_by: jordan_user,
+        },
+    )
+    .await?;
+    meetings::set_time(conn, org, meeting, at_ten(-21), 30, "Room 4.12").await?;
+    meetings::save_preparation(conn, org, meeting, &prep).await?;
+    let invite_id = Uuid::now_v7();
+    let link = keys.issue(org.0, invite_id);
+    meetings::create_invite(
+        conn,
+        org,
+        invite_id,
+        meeting,
+        "Priya Shah",
+        "priya.shah@northwind.example",
+        &link,
+        "Europe/London",
+        at_ten(-21) + chrono::Duration::days(7),
+    )
+    .await?;
+    meetings::mark_opened(conn, org, invite_id).await?;
+    meetings::set_rsvp(conn, org, invite_id, "accepted", "").await?;
+    meetings::save_answers(
+        conn,
+        org,
+        invite_id,
+        "Calm under pressure; the team trusts Jordan's judgement.",
+        "Saying no to requests that do not fit the quarter's priorities.",
+        "A monthly half hour to look at priorities together.",
+    )
+    .await?;
+    meetings::set_outcome(conn, org, meeting, true).await?;
+    meetings::save_debrief(
+        conn,
+        org,
+        meeting,
+        &Debrief {
+            how_it_went: "Open and friendly; Priya recognised both goals at once.".into(),
+            stood_out: "Priya offered a monthly priorities check-in without being asked.".into(),
+            coaching_changes: "Next sessions focus on saying no with reasons.".into(),
+        },
+    )
+    .await?;
     Ok(())
 }
 

@@ -10,6 +10,7 @@ use tokio::net::TcpListener;
 use tokio::sync::watch;
 use tokio::task::JoinHandle;
 
+use crate::alignment::link::GuestKeys;
 use crate::config::Config;
 use crate::db::{self, PoolSettings};
 use crate::mail::transport::Transport;
@@ -22,6 +23,10 @@ use tower_sessions::session_store::ExpiredDeletion;
 pub struct AppState {
     pub pool: PgPool,
     pub config: Arc<Config>,
+    /// Signs and checks managers' guest links.
+    pub guest_keys: Arc<GuestKeys>,
+    /// Wrong guest links per client address.
+    pub link_guesses: Arc<crate::auth::throttle::LinkGuesses>,
 }
 
 /// A built application: listening, but not yet serving.
@@ -50,7 +55,9 @@ impl Application {
             listener,
             state: AppState {
                 pool,
+                guest_keys: Arc::new(GuestKeys::new(&secret, config.previous_secret_key.as_ref())),
                 config: Arc::new(config),
+                link_guesses: Arc::default(),
             },
         })
     }
@@ -136,17 +143,52 @@ fn spawn_background_tasks(
             stopping.clone(),
         )?);
     }
+    if state.config.run_mail_worker {
+        tasks.push(spawn_automatic_nudges(state.clone(), stopping.clone()));
+    }
     let sessions = web::session_store(&state.pool);
+    let pool = state.pool.clone();
     let sweeper = tokio::spawn(async move {
-        // Expired login sessions are refused on read; this only reclaims the space.
+        // Expired login sessions are refused on read, and old form keys have
+        // done their work; this only reclaims the space.
         let interval = std::time::Duration::from_secs(600);
+        let forms = async {
+            let mut every = tokio::time::interval(interval);
+            loop {
+                every.tick().await;
+                if let Err(err) = crate::auth::once::sweep(&pool).await {
+                    tracing::warn!(error = %err, "cannot sweep old form keys");
+                }
+            }
+        };
         tokio::select! {
             _ = sessions.continuously_delete_expired(interval) => {}
+            _ = forms => {}
             _ = stopping.wait_for(|stop| *stop) => {}
         }
     });
     tasks.push(sweeper);
     Ok(tasks)
+}
+
+/// Every hour, nudges the coaches of quiet engagements in programmes that
+/// asked for it. Each engagement is nudged at most weekly, however many
+/// processes run this: the nudge locks the engagement and checks the last one.
+fn spawn_automatic_nudges(state: AppState, mut stopping: watch::Receiver<bool>) -> JoinHandle<()> {
+    tokio::spawn(async move {
+        let mut every = tokio::time::interval(std::time::Duration::from_secs(3600));
+        loop {
+            tokio::select! {
+                _ = every.tick() => {}
+                _ = stopping.wait_for(|stop| *stop) => return,
+            }
+            match web::admin::report::nudge_automatically(&state.pool, &state.config).await {
+                Ok(0) => {}
+                Ok(sent) => tracing::info!(sent, "nudged coaches of quiet engagements"),
+                Err(err) => tracing::warn!(error = %format!("{err:#}"), "automatic nudges failed"),
+            }
+        }
+    })
 }
 
 /// The outbox's delivery worker, sending through `SMTP_URL` or to the mailbox.
@@ -155,10 +197,19 @@ pub fn spawn_mail_worker(
     config: &Config,
     stopping: watch::Receiver<bool>,
 ) -> anyhow::Result<JoinHandle<()>> {
-    let transport = Transport::new(config.smtp_url.as_ref(), config.mailbox_dir())?;
+    let transport = Transport::new(
+        config.smtp_url.as_ref(),
+        config.mailbox_dir(),
+        config.smtp_timeout,
+    )?;
     let mut settings = WorkerSettings::new(config.mail_from.clone());
     settings.poll_interval = config.mail_poll_interval;
     settings.retry = config.mail_retry.clone();
+    // A claim must outlast a whole batch sent one by one at the slowest, or
+    // another worker could take (and send) the same messages.
+    settings.lease = settings
+        .lease
+        .max(config.smtp_timeout * (settings.batch as u32 + 2));
     Ok(tokio::spawn(worker::run(
         pool.clone(),
         transport,

@@ -27,12 +27,15 @@ use crate::startup::AppState;
 
 pub mod account;
 pub mod admin;
+pub mod alignment;
 pub mod assets;
+pub mod charts;
 pub mod coaching;
 pub mod dev_mailbox;
 pub mod flash;
 pub mod format;
 pub mod goals;
+pub mod guest;
 pub mod health;
 pub mod home;
 pub mod layout;
@@ -41,8 +44,9 @@ pub mod sign_in;
 
 /// Forms are small; nothing in Triad takes uploads.
 pub const BODY_LIMIT_BYTES: usize = 256 * 1024;
-/// How long a client may take to send its request body.
-const BODY_TIMEOUT: Duration = Duration::from_secs(30);
+/// How long a client may take to send its request body: forms are small, so a
+/// body this slow is a connection gone bad, or one holding the server on purpose.
+const BODY_TIMEOUT: Duration = Duration::from_secs(10);
 
 pub fn session_store(pool: &sqlx::PgPool) -> PostgresStore {
     PostgresStore::new(pool.clone())
@@ -58,6 +62,8 @@ pub fn router(state: AppState) -> anyhow::Result<Router> {
         .merge(admin::router())
         .merge(coaching::router())
         .merge(goals::router())
+        .merge(alignment::router())
+        .merge(guest::router())
         .merge(health::router())
         .merge(assets::router());
     if state.config.smtp_url.is_none() {
@@ -202,9 +208,12 @@ mod tests {
         let pool = sqlx::postgres::PgPoolOptions::new()
             .connect_lazy("postgres://nobody@127.0.0.1:1/nothing")
             .unwrap();
+        let key = crate::config::SecretKey::from_configured(&"k".repeat(32)).unwrap();
         let state = AppState {
             pool: pool.clone(),
             config: std::sync::Arc::new(config),
+            guest_keys: std::sync::Arc::new(crate::alignment::link::GuestKeys::new(&key, None)),
+            link_guesses: std::sync::Arc::default(),
         };
         let sessions = session_layer(&pool, false, Duration::from_secs(60)).unwrap();
         wrap(routes, state, sessions, false).unwrap()

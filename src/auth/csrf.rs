@@ -10,10 +10,12 @@ use axum::body::{Body, to_bytes};
 use axum::extract::{Request, State};
 use axum::http::{HeaderMap, Method, StatusCode, header};
 use axum::middleware::Next;
-use axum::response::Response;
+use axum::response::{IntoResponse, Response};
 use rand::RngCore;
 use tower_sessions::Session;
+use tracing::Instrument;
 
+use crate::auth::once;
 use crate::auth::session::FormFields;
 use crate::error;
 use crate::startup::AppState;
@@ -22,6 +24,8 @@ use crate::web::BODY_LIMIT_BYTES;
 const TOKEN: &str = "csrf_token";
 /// The form field that carries the token.
 pub const FIELD: &str = "_csrf";
+/// More fields than any form of ours has, with room to spare (goals ticked).
+pub const MAX_FIELDS: usize = 300;
 
 /// This session's token, made on first use. Forms put it in a hidden field.
 pub async fn token(session: &Session) -> String {
@@ -69,7 +73,31 @@ fn refuse(request_id: String) -> Response {
     )
 }
 
-fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
+/// Whether reading a body failed because it was over the limit (not slow).
+fn too_large(err: &axum::Error) -> bool {
+    let mut source: Option<&(dyn std::error::Error + 'static)> = Some(err);
+    while let Some(cause) = source {
+        if cause.is::<http_body_util::LengthLimitError>() {
+            return true;
+        }
+        source = cause.source();
+    }
+    false
+}
+
+/// Whether the handler changed the login session's id (signing in, switching
+/// organisation): the new cookie rode on that one response, so a repeat must
+/// run for real rather than be sent along without it.
+fn response_session_changed(session: &Option<Session>, before: Option<&str>) -> bool {
+    let after = session
+        .as_ref()
+        .and_then(|s| s.id())
+        .map(|id| id.to_string());
+    after.as_deref() != before
+}
+
+/// Compares two secrets in time that does not depend on where they differ.
+pub(crate) fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
     a.len() == b.len() && a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
 }
 
@@ -94,18 +122,43 @@ pub async fn protect(State(state): State<AppState>, request: Request, next: Next
         .is_some_and(|v| v.starts_with("application/x-www-form-urlencoded"));
     let session = request.extensions().get::<Session>().cloned();
     let expected = match &session {
-        Some(session) => session.get::<String>(TOKEN).await.ok().flatten(),
+        Some(session) => match session.get::<String>(TOKEN).await {
+            Ok(token) => token,
+            // The session store is the database: without it, no form can be
+            // checked — and none could be saved either.
+            Err(tower_sessions::session::Error::Store(
+                tower_sessions::session_store::Error::Backend(err),
+            )) => {
+                tracing::warn!(error = %err, "cannot read the login session");
+                return StatusCode::SERVICE_UNAVAILABLE.into_response();
+            }
+            // A session that cannot be read back is of no use: start afresh.
+            Err(err) => {
+                tracing::warn!(error = %err, "an unreadable login session was cleared");
+                let _ = session.flush().await;
+                return refuse(request_id);
+            }
+        },
         None => None,
     };
 
     let (mut parts, body) = request.into_parts();
     let bytes = match to_bytes(body, BODY_LIMIT_BYTES).await {
         Ok(bytes) => bytes,
-        Err(_) => {
+        Err(err) if too_large(&err) => {
             return error::page(
                 StatusCode::PAYLOAD_TOO_LARGE,
                 "That was too much to send at once",
                 "The form is larger than Triad accepts. Shorten it and send it again.",
+                request_id,
+            );
+        }
+        // The body stopped arriving (the body timeout), or the connection broke.
+        Err(_) => {
+            return error::page(
+                StatusCode::REQUEST_TIMEOUT,
+                "That form took too long to arrive",
+                "The connection was too slow or broke while the form was being sent. Check your connection and send it again.",
                 request_id,
             );
         }
@@ -115,6 +168,27 @@ pub async fn protect(State(state): State<AppState>, request: Request, next: Next
     } else {
         Vec::new()
     };
+    // No form of ours has more than a few dozen fields.
+    if fields.len() > MAX_FIELDS {
+        return error::page(
+            StatusCode::PAYLOAD_TOO_LARGE,
+            "That form had too many fields",
+            "Triad's forms are much smaller than what was sent. Go back, reload the page, and send the form again.",
+            request_id,
+        );
+    }
+    // PostgreSQL cannot store a NUL character in text; no form of ours needs one.
+    if fields
+        .iter()
+        .any(|(name, value)| name.contains('\0') || value.contains('\0'))
+    {
+        return error::page(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "That form held a character Triad cannot keep",
+            "Something in it contained a null character, which usually comes from pasting out of another program. Go back, retype the text, and send the form again.",
+            request_id,
+        );
+    }
     if let Some(expected) = expected {
         let sent = fields
             .iter()
@@ -125,9 +199,63 @@ pub async fn protect(State(state): State<AppState>, request: Request, next: Next
             return refuse(request_id);
         }
     }
+    // The form's one-time key (see `auth::once`).
+    let session_id = session
+        .as_ref()
+        .and_then(|s| s.id())
+        .map(|id| id.to_string());
+    let once = fields
+        .iter()
+        .find(|(name, _)| name == once::FIELD)
+        .filter(|(_, value)| uuid::Uuid::parse_str(value).is_ok())
+        .map(|(_, value)| once::key_of(value, session_id.as_deref(), parts.uri.path(), &fields));
     parts.extensions.insert(FormFields(fields));
-    next.run(Request::from_parts(parts, Body::from(bytes)))
-        .await
+    let request = Request::from_parts(parts, Body::from(bytes));
+    if let Some(key) = once {
+        match once::claim(&state.pool, &key).await {
+            Ok(once::Claim::Done(location)) => return once::repeat(&location),
+            Ok(once::Claim::Busy) => {
+                return error::page(
+                    StatusCode::CONFLICT,
+                    "That form is still being sent",
+                    "The same form was sent a moment ago and Triad is still working on it. Wait a few seconds, then reload the page to see the result.",
+                    request_id,
+                );
+            }
+            Ok(once::Claim::First) => {
+                // Run to the end even if the browser gives up on this request
+                // (a double click cancels the first), so the key is always
+                // settled: released, or pointing where the form led.
+                let pool = state.pool.clone();
+                let span = tracing::Span::current();
+                let task_key = key.clone();
+                let task = tokio::spawn(
+                    async move {
+                        let response = next.run(request).await;
+                        let session_after =
+                            response_session_changed(&session, session_id.as_deref());
+                        let location = once::outcome(&response).filter(|_| !session_after);
+                        once::finish(&pool, &task_key, location).await;
+                        response
+                    }
+                    .instrument(span),
+                );
+                return match task.await {
+                    Ok(response) => response,
+                    Err(err) => {
+                        // A panic in the handler: the key is let go, and the
+                        // panic page says what the catcher would have.
+                        once::release(&state.pool, &key).await;
+                        tracing::error!(error = %err, "a form's handler failed");
+                        axum::http::StatusCode::INTERNAL_SERVER_ERROR.into_response()
+                    }
+                };
+            }
+            // Without the database the form fails anyway, with its own page.
+            Err(err) => tracing::warn!(error = %err, "cannot claim a form's one-time key"),
+        }
+    }
+    next.run(request).await
 }
 
 #[cfg(test)]

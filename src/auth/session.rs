@@ -123,7 +123,7 @@ impl From<AppError> for AuthRejection {
 }
 
 fn internal(err: impl Into<anyhow::Error>) -> AuthRejection {
-    AuthRejection::Error(AppError::Internal(err.into()))
+    AuthRejection::Error(AppError::from(err.into()))
 }
 
 /// A signed-in person.
@@ -151,7 +151,7 @@ async fn to_sign_in(parts: &Parts, session: &Session, message: Option<&str>) -> 
         if let Some(FormFields(fields)) = parts.extensions.get::<FormFields>() {
             let fields = fields
                 .iter()
-                .filter(|(name, _)| name != "_csrf")
+                .filter(|(name, _)| name != "_csrf" && name != crate::auth::once::FIELD)
                 .cloned()
                 .collect();
             let _ = session.insert(KEPT_FORM, KeptForm { path, fields }).await;

@@ -228,6 +228,8 @@ pub struct Summary {
     /// The actions agreed at the last completed session.
     pub last_actions: Option<String>,
     pub open_activities: i64,
+    /// Weeks without a completed session before the programme calls it quiet.
+    pub inactivity_weeks: i32,
 }
 
 impl Summary {
@@ -238,6 +240,16 @@ impl Summary {
             "quarterly" => 92,
             _ => 31,
         }
+    }
+
+    /// Whether the engagement has gone quiet: active, and no completed session
+    /// (or start) within the programme's inactivity weeks.
+    pub fn is_quiet(&self, today: NaiveDate) -> bool {
+        let since = self
+            .last_completed
+            .map_or(self.engagement.starts_on, |at| at.date_naive());
+        self.engagement.status == "active"
+            && (today - since).num_days() > i64::from(self.inactivity_weeks) * 7
     }
 
     /// Whether the last completed session is recent enough for the cadence;
@@ -274,7 +286,7 @@ pub async fn summaries(
         "select e.id, e.program_id, p.name as program_name,
                 e.coachee_id, coachee.name as coachee_name, e.coach_id, coach.name as coach_name,
                 e.starts_on, e.ends_on, e.status, e.manager_name, e.manager_email, e.department,
-                p.cadence,
+                p.cadence, p.inactivity_weeks,
                 (select min(s.starts_at) from coaching_sessions s
                   where s.org_id = e.org_id and s.engagement_id = e.id
                     and s.status = 'scheduled' and s.starts_at > now()) as next_session,

@@ -51,6 +51,73 @@ pub struct Program {
     pub sessions_included: i32,
     pub reporting_threshold: i32,
     pub archived_at: Option<DateTime<Utc>>,
+    #[sqlx(flatten)]
+    pub alignment: AlignmentRules,
+    /// Weeks without a completed session before an engagement is listed as quiet.
+    pub inactivity_weeks: i32,
+    /// Whether coaches of quiet engagements are nudged automatically each week.
+    pub auto_nudge: bool,
+}
+
+/// Whether a programme has alignment meetings, and their rules.
+#[derive(Clone, Debug, PartialEq, Eq, sqlx::FromRow)]
+pub struct AlignmentRules {
+    #[sqlx(rename = "alignment_enabled")]
+    pub enabled: bool,
+    /// Meetings each engagement may hold without asking.
+    #[sqlx(rename = "alignment_included")]
+    pub included: i32,
+    /// Coaching sessions completed before the first meeting is recommended.
+    #[sqlx(rename = "alignment_sessions_before")]
+    pub sessions_before: i32,
+    /// Whether the coachee prepares with the coach in a session first.
+    #[sqlx(rename = "alignment_prep_expected")]
+    pub prep_expected: bool,
+    /// Days a manager's link keeps working after the meeting.
+    #[sqlx(rename = "alignment_link_days")]
+    pub link_days: i32,
+    /// Hours before the meeting that everyone is reminded.
+    #[sqlx(rename = "alignment_reminder_hours")]
+    pub reminder_hours: i32,
+}
+
+impl Default for AlignmentRules {
+    fn default() -> Self {
+        AlignmentRules {
+            enabled: false,
+            included: 2,
+            sessions_before: 2,
+            prep_expected: true,
+            link_days: 7,
+            reminder_hours: 24,
+        }
+    }
+}
+
+/// Switches alignment meetings on or off for a programme and sets their rules.
+pub async fn set_alignment_rules(
+    conn: &mut PgConnection,
+    org: TenantId,
+    program: Uuid,
+    rules: &AlignmentRules,
+) -> sqlx::Result<bool> {
+    let updated = sqlx::query(
+        "update programs set alignment_enabled = $3, alignment_included = $4,
+             alignment_sessions_before = $5, alignment_prep_expected = $6,
+             alignment_link_days = $7, alignment_reminder_hours = $8
+         where org_id = $1 and id = $2",
+    )
+    .bind(org.0)
+    .bind(program)
+    .bind(rules.enabled)
+    .bind(rules.included)
+    .bind(rules.sessions_before)
+    .bind(rules.prep_expected)
+    .bind(rules.link_days)
+    .bind(rules.reminder_hours)
+    .execute(conn)
+    .await?;
+    Ok(updated.rows_affected() == 1)
 }
 
 impl Program {
@@ -71,7 +138,7 @@ pub struct ProgramFields {
     pub reporting_threshold: i32,
 }
 
-const PROGRAM_COLUMNS: &str = "id, name, description, starts_on, ends_on, cadence, sessions_included, reporting_threshold, archived_at";
+const PROGRAM_COLUMNS: &str = "id, name, description, starts_on, ends_on, cadence, sessions_included, reporting_threshold, archived_at, alignment_enabled, alignment_included, alignment_sessions_before, alignment_prep_expected, alignment_link_days, alignment_reminder_hours, inactivity_weeks, auto_nudge";
 
 /// Current programmes first (by start), archived ones after.
 pub async fn programs(conn: &mut PgConnection, org: TenantId) -> sqlx::Result<Vec<Program>> {
@@ -350,4 +417,24 @@ pub async fn set_activity_archived(
     .execute(conn)
     .await?;
     Ok(updated.rows_affected() == 1)
+}
+
+/// When an engagement counts as quiet, and whether its coach is nudged weekly.
+pub async fn set_accountability(
+    conn: &mut PgConnection,
+    org: TenantId,
+    program: Uuid,
+    inactivity_weeks: i32,
+    auto_nudge: bool,
+) -> sqlx::Result<()> {
+    sqlx::query(
+        "update programs set inactivity_weeks = $3, auto_nudge = $4 where org_id = $1 and id = $2",
+    )
+    .bind(org.0)
+    .bind(program)
+    .bind(inactivity_weeks)
+    .bind(auto_nudge)
+    .execute(conn)
+    .await?;
+    Ok(())
 }

@@ -34,6 +34,8 @@ pub struct OutgoingEmail {
     pub dedupe_key: Option<String>,
     /// The user whose action caused the message.
     pub caused_by: Option<Uuid>,
+    /// Not before this instant (a reminder); None sends it as soon as possible.
+    pub send_at: Option<DateTime<Utc>>,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -42,6 +44,8 @@ pub enum EnqueueError {
     BadRecipient(String),
     #[error(transparent)]
     Database(#[from] sqlx::Error),
+    #[error("cannot write the email: {0}")]
+    Render(String),
 }
 
 /// Removes what could break a header line: control characters (line breaks
@@ -93,8 +97,10 @@ pub async fn enqueue(
     sqlx::query(
         "insert into outbox_messages
             (id, org_id, message_id, recipient_email, recipient_name, subject, body_text,
-             body_html, calendar_ics, calendar_method, dedupe_key, caused_by)
-         values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)",
+             body_html, calendar_ics, calendar_method, dedupe_key, caused_by,
+             next_attempt_at, queued_at)
+         values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12,
+                 coalesce($13, now()), coalesce($13, now()))",
     )
     .bind(id)
     .bind(org.map(|org| org.0))
@@ -108,9 +114,24 @@ pub async fn enqueue(
     .bind(method)
     .bind(&email.dedupe_key)
     .bind(email.caused_by)
+    .bind(email.send_at)
     .execute(&mut *conn)
     .await?;
     Ok(id)
+}
+
+/// Takes back a message that should no longer go out (a reminder for a
+/// meeting that was cancelled), inside the caller's transaction. One being
+/// sent right now is marked too, so a failed attempt is not retried.
+pub async fn withdraw(conn: &mut PgConnection, dedupe_key: &str) -> sqlx::Result<u64> {
+    let done = sqlx::query(
+        "update outbox_messages set status = 'superseded', lease_until = null
+         where dedupe_key = $1 and status in ('queued', 'sending')",
+    )
+    .bind(dedupe_key)
+    .execute(conn)
+    .await?;
+    Ok(done.rows_affected())
 }
 
 /// A message the worker holds, under lease, to deliver.

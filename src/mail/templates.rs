@@ -42,6 +42,7 @@ impl TestMessage<'_> {
             calendar: None,
             dedupe_key: None,
             caused_by: None,
+            send_at: None,
         })
     }
 }
@@ -82,6 +83,7 @@ impl Invitation<'_> {
             calendar: None,
             dedupe_key: None,
             caused_by: Some(caused_by),
+            send_at: None,
         })
     }
 }
@@ -118,6 +120,57 @@ impl PasswordReset<'_> {
             calendar: None,
             dedupe_key: None,
             caused_by: None,
+            send_at: None,
+        })
+    }
+}
+
+/// A notice: the one shape of most of Triad's emails — every message of an
+/// alignment meeting (the manager's invitation, calendar invites and updates,
+/// cancellation, reminders, news of the manager's answer), decisions on
+/// requests, nudges to coaches: a lead sentence, details, a list of times, a
+/// few paragraphs and one button.
+#[derive(Clone, Debug, Default)]
+pub struct NoticeEmail {
+    pub subject: String,
+    /// The recipient's name, for the greeting.
+    pub name: String,
+    pub lead: String,
+    /// Label and value rows: when, length, place, who.
+    pub details: Vec<(String, String)>,
+    pub times_intro: String,
+    /// Candidate times, already in the recipient's zone.
+    pub times: Vec<String>,
+    pub paragraphs: Vec<String>,
+    /// The button: its words and its absolute link.
+    pub link: Option<(String, String)>,
+    pub footnote: String,
+}
+
+#[derive(Template)]
+#[template(path = "emails/notice.txt")]
+struct NoticeText<'a> {
+    m: &'a NoticeEmail,
+}
+
+#[derive(Template)]
+#[template(path = "emails/notice.html")]
+struct NoticeHtml<'a> {
+    m: &'a NoticeEmail,
+}
+
+impl NoticeEmail {
+    pub fn email(&self, to: Recipient) -> askama::Result<OutgoingEmail> {
+        let (text, html) = bodies(&NoticeText { m: self }, &NoticeHtml { m: self })?;
+        Ok(OutgoingEmail {
+            to,
+            subject: self.subject.clone(),
+            text,
+            html,
+            calendar: None,
+            dedupe_key: None,
+            caused_by: None,
+            send_at: None,
         })
     }
 }

@@ -11,13 +11,11 @@ use url::Url;
 
 use crate::mail::outbox::{Claimed, header_safe};
 
-/// How long one SMTP conversation may take before it counts as a failed attempt.
-const SMTP_TIMEOUT: Duration = Duration::from_secs(30);
-
 /// Where messages go.
 #[derive(Clone)]
 pub enum Transport {
-    Smtp(AsyncSmtpTransport<Tokio1Executor>),
+    /// An SMTP server, and how long one message may take end to end.
+    Smtp(AsyncSmtpTransport<Tokio1Executor>, Duration),
     /// The local mailbox: one `.eml` file per message in this directory.
     Mailbox(PathBuf),
 }
@@ -25,7 +23,7 @@ pub enum Transport {
 impl std::fmt::Debug for Transport {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
-            Transport::Smtp(_) => f.write_str("Transport::Smtp"),
+            Transport::Smtp(..) => f.write_str("Transport::Smtp"),
             Transport::Mailbox(dir) => write!(f, "Transport::Mailbox({})", dir.display()),
         }
     }
@@ -45,7 +43,11 @@ pub enum SendError {
 impl Transport {
     /// The SMTP server of `smtp_url` (`smtp://`, `smtps://`, `smtp+starttls://`),
     /// or the mailbox under `mailbox_dir` when there is none.
-    pub fn new(smtp_url: Option<&Url>, mailbox_dir: PathBuf) -> anyhow::Result<Transport> {
+    pub fn new(
+        smtp_url: Option<&Url>,
+        mailbox_dir: PathBuf,
+        timeout: Duration,
+    ) -> anyhow::Result<Transport> {
         let Some(url) = smtp_url else {
             return Ok(Transport::Mailbox(mailbox_dir));
         };
@@ -57,19 +59,27 @@ impl Transport {
         }
         let transport = AsyncSmtpTransport::<Tokio1Executor>::from_url(lettre_url.as_str())
             .map_err(|err| anyhow::anyhow!("SMTP_URL: {err}"))?
-            .timeout(Some(SMTP_TIMEOUT))
+            .timeout(Some(timeout))
             .build();
-        Ok(Transport::Smtp(transport))
+        Ok(Transport::Smtp(transport, timeout))
     }
 
     pub async fn send(&self, message: &Claimed, from: &Mailbox) -> Result<(), SendError> {
         let mime = build(message, from)?;
         match self {
-            Transport::Smtp(smtp) => match smtp.send(mime).await {
-                Ok(_) => Ok(()),
-                Err(err) if err.is_permanent() => Err(SendError::Permanent(describe(&err))),
-                Err(err) => Err(SendError::Transient(describe(&err))),
-            },
+            // lettre's own timeout does not cover a server that goes quiet in
+            // the middle of a message; this does, and the message is tried again.
+            Transport::Smtp(smtp, timeout) => {
+                match tokio::time::timeout(*timeout, smtp.send(mime)).await {
+                    Err(_) => Err(SendError::Transient(format!(
+                        "the SMTP server did not answer within {} seconds",
+                        timeout.as_secs()
+                    ))),
+                    Ok(Ok(_)) => Ok(()),
+                    Ok(Err(err)) if err.is_permanent() => Err(SendError::Permanent(describe(&err))),
+                    Ok(Err(err)) => Err(SendError::Transient(describe(&err))),
+                }
+            }
             Transport::Mailbox(dir) => write_eml(dir, message, &mime.formatted())
                 .await
                 .map_err(|err| SendError::Transient(format!("cannot write to the mailbox: {err}"))),

@@ -12,12 +12,14 @@ use crate::auth::{Admin, Member};
 use crate::error::AppResult;
 use crate::startup::AppState;
 
+pub mod alignment_requests;
 pub mod audit_log;
 pub mod catalogue;
 pub mod engagements;
 pub mod mail;
 pub mod people;
 pub mod programmes;
+pub mod report;
 
 pub fn router() -> Router<AppState> {
     Router::new()
@@ -27,6 +29,8 @@ pub fn router() -> Router<AppState> {
         .merge(engagements::router())
         .merge(mail::router())
         .merge(audit_log::router())
+        .merge(alignment_requests::router())
+        .merge(report::router())
 }
 
 /// How a member appears in the audit log.

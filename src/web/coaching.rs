@@ -103,6 +103,8 @@ struct EngagementPage {
     form: ScheduleForm,
     problem: Option<String>,
     time_zone: String,
+    /// Where the coachee stands with alignment meetings, when the programme has them.
+    alignment: Option<crate::web::alignment::ReadinessShown>,
 }
 
 impl EngagementPage {
@@ -128,6 +130,10 @@ async fn engagement_page(
         .collect();
     let assignments = coaching::assignments_of_engagement(tx, member.org, engagement.id).await?;
     let goals = goals::of_engagement(tx, member.org, engagement.id).await?;
+    let alignment = crate::db::alignment::states(tx, member.org, &[engagement.id])
+        .await?
+        .first()
+        .and_then(|state| crate::web::alignment::readiness_shown(state, side, &tz));
     let title = match side {
         Side::Coach => format!("Coaching {}", engagement.coachee_name),
         Side::Coachee => "Your coaching".to_owned(),
@@ -142,6 +148,7 @@ async fn engagement_page(
         form,
         problem,
         time_zone: tz,
+        alignment,
     })
 }
 

@@ -100,4 +100,67 @@ mod local_input_tests {
         assert!(twice.contains("happens twice"), "{twice}");
         assert!(instant_from_local("29/03/2026", "1pm", "UTC").is_err());
     }
+
+    mod properties {
+        use super::*;
+        use chrono::{NaiveDate, NaiveTime, Timelike};
+        use proptest::prelude::*;
+
+        const ZONES: [&str; 8] = [
+            "Europe/London",
+            "America/New_York",
+            "Asia/Kolkata",
+            "Australia/Lord_Howe",
+            "Pacific/Chatham",
+            "America/St_Johns",
+            "Europe/Berlin",
+            "UTC",
+        ];
+
+        proptest! {
+            #![proptest_config(ProptestConfig::with_cases(500))]
+
+            /// A local time either is one instant, which shows as that same
+            /// local time again, or is refused for a daylight-saving reason.
+            #[test]
+            fn local_times_convert_and_back_or_are_refused_for_a_reason(
+                days in 0i64..(366 * 4),
+                minute_of_day in 0u32..(24 * 60),
+                zone in prop::sample::select(ZONES.to_vec()),
+            ) {
+                let date = NaiveDate::from_ymd_opt(2025, 1, 1).unwrap() + chrono::Duration::days(days);
+                let time = NaiveTime::from_hms_opt(minute_of_day / 60, minute_of_day % 60, 0).unwrap();
+                let typed_date = date.format("%Y-%m-%d").to_string();
+                let typed_time = time.format("%H:%M").to_string();
+                match instant_from_local(&typed_date, &typed_time, zone) {
+                    Ok(at) => {
+                        let back = at.with_timezone(&zone_of(zone));
+                        prop_assert_eq!(back.date_naive(), date);
+                        prop_assert_eq!((back.hour(), back.minute()), (time.hour(), time.minute()));
+                    }
+                    Err(reason) => {
+                        prop_assert!(
+                            reason.contains("does not exist") || reason.contains("happens twice"),
+                            "{}", reason
+                        );
+                        prop_assert!(zone != "UTC" && zone != "Asia/Kolkata");
+                    }
+                }
+            }
+
+            #[test]
+            fn anything_typed_is_an_instant_or_a_sentence_never_a_panic(
+                date in "\\PC{0,20}",
+                time in "\\PC{0,10}",
+            ) {
+                if let Err(reason) = instant_from_local(&date, &time, "Europe/London") {
+                    prop_assert!(reason.ends_with('.'));
+                }
+            }
+        }
+
+        fn zone_of(name: &str) -> chrono_tz::Tz {
+            zone(name)
+        }
+    }
 }

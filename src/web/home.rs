@@ -9,11 +9,13 @@ use axum::routing::get;
 use crate::auth::Member;
 use crate::db::engagements::{self, Summary};
 use crate::db::goals::{self, Goal};
-use crate::db::{self, people};
+use crate::db::{self, alignment, people};
 use crate::error::AppResult;
 use crate::mail::outbox;
 use crate::startup::AppState;
 use crate::web::admin::mail::Shown;
+use crate::web::alignment::{ReadinessShown, readiness_shown};
+use crate::web::coaching::Side;
 use crate::web::flash::Flashes;
 use crate::web::format;
 use crate::web::layout::Layout;
@@ -42,8 +44,12 @@ struct EngagementShown {
     next: Option<String>,
     last: Option<String>,
     cadence_kept: bool,
+    /// No completed session for the programme's inactivity weeks.
+    quiet: bool,
     /// For the coachee's own dashboard.
     goals: Vec<Goal>,
+    /// Where the coachee stands with alignment meetings, when the programme has them.
+    alignment: Option<ReadinessShown>,
 }
 
 #[derive(Template, WebTemplate)]
@@ -55,10 +61,19 @@ struct Dashboard {
     failed_mail: Vec<Shown>,
     /// For admins: how many members, and how many have not accepted yet.
     people: Option<(usize, usize)>,
+    /// For admins: requests for extra alignment meetings waiting for a decision.
+    pending_requests: i64,
     /// The engagements this person coaches, and those they are coached in,
     /// each with where its coaching stands.
     coaching: Vec<EngagementShown>,
     coached: Vec<EngagementShown>,
+}
+
+impl Dashboard {
+    /// Whether any of the coach's engagements has alignment meetings.
+    fn coach_sees_alignment(&self) -> bool {
+        self.coaching.iter().any(|item| item.alignment.is_some())
+    }
 }
 
 async fn dashboard(
@@ -90,10 +105,12 @@ async fn dashboard(
         next: summary.next_session.map(|at| format::local_time(at, &tz)),
         last: summary.last_completed.map(|at| format::local_time(at, &tz)),
         cadence_kept: summary.cadence_kept(today),
+        quiet: summary.is_quiet(today),
         summary,
         goals: Vec::new(),
+        alignment: None,
     };
-    let coaching = if member.roles.is_coach {
+    let coaching: Vec<EngagementShown> = if member.roles.is_coach {
         engagements::summaries(&mut tx, member.org, member.user.id, true)
             .await?
             .into_iter()
@@ -126,11 +143,34 @@ async fn dashboard(
             }
         }
     }
+    let mut coaching = coaching;
+    let all_ids: Vec<uuid::Uuid> = coaching
+        .iter()
+        .chain(coached.iter())
+        .map(|c: &EngagementShown| c.summary.engagement.id)
+        .collect();
+    if !all_ids.is_empty() {
+        let states = alignment::states(&mut tx, member.org, &all_ids).await?;
+        for (list, side) in [(&mut coaching, Side::Coach), (&mut coached, Side::Coachee)] {
+            for item in list.iter_mut() {
+                item.alignment = states
+                    .iter()
+                    .find(|s| s.engagement_id == item.summary.engagement.id)
+                    .and_then(|s| readiness_shown(s, side, &tz));
+            }
+        }
+    }
+    let pending_requests = if member.roles.is_admin {
+        alignment::pending_request_count(&mut tx, member.org).await?
+    } else {
+        0
+    };
     Ok(Dashboard {
         layout: Layout::for_member("Home", &member, flashes).await,
         member,
         failed_mail,
         people,
+        pending_requests,
         coaching,
         coached,
     })

@@ -17,6 +17,8 @@ pub struct Layout {
     /// For the hidden `_csrf` field of every form on the page; empty on pages
     /// with no form.
     pub csrf: String,
+    /// The page's one-time form key (see `auth::once`): a form sent twice has one result.
+    pub once: String,
     pub nav: Option<Nav>,
 }
 
@@ -34,6 +36,7 @@ impl Layout {
             title: title.into(),
             flashes: Vec::new(),
             csrf: String::new(),
+            once: uuid::Uuid::new_v4().to_string(),
             nav: None,
         }
     }

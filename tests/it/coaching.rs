@@ -348,10 +348,11 @@ async fn the_coachee_owns_their_goals_and_alone_decides_what_the_manager_sees() 
 async fn dashboards_show_the_next_session_the_cadence_and_what_is_open() {
     let pair = pair().await;
     let engagement = format!("/engagements/{}", pair.engagement);
-    // No session completed since the engagement began in January: overdue.
+    // No session completed since the engagement began in January: more than
+    // the programme's six quiet weeks, flagged as such.
     let home = pair.coach.text("/home").await;
     assert!(
-        home.contains("Overdue") && home.contains("None scheduled"),
+        home.contains("No session for 6+ weeks") && home.contains("None scheduled"),
         "{home}"
     );
 

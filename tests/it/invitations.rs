@@ -165,7 +165,8 @@ async fn the_demo_seeds_once_with_logins_that_work() {
         .fetch_one(&mut app.owner_connection().await)
         .await
         .unwrap();
-    assert_eq!(users, 8);
+    // Eight people with logins, and twelve more coachees of the demo cohort.
+    assert_eq!(users, 20);
 
     let coach = app.visitor();
     assert_eq!(
@@ -208,6 +209,8 @@ async fn the_demo_seeds_once_with_logins_that_work() {
         "{home}"
     );
     assert!(!home.contains("Robin Rivera"), "only their own coachees");
+    // Jordan's alignment meeting was held; coach2 sees it for each coachee.
+    assert!(home.contains("Held"), "{home}");
     // Robin's coaching so far, as Robin sees it.
     let robin = app.visitor();
     robin
@@ -221,10 +224,13 @@ async fn the_demo_seeds_once_with_logins_that_work() {
         home.contains("Delegate two recurring tasks") && home.contains("shared with your manager"),
         "{home}"
     );
-    let start = home
-        .find("/engagements/")
+    let engagement = home
+        .split("href=\"")
+        .filter_map(|rest| rest.split('"').next())
+        .find(|path| path.starts_with("/engagements/") && path.matches('/').count() == 2)
         .expect("a link to the engagement");
-    let engagement = &home[start..start + home[start..].find('"').unwrap()];
+    // Robin has done the recommended sessions: the demo says plan the meeting.
+    assert!(home.contains("Ready to schedule"), "{home}");
     let page = robin.text(engagement).await;
     assert!(
         page.contains("Give timely, specific feedback to my team")
@@ -235,6 +241,18 @@ async fn the_demo_seeds_once_with_logins_that_work() {
         page.matches(r#"<a href="/sessions/"#).count(),
         3,
         "three coaching sessions"
+    );
+
+    // Sam has invited Owen Clarke: the invitation holds a link that works.
+    let link = crate::support::link_in_mail(&app, "owen.clarke@northwind.example", "/m/").await;
+    let path = &link[link.find("/m/").unwrap()..];
+    let owen = app.visitor();
+    let response = owen.get(path).await;
+    assert_eq!(response.status(), 303);
+    let page = owen.text("/guest").await;
+    assert!(
+        page.contains("Hello Owen Clarke") && page.contains("Sam Patel"),
+        "{page}"
     );
 }
 

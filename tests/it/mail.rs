@@ -41,6 +41,7 @@ fn email(to: &str, subject: &str) -> OutgoingEmail {
         calendar: None,
         dedupe_key: None,
         caused_by: None,
+        send_at: None,
     }
 }
 
@@ -293,6 +294,7 @@ async fn two_workers_draining_a_thousand_messages_send_each_once() {
         triad::mail::transport::Transport::new(
             Some(&sink.url()),
             app.data_dir.path().join("unused"),
+            Duration::from_secs(30),
         )
         .unwrap(),
         settings,
@@ -610,4 +612,63 @@ async fn claimed_messages_are_released_for_others_and_an_expired_lease_frees_the
         .unwrap();
     assert_eq!(orphan.len(), 1);
     assert_eq!(orphan[0].id, claimed[0].id);
+}
+
+#[tokio::test]
+async fn a_server_that_hangs_mid_message_is_given_up_on_and_the_email_sent_once_later() {
+    let sink = SmtpSink::start();
+    sink.hang_next(1, Duration::from_secs(6));
+    let url = sink.url();
+    let app = TestApp::spawn_with(move |config| {
+        config.smtp_url = Some(url);
+        config.mail_retry = quick_retries();
+        config.smtp_timeout = Duration::from_secs(1);
+    })
+    .await;
+    let org = app.create_org("Acme").await;
+    let mut tx = triad::db::begin_tenant(&app.pool, org).await.unwrap();
+    let id = triad::mail::enqueue(
+        &mut tx,
+        Some(org),
+        "triad.test",
+        email("dana@example.com", "Sent despite a hanging server"),
+    )
+    .await
+    .unwrap();
+    tx.commit().await.unwrap();
+    let started = std::time::Instant::now();
+    let (status, attempts): (String, i32) = eventually(30, "the email to be sent", || async {
+        let row: (String, i32) =
+            sqlx::query_as("select status, attempts from outbox_messages where id = $1")
+                .bind(id)
+                .fetch_one(&mut app.owner_connection().await)
+                .await
+                .unwrap();
+        (row.0 == "sent").then_some(row)
+    })
+    .await;
+    assert_eq!(status, "sent");
+    assert!(attempts >= 2, "the hung attempt counted: {attempts}");
+    // Not stuck for the server's six seconds: the one-second timeout let go.
+    assert!(
+        started.elapsed() < Duration::from_secs(6),
+        "{:?}",
+        started.elapsed()
+    );
+    let errors: Vec<Option<String>> = sqlx::query_scalar(
+        "select error from outbox_attempts where message_id = $1 order by attempted_at",
+    )
+    .bind(id)
+    .fetch_all(&mut app.owner_connection().await)
+    .await
+    .unwrap();
+    assert!(errors[0].is_some(), "the first attempt failed: {errors:?}");
+    // Once the hung connection is over too, still exactly one copy.
+    tokio::time::sleep(Duration::from_secs(6)).await;
+    let copies = sink
+        .received()
+        .iter()
+        .filter(|m| String::from_utf8_lossy(&m.data).contains("Sent despite a hanging server"))
+        .count();
+    assert_eq!(copies, 1);
 }

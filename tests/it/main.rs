@@ -3,13 +3,18 @@
 
 mod support;
 
+mod abuse;
 mod accounts;
+mod alignment;
 mod authorization;
 mod browser;
 mod coaching;
 mod embedded;
+mod forms;
 mod invitations;
+mod load;
 mod mail;
 mod pages;
 mod programmes;
+mod reporting;
 mod tenancy;

@@ -110,7 +110,7 @@ fn test_cluster_dir() -> PathBuf {
 
 /// A shell that outlives this process by a moment: it waits for the process to
 /// exit (however it exits), then stops the cluster and deletes its files.
-fn remove_when_process_ends(cluster: &EmbeddedPostgres) {
+pub fn remove_when_process_ends(cluster: &EmbeddedPostgres) {
     // The inner shell runs in the background, so the outer one exits at once.
     // SIGQUIT is PostgreSQL's immediate shutdown; fine for data we throw away.
     let script = r#"(while kill -0 "$1" 2>/dev/null; do sleep 0.2; done
@@ -245,6 +245,14 @@ impl TestApp {
         Self::start(owner, |_| {}).await
     }
 
+    /// Starts the app against `database` as given, with `adjust` applied.
+    pub async fn spawn_on_with(
+        owner: PgConnectOptions,
+        adjust: impl FnOnce(&mut Config),
+    ) -> TestApp {
+        Self::start(owner, adjust).await
+    }
+
     async fn start(owner: PgConnectOptions, adjust: impl FnOnce(&mut Config)) -> TestApp {
         init_test_logs();
         let data_dir = tempfile::tempdir().expect("a data directory");
@@ -312,6 +320,11 @@ impl TestApp {
 
     /// Stops the app the way a signal would, and waits for it to finish.
     pub async fn shutdown(mut self) -> anyhow::Result<()> {
+        self.stop_serving().await
+    }
+
+    /// The same, keeping the database (and this handle) for a next app.
+    pub async fn stop_serving(&mut self) -> anyhow::Result<()> {
         if let Some(stop) = self.stop.take() {
             let _ = stop.send(());
         }
@@ -577,4 +590,96 @@ pub async fn programme_and_engagement(
     .await
     .unwrap();
     (programme, engagement)
+}
+
+/// The guest-link keys the test app signs with.
+pub fn guest_keys() -> triad::alignment::link::GuestKeys {
+    let dir = tempfile::tempdir().unwrap();
+    let config = test_config(dir.path());
+    triad::alignment::link::GuestKeys::new(&config.secret_key().unwrap(), None)
+}
+
+/// Switches alignment meetings on for `programme` and makes, behind the app's
+/// back, a meeting waiting for the manager (one time offered, a week ahead)
+/// with its invite, and a pending request for one more meeting. Returns the
+/// meeting, the request, and the manager's link token.
+pub async fn alignment_meeting(
+    app: &TestApp,
+    org: triad::db::TenantId,
+    programme: uuid::Uuid,
+    engagement: uuid::Uuid,
+    coachee: uuid::Uuid,
+) -> (uuid::Uuid, uuid::Uuid) {
+    let (meeting, request, _) =
+        alignment_meeting_with_link(app, org, programme, engagement, coachee).await;
+    (meeting, request)
+}
+
+pub async fn alignment_meeting_with_link(
+    app: &TestApp,
+    org: triad::db::TenantId,
+    programme: uuid::Uuid,
+    engagement: uuid::Uuid,
+    coachee: uuid::Uuid,
+) -> (uuid::Uuid, uuid::Uuid, String) {
+    use triad::db::alignment as meetings;
+    let mut tx = triad::db::begin_tenant(&app.pool, org).await.unwrap();
+    triad::db::programs::set_alignment_rules(
+        &mut tx,
+        org,
+        programme,
+        &triad::db::programs::AlignmentRules {
+            enabled: true,
+            ..Default::default()
+        },
+    )
+    .await
+    .unwrap();
+    let (meeting, _) = meetings::create(
+        &mut tx,
+        org,
+        &meetings::NewMeeting {
+            engagement_id: engagement,
+            kind: triad::alignment::Kind::Initial,
+            duration_minutes: 30,
+            place: "Secret room".into(),
+            agenda: String::new(),
+            request_key: uuid::Uuid::new_v4(),
+            created_by: coachee,
+        },
+    )
+    .await
+    .unwrap();
+    let at = chrono::Utc::now() + chrono::Duration::days(7);
+    meetings::add_candidate(&mut tx, org, meeting, at, "coachee", "")
+        .await
+        .unwrap();
+    let invite = uuid::Uuid::now_v7();
+    let link = guest_keys().issue(org.0, invite);
+    meetings::create_invite(
+        &mut tx,
+        org,
+        invite,
+        meeting,
+        "Secret Manager",
+        "secret.manager@example.com",
+        &link,
+        "Europe/London",
+        at + chrono::Duration::days(8),
+    )
+    .await
+    .unwrap();
+    meetings::request_extra(&mut tx, org, engagement, "Secret reason", coachee)
+        .await
+        .unwrap();
+    let request: uuid::Uuid = sqlx::query_scalar(
+        "select id from alignment_requests where org_id = $1 and engagement_id = $2",
+    )
+    .bind(org.0)
+    .bind(engagement)
+    .fetch_one(&mut *tx)
+    .await
+    .unwrap();
+    tx.commit().await.unwrap();
+    (meeting, request, link.token)
 }

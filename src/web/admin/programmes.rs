@@ -17,7 +17,7 @@ use uuid::Uuid;
 
 use crate::auth::Admin;
 use crate::db::engagements::{self, Engagement};
-use crate::db::programs::{self, Cadence, Program, ProgramFields};
+use crate::db::programs::{self, AlignmentRules, Cadence, Program, ProgramFields};
 use crate::db::{self, TenantTx};
 use crate::error::{AppError, AppResult};
 use crate::startup::AppState;
@@ -32,6 +32,10 @@ pub fn router() -> Router<AppState> {
         .route("/admin/programmes/{id}", get(edit).post(update))
         .route("/admin/programmes/{id}/archive", post(archive))
         .route("/admin/programmes/{id}/restore", post(restore))
+        .route(
+            "/admin/programmes/{id}/alignment",
+            post(set_alignment_rules),
+        )
 }
 
 #[derive(Template, WebTemplate)]
@@ -207,6 +211,9 @@ struct ProgrammeFormPage {
     cadences: [Cadence; 3],
     /// The programme's engagements, when editing one.
     engagements: Vec<Engagement>,
+    /// The alignment-meeting switch and rules, when editing one.
+    rules: RulesForm,
+    rules_problem: Option<String>,
 }
 
 impl ProgrammeFormPage {
@@ -226,6 +233,21 @@ async fn form_page(
     problems: Problems,
     flashes: Flashes,
 ) -> AppResult<ProgrammeFormPage> {
+    let rules = programme
+        .as_ref()
+        .map_or_else(RulesForm::default, |p| RulesForm::from_rules(&p.alignment));
+    form_page_with_rules(tx, admin, programme, form, problems, (rules, None), flashes).await
+}
+
+async fn form_page_with_rules(
+    tx: &mut TenantTx,
+    admin: &Admin,
+    programme: Option<Program>,
+    form: ProgrammeForm,
+    problems: Problems,
+    (rules, rules_problem): (RulesForm, Option<String>),
+    flashes: Flashes,
+) -> AppResult<ProgrammeFormPage> {
     let title = programme
         .as_ref()
         .map_or("New programme".to_owned(), |p| p.name.clone());
@@ -240,6 +262,8 @@ async fn form_page(
         problems,
         cadences: Cadence::ALL,
         engagements,
+        rules,
+        rules_problem,
     })
 }
 
@@ -405,4 +429,132 @@ async fn restore(
     Path(id): Path<Uuid>,
 ) -> AppResult<Response> {
     set_archived(&state, peer, &admin, id, false).await
+}
+
+// ---------------------------------------------------------------------------
+// Alignment meetings: the switch and the rules
+
+/// The rules as typed.
+#[derive(Clone, Debug, Default, Deserialize)]
+struct RulesForm {
+    #[serde(default)]
+    enabled: String,
+    #[serde(default)]
+    included: String,
+    #[serde(default)]
+    sessions_before: String,
+    #[serde(default)]
+    prep_expected: String,
+    #[serde(default)]
+    link_days: String,
+    #[serde(default)]
+    reminder_hours: String,
+}
+
+impl RulesForm {
+    fn from_rules(rules: &AlignmentRules) -> Self {
+        let on = |b: bool| if b { "on" } else { "" }.to_owned();
+        RulesForm {
+            enabled: on(rules.enabled),
+            included: rules.included.to_string(),
+            sessions_before: rules.sessions_before.to_string(),
+            prep_expected: on(rules.prep_expected),
+            link_days: rules.link_days.to_string(),
+            reminder_hours: rules.reminder_hours.to_string(),
+        }
+    }
+
+    fn is_enabled(&self) -> bool {
+        self.enabled == "on"
+    }
+
+    fn expects_prep(&self) -> bool {
+        self.prep_expected == "on"
+    }
+
+    fn check(&self) -> Result<AlignmentRules, String> {
+        let number = |value: &str, range: std::ops::RangeInclusive<i32>, what: &str| {
+            value
+                .trim()
+                .parse::<i32>()
+                .ok()
+                .filter(|n| range.contains(n))
+                .ok_or_else(|| {
+                    format!(
+                        "{what} must be a whole number from {} to {}.",
+                        range.start(),
+                        range.end()
+                    )
+                })
+        };
+        Ok(AlignmentRules {
+            enabled: self.is_enabled(),
+            included: number(&self.included, 1..=10, "Meetings included")?,
+            sessions_before: number(
+                &self.sessions_before,
+                0..=20,
+                "Coaching sessions before the first meeting",
+            )?,
+            prep_expected: self.expects_prep(),
+            link_days: number(
+                &self.link_days,
+                1..=90,
+                "Days the manager's link stays valid",
+            )?,
+            reminder_hours: number(&self.reminder_hours, 1..=168, "Hours before the reminder")?,
+        })
+    }
+}
+
+async fn set_alignment_rules(
+    State(state): State<AppState>,
+    ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    admin: Admin,
+    Path(id): Path<Uuid>,
+    Form(rules_form): Form<RulesForm>,
+) -> AppResult<Response> {
+    let (mut tx, programme) = load(&state, &admin, id).await?;
+    let rules = match rules_form.check() {
+        Ok(rules) => rules,
+        Err(problem) => {
+            let form = ProgrammeForm::from_program(&programme);
+            let page = form_page_with_rules(
+                &mut tx,
+                &admin,
+                Some(programme),
+                form,
+                Problems::default(),
+                (rules_form, Some(problem)),
+                Flashes::default(),
+            )
+            .await?;
+            return Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response());
+        }
+    };
+    programs::set_alignment_rules(&mut tx, admin.org, programme.id, &rules).await?;
+    if programme.alignment.enabled && !rules.enabled {
+        // Off means no more emails about the programme's meetings either.
+        crate::db::alignment::withdraw_queued_emails(&mut tx, admin.org, programme.id).await?;
+    }
+    let action = match (programme.alignment.enabled, rules.enabled) {
+        (false, true) => "programme.alignment_enabled",
+        (true, false) => "programme.alignment_disabled",
+        _ => "programme.alignment_rules_changed",
+    };
+    record(&mut tx, &admin, action, Some(programme.name.clone()), peer).await?;
+    tx.commit().await?;
+    flash::push(
+        &admin.session,
+        FlashKind::Success,
+        if rules.enabled {
+            format!(
+                "Alignment meetings are on for {}, with the rules below.",
+                programme.name
+            )
+        } else {
+            format!("Alignment meetings are off for {}.", programme.name)
+        },
+    )
+    .await?;
+    Ok(Redirect::to(&format!("/admin/programmes/{id}#alignment-title")).into_response())
 }

@@ -114,8 +114,9 @@ impl Browser {
         self.submit("/sign-in").await;
         self.client
             .wait()
+            .at_most(std::time::Duration::from_secs(90))
             .for_element(Locator::XPath(
-                "//h1[starts-with(normalize-space(), 'Welcome')]",
+                "//h1[starts-with(normalize-space(), 'Welcome,')]",
             ))
             .await
             .expect("the home page after signing in");
@@ -145,6 +146,7 @@ impl Browser {
         let xpath = format!("//*[contains(normalize-space(.), \"{text}\")]");
         self.client
             .wait()
+            .at_most(std::time::Duration::from_secs(90))
             .for_element(fantoccini::Locator::XPath(&xpath))
             .await
             .unwrap_or_else(|err| panic!("the page never showed {text:?}: {err}"));

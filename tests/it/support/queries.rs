@@ -12,6 +12,21 @@ use tracing_subscriber::layer::{Context, Layer};
 use tracing_subscriber::registry::LookupSpan;
 
 static COUNTS: LazyLock<Mutex<HashMap<String, usize>>> = LazyLock::new(Default::default);
+/// Every span and event field written to the logs, as text, to search for
+/// things that must never be logged.
+static LOGGED: LazyLock<Mutex<Vec<String>>> = LazyLock::new(Default::default);
+
+struct AllFields(String);
+
+impl Visit for AllFields {
+    fn record_debug(&mut self, field: &Field, value: &dyn std::fmt::Debug) {
+        self.0.push_str(&format!(" {}={value:?}", field.name()));
+    }
+
+    fn record_str(&mut self, field: &Field, value: &str) {
+        self.0.push_str(&format!(" {}={value}", field.name()));
+    }
+}
 
 /// The request id a `request` span carries.
 struct RequestIdOf(String);
@@ -36,6 +51,9 @@ pub struct QueryCounter;
 
 impl<S: Subscriber + for<'a> LookupSpan<'a>> Layer<S> for QueryCounter {
     fn on_new_span(&self, attrs: &Attributes<'_>, id: &Id, ctx: Context<'_, S>) {
+        let mut all = AllFields(attrs.metadata().name().to_owned());
+        attrs.record(&mut all);
+        LOGGED.lock().unwrap().push(all.0);
         if attrs.metadata().name() != "request" {
             return;
         }
@@ -47,6 +65,9 @@ impl<S: Subscriber + for<'a> LookupSpan<'a>> Layer<S> for QueryCounter {
     }
 
     fn on_event(&self, event: &Event<'_>, ctx: Context<'_, S>) {
+        let mut all = AllFields(event.metadata().target().to_owned());
+        event.record(&mut all);
+        LOGGED.lock().unwrap().push(all.0);
         if event.metadata().target() != "sqlx::query" {
             return;
         }
@@ -69,4 +90,18 @@ impl<S: Subscriber + for<'a> LookupSpan<'a>> Layer<S> for QueryCounter {
 /// Statements sent while serving the request with this `x-request-id`.
 pub fn count_for(request_id: &str) -> usize {
     COUNTS.lock().unwrap().get(request_id).copied().unwrap_or(0)
+}
+
+/// Whether anything logged so far, by any test in this process, contains `text`.
+pub fn logged(text: &str) -> bool {
+    LOGGED
+        .lock()
+        .unwrap()
+        .iter()
+        .any(|line| line.contains(text))
+}
+
+/// How many log lines have been captured, to check the capture works.
+pub fn logged_lines() -> usize {
+    LOGGED.lock().unwrap().len()
 }

@@ -29,6 +29,9 @@ struct Shared {
     reject: Vec<String>,
     /// How many more recipients to defer with 451 at RCPT.
     defer_next: usize,
+    /// How many more messages to stop answering in the middle of, and for how long.
+    hang_next: usize,
+    hang_for: std::time::Duration,
 }
 
 #[derive(Clone)]
@@ -60,6 +63,21 @@ impl Handler for Recorder {
     }
 
     fn data(&mut self, buf: &[u8]) -> std::io::Result<()> {
+        let hang = {
+            let mut shared = self.shared.lock().unwrap();
+            if shared.hang_next > 0 {
+                shared.hang_next -= 1;
+                Some(shared.hang_for)
+            } else {
+                None
+            }
+        };
+        if let Some(pause) = hang {
+            // Mid-message, the server goes quiet, then drops the message.
+            std::thread::sleep(pause);
+            self.current = None;
+            return Err(std::io::Error::other("hung up mid-message"));
+        }
         if let Some(current) = &mut self.current {
             current.data.extend_from_slice(buf);
         }
@@ -129,6 +147,13 @@ impl SmtpSink {
             .unwrap()
             .reject
             .retain(|r| r != recipient);
+    }
+
+    /// Stops answering in the middle of the next `messages` messages for `pause`.
+    pub fn hang_next(&self, messages: usize, pause: std::time::Duration) {
+        let mut shared = self.shared.lock().unwrap();
+        shared.hang_next = messages;
+        shared.hang_for = pause;
     }
 
     pub fn defer_next(&self, messages: usize) {

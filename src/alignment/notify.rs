@@ -1,0 +1,591 @@
+//! The emails of an alignment meeting, each queued in the outbox inside the
+//! transaction that changes the meeting: the manager's invitation, calendar
+//! invites and updates for all three people, the cancellation, reminders, and
+//! news of the manager's answer for the coachee and coach.
+//!
+//! Calendar files keep one `UID` per meeting and carry the meeting's
+//! `SEQUENCE`, which every change raises. Reminders are queued for their
+//! instant; a change replaces them (same dedupe key), a cancellation withdraws
+//! them.
+
+use chrono::{DateTime, Duration, Utc};
+use url::Url;
+use uuid::Uuid;
+
+use crate::alignment::link::GuestKeys;
+use crate::db::TenantId;
+use crate::db::alignment::{Candidate, Invite, Meeting};
+use crate::mail::calendar::{self, Method, Person};
+use crate::mail::outbox::{self, CalendarPart, EnqueueError, OutgoingEmail, Recipient};
+use crate::mail::templates::NoticeEmail;
+use crate::web::format;
+
+/// How a meeting came to have its time, for the words of the calendar emails.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum TimeChange {
+    /// The manager chose one of the times offered.
+    ChosenByManager,
+    /// The coachee or coach set the first time.
+    Set,
+    /// The time changed.
+    Moved,
+}
+
+/// What every alignment email needs to know about where it is sent from.
+pub struct Mailer<'a> {
+    pub org: TenantId,
+    pub public_url: &'a Url,
+    pub domain: &'a str,
+    pub keys: &'a GuestKeys,
+    pub now: DateTime<Utc>,
+    /// The member whose action caused the emails, to show them failures.
+    pub caused_by: Option<Uuid>,
+}
+
+/// One of the three people of a meeting.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Who {
+    Coachee,
+    Coach,
+    Manager,
+}
+
+impl Who {
+    fn key(&self) -> &'static str {
+        match self {
+            Who::Coachee => "coachee",
+            Who::Coach => "coach",
+            Who::Manager => "manager",
+        }
+    }
+}
+
+struct Addressee {
+    who: Who,
+    name: String,
+    email: String,
+    time_zone: String,
+}
+
+fn people(meeting: &Meeting, invite: &Invite) -> [Addressee; 3] {
+    [
+        Addressee {
+            who: Who::Coachee,
+            name: meeting.coachee_name.clone(),
+            email: meeting.coachee_email.clone(),
+            time_zone: meeting.coachee_time_zone.clone(),
+        },
+        Addressee {
+            who: Who::Coach,
+            name: meeting.coach_name.clone(),
+            email: meeting.coach_email.clone(),
+            time_zone: meeting.coach_time_zone.clone(),
+        },
+        Addressee {
+            who: Who::Manager,
+            name: invite.name.clone(),
+            email: invite.email.clone(),
+            time_zone: invite.time_zone.clone(),
+        },
+    ]
+}
+
+impl<'a> Mailer<'a> {
+    /// The mailer of a running app, for `org`; `caused_by` is the acting member.
+    pub fn of(
+        state: &'a crate::startup::AppState,
+        org: TenantId,
+        caused_by: Option<Uuid>,
+    ) -> Mailer<'a> {
+        Mailer {
+            org,
+            public_url: &state.config.public_url,
+            domain: state.config.mail_domain(),
+            keys: &state.guest_keys,
+            now: Utc::now(),
+            caused_by,
+        }
+    }
+}
+
+impl Mailer<'_> {
+    /// The manager's link, or None when it was made with a retired key.
+    pub fn guest_link(&self, invite: &Invite) -> Option<String> {
+        self.keys
+            .reissue(
+                self.org.0,
+                invite.id,
+                &invite.secret_nonce,
+                &invite.secret_hash,
+            )
+            .map(|token| self.absolute(&format!("/m/{token}")))
+    }
+
+    fn absolute(&self, path: &str) -> String {
+        self.public_url
+            .join(path)
+            .map_or_else(|_| path.to_owned(), |url| url.to_string())
+    }
+
+    /// Where this person reads the meeting: the guest link for the manager,
+    /// the meeting page for the others.
+    fn page_for(&self, who: Who, meeting: &Meeting, invite: &Invite) -> Option<String> {
+        match who {
+            Who::Manager => self.guest_link(invite),
+            _ => Some(self.absolute(&format!("/alignment/{}", meeting.id))),
+        }
+    }
+
+    async fn send(
+        &self,
+        conn: &mut sqlx::PgConnection,
+        mut email: OutgoingEmail,
+        dedupe_key: Option<String>,
+    ) -> Result<(), EnqueueError> {
+        email.dedupe_key = dedupe_key;
+        email.caused_by = email.caused_by.or(self.caused_by);
+        outbox::enqueue(conn, Some(self.org), self.domain, email).await?;
+        Ok(())
+    }
+
+    pub fn calendar(
+        &self,
+        meeting: &Meeting,
+        invite: &Invite,
+        starts: DateTime<Utc>,
+        method: Method,
+        page: Option<&str>,
+    ) -> CalendarPart {
+        let ends = starts + Duration::minutes(i64::from(meeting.duration_minutes));
+        let mut description = format!(
+            "{} with {}, {} and {}: {}",
+            meeting.kind().label(),
+            meeting.coachee_name,
+            meeting.coach_name,
+            invite.name,
+            meeting.kind().purpose()
+        );
+        if let Some(page) = page {
+            description.push_str(&format!("\n\nMeeting page: {page}"));
+        }
+        let invitation = calendar::Invitation {
+            uid: format!("alignment-{}@{}", meeting.id.simple(), self.domain),
+            sequence: u32::try_from(meeting.sequence).unwrap_or(0),
+            method,
+            starts,
+            ends,
+            summary: format!(
+                "{}: {} and {} with {}",
+                meeting.kind().label(),
+                meeting.coachee_name,
+                invite.name,
+                meeting.coach_name
+            ),
+            description,
+            location: Some(meeting.place.clone()),
+            url: page.map(str::to_owned),
+            organizer: Person {
+                name: meeting.coachee_name.clone(),
+                email: meeting.coachee_email.clone(),
+            },
+            attendees: vec![
+                Person {
+                    name: meeting.coach_name.clone(),
+                    email: meeting.coach_email.clone(),
+                },
+                Person {
+                    name: invite.name.clone(),
+                    email: invite.email.clone(),
+                },
+            ],
+        };
+        CalendarPart {
+            method,
+            ics: calendar::ics(&invitation, self.now),
+        }
+    }
+
+    fn details(
+        &self,
+        meeting: &Meeting,
+        invite: &Invite,
+        at: Option<DateTime<Utc>>,
+        time_zone: &str,
+    ) -> Vec<(String, String)> {
+        let mut rows = vec![("Meeting".to_owned(), meeting.kind().label().to_owned())];
+        if let Some(at) = at {
+            rows.push(("When".into(), format::local_time(at, time_zone)));
+        }
+        rows.push((
+            "Length".into(),
+            format!("{} minutes", meeting.duration_minutes),
+        ));
+        rows.push(("Where".into(), meeting.place.clone()));
+        rows.push((
+            "With".into(),
+            format!(
+                "{} (coachee), {} (coach), {} (manager)",
+                meeting.coachee_name, meeting.coach_name, invite.name
+            ),
+        ));
+        rows
+    }
+
+    fn expiry_note(&self, invite: &Invite) -> String {
+        format!(
+            "This link is for you alone and needs no account. It works until {}. Please do not forward it.",
+            format::local_time(invite.expires_at, &invite.time_zone)
+        )
+    }
+
+    /// The manager's invitation: why, with whom, the times to choose from and
+    /// the link. With exactly one time offered, a calendar invite comes along.
+    pub async fn invite_manager(
+        &self,
+        conn: &mut sqlx::PgConnection,
+        meeting: &Meeting,
+        invite: &Invite,
+        candidates: &[Candidate],
+    ) -> Result<(), EnqueueError> {
+        let link = self.guest_link(invite);
+        let mut message = NoticeEmail {
+            subject: format!(
+                "{} invites you to an alignment meeting with their coach",
+                meeting.coachee_name
+            ),
+            name: invite.name.clone(),
+            lead: format!(
+                "{} is being coached by {} in {}, and would like you to join them for a short meeting {}",
+                meeting.coachee_name,
+                meeting.coach_name,
+                meeting.program_name,
+                meeting.kind().purpose()
+            ),
+            details: self.details(meeting, invite, None, &invite.time_zone),
+            times_intro: if candidates.len() == 1 {
+                format!("The time proposed ({}):", invite.time_zone)
+            } else {
+                format!("Choose the time that suits you ({}):", invite.time_zone)
+            },
+            times: candidates
+                .iter()
+                .map(|c| format::local_time(c.starts_at, &invite.time_zone))
+                .collect(),
+            paragraphs: vec![
+                "This is not a performance review. What is said in coaching sessions stays between the coach and the coachee; you will see only the goals the coachee chose to share with you.".into(),
+                "On the meeting page you can accept a time or propose another, and, if you like, answer three short questions about the coachee's strengths and growth beforehand.".into(),
+            ],
+            link: link.clone().map(|l| ("Open the meeting page".to_owned(), l)),
+            footnote: self.expiry_note(invite),
+        }
+        .email(Recipient {
+            email: invite.email.clone(),
+            name: invite.name.clone(),
+        })
+        .map_err(render_failed)?;
+        if let [only] = candidates {
+            message.calendar = Some(self.calendar(
+                meeting,
+                invite,
+                only.starts_at,
+                Method::Request,
+                link.as_deref(),
+            ));
+        }
+        self.send(
+            conn,
+            message,
+            Some(format!("alignment-{}-invitation", meeting.id)),
+        )
+        .await
+    }
+
+    /// The time is set (or moved): a calendar invite for each of the three,
+    /// and their reminders queued for the right instant.
+    pub async fn time_set(
+        &self,
+        conn: &mut sqlx::PgConnection,
+        meeting: &Meeting,
+        invite: &Invite,
+        change: TimeChange,
+    ) -> Result<(), EnqueueError> {
+        let Some(starts) = meeting.starts_at else {
+            return Ok(());
+        };
+        let moved = change == TimeChange::Moved;
+        for person in people(meeting, invite) {
+            let page = self.page_for(person.who, meeting, invite);
+            let when = format::local_time(starts, &person.time_zone);
+            let lead = if change == TimeChange::ChosenByManager && person.who != Who::Manager {
+                format!(
+                    "{} accepted {when} for the alignment meeting of {}. Add the calendar invite attached to your calendar.",
+                    invite.name, meeting.coachee_name
+                )
+            } else if moved {
+                format!(
+                    "The alignment meeting of {} has a new time: {when}. The calendar invite attached replaces the earlier one.",
+                    meeting.coachee_name
+                )
+            } else {
+                format!(
+                    "The alignment meeting of {} is set for {when}. Add the calendar invite attached to your calendar.",
+                    meeting.coachee_name
+                )
+            };
+            let mut message = NoticeEmail {
+                subject: if moved {
+                    format!("Alignment meeting moved to {when}")
+                } else {
+                    format!("Alignment meeting set for {when}")
+                },
+                name: person.name.clone(),
+                lead,
+                details: self.details(meeting, invite, Some(starts), &person.time_zone),
+                paragraphs: if person.who == Who::Manager && moved {
+                    vec![
+                        "Please open the meeting page to accept the new time or propose another."
+                            .into(),
+                    ]
+                } else {
+                    Vec::new()
+                },
+                link: page
+                    .clone()
+                    .map(|l| ("Open the meeting page".to_owned(), l)),
+                footnote: if person.who == Who::Manager {
+                    self.expiry_note(invite)
+                } else {
+                    String::new()
+                },
+                ..NoticeEmail::default()
+            }
+            .email(Recipient {
+                email: person.email.clone(),
+                name: person.name.clone(),
+            })
+            .map_err(render_failed)?;
+            message.calendar =
+                Some(self.calendar(meeting, invite, starts, Method::Request, page.as_deref()));
+            self.send(
+                conn,
+                message,
+                Some(format!(
+                    "alignment-{}-calendar-{}",
+                    meeting.id,
+                    person.who.key()
+                )),
+            )
+            .await?;
+            self.remind(conn, meeting, invite, &person, starts, page)
+                .await?;
+        }
+        Ok(())
+    }
+
+    async fn remind(
+        &self,
+        conn: &mut sqlx::PgConnection,
+        meeting: &Meeting,
+        invite: &Invite,
+        person: &Addressee,
+        starts: DateTime<Utc>,
+        page: Option<String>,
+    ) -> Result<(), EnqueueError> {
+        let key = format!("alignment-{}-reminder-{}", meeting.id, person.who.key());
+        let send_at = starts - Duration::hours(i64::from(meeting.reminder_hours));
+        if send_at <= self.now {
+            // Too close to remind ahead: the invite just sent is the reminder.
+            outbox::withdraw(conn, &key).await?;
+            return Ok(());
+        }
+        let when = format::local_time(starts, &person.time_zone);
+        let mut paragraphs = Vec::new();
+        match person.who {
+            Who::Coachee => paragraphs.push(
+                "Look over the goals you share and your preparation notes beforehand; your coach has them too.".to_owned(),
+            ),
+            Who::Coach => paragraphs.push(
+                "The meeting page has the agenda, the facilitation guide, the coachee's preparation and the manager's answers.".to_owned(),
+            ),
+            Who::Manager => paragraphs.push(
+                "If you have not yet, you can answer the three short questions about the coachee on the meeting page until the meeting starts.".to_owned(),
+            ),
+        }
+        let mut message = NoticeEmail {
+            subject: format!("Reminder: alignment meeting {when}"),
+            name: person.name.clone(),
+            lead: format!(
+                "A reminder that the alignment meeting of {} is at {when}.",
+                meeting.coachee_name
+            ),
+            details: self.details(meeting, invite, Some(starts), &person.time_zone),
+            paragraphs,
+            link: page.map(|l| ("Open the meeting page".to_owned(), l)),
+            ..NoticeEmail::default()
+        }
+        .email(Recipient {
+            email: person.email.clone(),
+            name: person.name.clone(),
+        })
+        .map_err(render_failed)?;
+        message.send_at = Some(send_at);
+        // Reminders are the system's, not the acting member's.
+        message.caused_by = None;
+        email_without_cause(self, conn, message, key).await
+    }
+
+    /// The meeting is off: a calendar cancellation for each of the three, and
+    /// no reminders.
+    pub async fn cancelled(
+        &self,
+        conn: &mut sqlx::PgConnection,
+        meeting: &Meeting,
+        invite: &Invite,
+        by_name: &str,
+    ) -> Result<(), EnqueueError> {
+        let starts = meeting
+            .starts_at
+            .unwrap_or(meeting.created_at + Duration::days(7));
+        for person in people(meeting, invite) {
+            outbox::withdraw(
+                conn,
+                &format!("alignment-{}-reminder-{}", meeting.id, person.who.key()),
+            )
+            .await?;
+            let mut message = NoticeEmail {
+                subject: format!(
+                    "Cancelled: alignment meeting of {}",
+                    meeting.coachee_name
+                ),
+                name: person.name.clone(),
+                lead: format!(
+                    "{by_name} cancelled the alignment meeting of {}. The calendar entry attached removes it from your calendar.",
+                    meeting.coachee_name
+                ),
+                details: self.details(meeting, invite, meeting.starts_at, &person.time_zone),
+                paragraphs: if person.who == Who::Manager {
+                    vec!["The meeting link no longer works. If a new meeting is planned, you will receive a new invitation.".into()]
+                } else {
+                    Vec::new()
+                },
+                ..NoticeEmail::default()
+            }
+            .email(Recipient {
+                email: person.email.clone(),
+                name: person.name.clone(),
+            })
+            .map_err(render_failed)?;
+            message.calendar = Some(self.calendar(meeting, invite, starts, Method::Cancel, None));
+            self.send(
+                conn,
+                message,
+                Some(format!(
+                    "alignment-{}-calendar-{}",
+                    meeting.id,
+                    person.who.key()
+                )),
+            )
+            .await?;
+        }
+        Ok(())
+    }
+
+    /// Tells a manager who was replaced that the meeting is no longer theirs,
+    /// with a calendar cancellation for whatever their calendar holds.
+    pub async fn withdrawn(
+        &self,
+        conn: &mut sqlx::PgConnection,
+        meeting: &Meeting,
+        old: &Invite,
+    ) -> Result<(), EnqueueError> {
+        outbox::withdraw(conn, &format!("alignment-{}-reminder-manager", meeting.id)).await?;
+        let starts = meeting
+            .starts_at
+            .unwrap_or(meeting.created_at + Duration::days(7));
+        let mut message = NoticeEmail {
+            subject: format!("Alignment meeting of {}: no longer needed from you", meeting.coachee_name),
+            name: old.name.clone(),
+            lead: format!(
+                "{} has invited someone else to their alignment meeting, so your invitation and its link no longer apply. Thank you all the same.",
+                meeting.coachee_name
+            ),
+            ..NoticeEmail::default()
+        }
+        .email(Recipient {
+            email: old.email.clone(),
+            name: old.name.clone(),
+        })
+        .map_err(render_failed)?;
+        message.calendar = Some(self.calendar(meeting, old, starts, Method::Cancel, None));
+        self.send(conn, message, None).await
+    }
+
+    /// Tells the coachee and the coach what the manager did. `detail` writes
+    /// a further paragraph for a reader in a given time zone. With `batch`,
+    /// the news waits a couple of minutes and a newer answer of the same kind
+    /// replaces it, so a manager trying times one after another sends one email.
+    pub async fn manager_answered(
+        &self,
+        conn: &mut sqlx::PgConnection,
+        meeting: &Meeting,
+        invite: &Invite,
+        what: &str,
+        detail: &(dyn Fn(&str) -> Option<String> + Sync),
+        batch: Option<&str>,
+    ) -> Result<(), EnqueueError> {
+        for person in people(meeting, invite)
+            .into_iter()
+            .filter(|p| p.who != Who::Manager)
+        {
+            let page = self.page_for(person.who, meeting, invite);
+            let message = NoticeEmail {
+                subject: format!("{} {what}", invite.name),
+                name: person.name.clone(),
+                lead: format!(
+                    "{} {what} for the alignment meeting of {}.",
+                    invite.name, meeting.coachee_name
+                ),
+                paragraphs: detail(&person.time_zone).into_iter().collect(),
+                link: page.map(|l| ("Open the meeting page".to_owned(), l)),
+                ..NoticeEmail::default()
+            }
+            .email(Recipient {
+                email: person.email.clone(),
+                name: person.name.clone(),
+            })
+            .map_err(render_failed)?;
+            let key = match batch {
+                Some(batch) => {
+                    let mut message = message;
+                    message.send_at = Some(self.now + Duration::minutes(2));
+                    let key = format!(
+                        "alignment-{}-answer-{batch}-{}",
+                        meeting.id,
+                        person.who.key()
+                    );
+                    self.send(conn, message, Some(key)).await?;
+                    continue;
+                }
+                // Each answer is news of its own: nothing to replace.
+                None => None,
+            };
+            self.send(conn, message, key).await?;
+        }
+        Ok(())
+    }
+}
+
+async fn email_without_cause(
+    mailer: &Mailer<'_>,
+    conn: &mut sqlx::PgConnection,
+    mut email: OutgoingEmail,
+    key: String,
+) -> Result<(), EnqueueError> {
+    email.dedupe_key = Some(key);
+    outbox::enqueue(conn, Some(mailer.org), mailer.domain, email).await?;
+    Ok(())
+}
+
+fn render_failed(err: askama::Error) -> EnqueueError {
+    EnqueueError::Render(err.to_string())
+}

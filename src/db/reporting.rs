@@ -1,0 +1,390 @@
+//! The report's aggregate queries: PostgreSQL counts, the app only arranges.
+//! Every figure comes with the number of distinct coachees behind it, so the
+//! report can hide what describes too few people. Nothing here selects a word
+//! anyone wrote: skills are counted by their framework name, free-text focus
+//! areas only as a number.
+
+use chrono::{DateTime, NaiveDate, Utc};
+use sqlx::PgConnection;
+use uuid::Uuid;
+
+use crate::db::TenantId;
+
+/// The programme and period a report is about, and how its departments group.
+#[derive(Clone, Debug)]
+pub struct Scope {
+    pub org: TenantId,
+    pub program: Uuid,
+    pub from: NaiveDate,
+    pub to: NaiveDate,
+    /// The period as instants: from the start of `from` to the end of `to`.
+    pub starts: DateTime<Utc>,
+    pub ends: DateTime<Utc>,
+    /// Days between sessions that keep the programme's cadence.
+    pub cadence_days: i32,
+    /// (department, group) pairs; departments not listed report under their own name.
+    pub groups: Vec<(String, String)>,
+    /// The zone months are counted in.
+    pub time_zone: String,
+}
+
+/// One figure for the whole programme (`grp` None) or for one group.
+#[derive(Clone, Debug, sqlx::FromRow)]
+pub struct Figure {
+    pub grp: Option<String>,
+    pub metric: String,
+    pub value: Option<f64>,
+    pub people: i64,
+}
+
+/// A labelled count, for the programme as a whole.
+#[derive(Clone, Debug, sqlx::FromRow)]
+pub struct Tally {
+    pub label: String,
+    pub detail: String,
+    pub value: i64,
+    pub people: i64,
+}
+
+/// Coachees per department among the programme's engagements in the period.
+pub async fn departments(
+    conn: &mut PgConnection,
+    org: TenantId,
+    program: Uuid,
+    from: NaiveDate,
+    to: NaiveDate,
+) -> sqlx::Result<Vec<(String, i64)>> {
+    sqlx::query_as(
+        "select department, count(distinct coachee_id) from engagements
+         where org_id = $1 and program_id = $2 and starts_on <= $4 and ends_on >= $3
+         group by department order by department",
+    )
+    .bind(org.0)
+    .bind(program)
+    .bind(from)
+    .bind(to)
+    .fetch_all(conn)
+    .await
+}
+
+/// The engagements of the report: in the programme, overlapping the period,
+/// each with its department's group.
+const ENGAGEMENTS: &str = "
+    groups (department, grp) as (select * from unnest($3::text[], $4::text[])),
+    eng as materialized (
+        select e.id, e.coachee_id, e.status, e.starts_on, coalesce(g.grp, e.department) as grp
+        from engagements e left join groups g on g.department = e.department
+        where e.org_id = $1 and e.program_id = $2 and e.starts_on <= $6 and e.ends_on >= $5
+    )";
+
+/// A query over the report's engagements (`ENGAGEMENTS`), with its first six
+/// parameters bound: org, program, departments, groups, from, to.
+fn over_engagements<'q, T>(
+    sql: &'q str,
+    scope: &Scope,
+) -> sqlx::query::QueryAs<'q, sqlx::Postgres, T, sqlx::postgres::PgArguments>
+where
+    T: for<'r> sqlx::FromRow<'r, sqlx::postgres::PgRow>,
+{
+    let (departments, groups): (Vec<String>, Vec<String>) = scope.groups.iter().cloned().unzip();
+    sqlx::query_as(sql)
+        .bind(scope.org.0)
+        .bind(scope.program)
+        .bind(departments)
+        .bind(groups)
+        .bind(scope.from)
+        .bind(scope.to)
+}
+
+/// Every figure of the report, for the programme and for each group, in one
+/// statement. Binds: org, program, departments, groups, from, to, period start,
+/// period end, cadence days.
+pub async fn figures(conn: &mut PgConnection, scope: &Scope) -> sqlx::Result<Vec<Figure>> {
+    let sql = format!(
+        "with {ENGAGEMENTS},
+        sess as materialized (
+            select s.id, s.status, s.starts_at, eng.coachee_id, eng.grp,
+                   exists (select 1 from activity_assignments a
+                           where a.org_id = s.org_id and a.session_id = s.id) as assigned
+            from coaching_sessions s join eng on s.engagement_id = eng.id
+            where s.org_id = $1 and s.starts_at >= $7 and s.starts_at < $8
+        ),
+        last_done as (
+            select eng.id, eng.coachee_id, eng.grp, eng.starts_on,
+                   (select max(s.starts_at) from coaching_sessions s
+                     where s.org_id = $1 and s.engagement_id = eng.id
+                       and s.status = 'completed' and s.starts_at < $8) as last_at
+            from eng where eng.status = 'active'
+        ),
+        meet as materialized (
+            select m.id, m.status, m.starts_at, m.engagement_id, eng.coachee_id, eng.grp,
+                   exists (select 1 from guest_invites i where i.org_id = m.org_id and i.meeting_id = m.id) as invited,
+                   exists (select 1 from guest_invites i where i.org_id = m.org_id and i.meeting_id = m.id
+                           and i.first_opened_at is not null) as opened,
+                   exists (select 1 from guest_invites i where i.org_id = m.org_id and i.meeting_id = m.id
+                           and i.rsvp = 'accepted') or m.status = 'completed' as accepted
+            from alignment_meetings m join eng on m.engagement_id = eng.id
+            where m.org_id = $1 and m.created_at >= $7 and m.created_at < $8
+        ),
+        first_held as (
+            select eng.id, eng.coachee_id, eng.grp,
+                   min(m.starts_at) filter (where m.status = 'completed') as held_at, eng.starts_on
+            from eng left join alignment_meetings m
+              on m.org_id = $1 and m.engagement_id = eng.id and m.starts_at < $8
+            group by eng.id, eng.coachee_id, eng.grp, eng.starts_on
+        ),
+        req as (
+            select r.status, eng.coachee_id, eng.grp
+            from alignment_requests r join eng on r.engagement_id = eng.id
+            where r.org_id = $1 and r.created_at >= $7 and r.created_at < $8
+        ),
+        assigned as (
+            select a.assigned_at, a.completed_at, eng.coachee_id, eng.grp
+            from activity_assignments a join eng on a.engagement_id = eng.id
+            where a.org_id = $1
+        )
+        select grp, 'coachees' as metric, count(distinct coachee_id)::float8 as value,
+               count(distinct coachee_id) as people
+          from eng group by grouping sets ((grp), ())
+        union all
+        select grp, 'engagements_' || st, count(e.id) filter (where e.status = st)::float8,
+               count(distinct e.coachee_id) filter (where e.status = st)
+          from eng e cross join unnest(array['active', 'paused', 'completed', 'cancelled']) st
+          group by grouping sets ((grp, st), (st))
+        union all
+        select grp, 'engagements', count(*)::float8, count(distinct coachee_id)
+          from eng group by grouping sets ((grp), ())
+        union all
+        select grp, 'sessions_completed', count(*) filter (where status = 'completed')::float8,
+               count(distinct coachee_id) filter (where status = 'completed')
+          from sess group by grouping sets ((grp), ())
+        union all
+        select grp, 'completion_rate',
+               100.0 * count(*) filter (where status = 'completed')
+                 / nullif(count(*) filter (where status in ('completed', 'cancelled', 'no_show')), 0),
+               count(distinct coachee_id) filter (where status in ('completed', 'cancelled', 'no_show'))
+          from sess group by grouping sets ((grp), ())
+        union all
+        select grp, 'cadence_kept',
+               100.0 * count(*) filter (where coalesce(last_at, starts_on::timestamptz) >= $8 - make_interval(days => $9))
+                 / nullif(count(*), 0),
+               count(distinct coachee_id)
+          from last_done group by grouping sets ((grp), ())
+        union all
+        select grp, 'sessions_with_activity',
+               100.0 * count(*) filter (where status = 'completed' and assigned)
+                 / nullif(count(*) filter (where status = 'completed'), 0),
+               count(distinct coachee_id) filter (where status = 'completed')
+          from sess group by grouping sets ((grp), ())
+        union all
+        select grp, 'activities_assigned', count(*) filter (where assigned_at >= $7 and assigned_at < $8)::float8,
+               count(distinct coachee_id) filter (where assigned_at >= $7 and assigned_at < $8)
+          from assigned group by grouping sets ((grp), ())
+        union all
+        select grp, 'activities_completed', count(*) filter (where completed_at >= $7 and completed_at < $8)::float8,
+               count(distinct coachee_id) filter (where completed_at >= $7 and completed_at < $8)
+          from assigned group by grouping sets ((grp), ())
+        union all
+        select grp, 'meetings_invited', count(*) filter (where invited)::float8,
+               count(distinct coachee_id) filter (where invited)
+          from meet group by grouping sets ((grp), ())
+        union all
+        select grp, 'meetings_opened', count(*) filter (where opened)::float8,
+               count(distinct coachee_id) filter (where opened)
+          from meet group by grouping sets ((grp), ())
+        union all
+        select grp, 'meetings_accepted', count(*) filter (where accepted)::float8,
+               count(distinct coachee_id) filter (where accepted)
+          from meet group by grouping sets ((grp), ())
+        union all
+        select grp, 'meetings_held', count(*) filter (where status = 'completed')::float8,
+               count(distinct coachee_id) filter (where status = 'completed')
+          from meet group by grouping sets ((grp), ())
+        union all
+        select grp, 'engagements_with_meeting_held',
+               100.0 * count(*) filter (where held_at is not null) / nullif(count(*), 0),
+               count(distinct coachee_id)
+          from first_held group by grouping sets ((grp), ())
+        union all
+        select grp, 'days_to_first_meeting',
+               percentile_cont(0.5) within group (order by (held_at::date - starts_on))
+                 filter (where held_at is not null),
+               count(distinct coachee_id) filter (where held_at is not null)
+          from first_held group by grouping sets ((grp), ())
+        union all
+        select grp, 'requests_' || st, count(r.status) filter (where r.status = st)::float8,
+               count(distinct r.coachee_id) filter (where r.status = st)
+          from req r cross join unnest(array['pending', 'approved', 'declined']) st
+          group by grouping sets ((grp, st), (st))"
+    );
+    over_engagements(&sql, scope)
+        .bind(scope.starts)
+        .bind(scope.ends)
+        .bind(scope.cadence_days)
+        .fetch_all(conn)
+        .await
+}
+
+/// Completed coaching sessions per month of the period, in the viewer's zone.
+pub async fn sessions_by_month(conn: &mut PgConnection, scope: &Scope) -> sqlx::Result<Vec<Tally>> {
+    let sql = format!(
+        "with {ENGAGEMENTS}
+        select to_char(date_trunc('month', s.starts_at at time zone $7), 'YYYY-MM') as label,
+               to_char(date_trunc('month', s.starts_at at time zone $7), 'Mon YYYY') as detail,
+               count(*) as value, count(distinct eng.coachee_id) as people
+        from coaching_sessions s join eng on s.engagement_id = eng.id
+        where s.org_id = $1 and s.status = 'completed' and s.starts_at >= $8 and s.starts_at < $9
+        group by 1, 2 order by 1"
+    );
+    over_engagements(&sql, scope)
+        .bind(&scope.time_zone)
+        .bind(scope.starts)
+        .bind(scope.ends)
+        .fetch_all(conn)
+        .await
+}
+
+/// Focus areas of the period's completed sessions, by skill; sessions whose
+/// focus the coach wrote in their own words are counted, never quoted.
+pub async fn session_themes(conn: &mut PgConnection, scope: &Scope) -> sqlx::Result<Vec<Tally>> {
+    let sql = format!(
+        "with {ENGAGEMENTS}
+        select coalesce(k.name, 'Written in the coach''s own words') as label, '' as detail,
+               count(*) as value, count(distinct eng.coachee_id) as people
+        from coaching_sessions s join eng on s.engagement_id = eng.id
+        left join skills k on k.org_id = s.org_id and k.id = s.focus_skill_id
+        where s.org_id = $1 and s.status = 'completed' and s.starts_at >= $7 and s.starts_at < $8
+          and (s.focus_skill_id is not null or s.focus_area <> '')
+        group by k.name order by count(*) desc, 1 limit 12"
+    );
+    over_engagements(&sql, scope)
+        .bind(scope.starts)
+        .bind(scope.ends)
+        .fetch_all(conn)
+        .await
+}
+
+/// Goals by skill and status at the end of the period (`detail` is the status),
+/// plus, as status `achieved_in_period`, those achieved during it.
+pub async fn goals_by_skill(conn: &mut PgConnection, scope: &Scope) -> sqlx::Result<Vec<Tally>> {
+    let sql = format!(
+        "with {ENGAGEMENTS},
+        g as (
+            select coalesce(k.name, 'No skill chosen') as skill, g.status, g.updated_at, eng.coachee_id
+            from goals g join eng on g.engagement_id = eng.id
+            left join skills k on k.org_id = g.org_id and k.id = g.skill_id
+            where g.org_id = $1 and g.created_at < $8
+        )
+        select skill as label, status as detail, count(*) as value, count(distinct coachee_id) as people
+        from g group by skill, status
+        union all
+        select skill, 'achieved_in_period', count(*), count(distinct coachee_id)
+        from g where status = 'achieved' and updated_at >= $7 and updated_at < $8
+        group by skill
+        order by 1, 2"
+    );
+    over_engagements(&sql, scope)
+        .bind(scope.starts)
+        .bind(scope.ends)
+        .fetch_all(conn)
+        .await
+}
+
+/// An active engagement with no completed coaching session for the
+/// programme's inactivity weeks, for the accountability list.
+#[derive(Clone, Debug, sqlx::FromRow)]
+pub struct Quiet {
+    pub engagement_id: Uuid,
+    pub program_name: String,
+    pub coach_id: Uuid,
+    pub coach_name: String,
+    pub coach_email: String,
+    pub coachee_name: String,
+    pub last_completed: Option<DateTime<Utc>>,
+    pub starts_on: NaiveDate,
+    pub last_nudged: Option<DateTime<Utc>>,
+    pub inactivity_weeks: i32,
+}
+
+const QUIET: &str = "select e.id as engagement_id, p.name as program_name, e.coach_id,
+        coach.name as coach_name, coach.email as coach_email, coachee.name as coachee_name,
+        last.at as last_completed, e.starts_on,
+        (select max(n.sent_at) from engagement_nudges n
+          where n.org_id = e.org_id and n.engagement_id = e.id) as last_nudged,
+        p.inactivity_weeks
+     from engagements e
+     join programs p on p.org_id = e.org_id and p.id = e.program_id
+     join users coach on coach.id = e.coach_id
+     join users coachee on coachee.id = e.coachee_id
+     left join lateral (
+         select max(s.starts_at) as at from coaching_sessions s
+         where s.org_id = e.org_id and s.engagement_id = e.id and s.status = 'completed'
+     ) last on true
+     where e.org_id = $1 and e.status = 'active' and p.archived_at is null
+       and coalesce(last.at, e.starts_on::timestamptz) < now() - make_interval(weeks => p.inactivity_weeks)";
+
+/// Quiet engagements of the organisation (or one programme), by coach.
+pub async fn quiet_engagements(
+    conn: &mut PgConnection,
+    org: TenantId,
+    program: Option<Uuid>,
+) -> sqlx::Result<Vec<Quiet>> {
+    sqlx::query_as(&format!(
+        "{QUIET} and ($2::uuid is null or e.program_id = $2)
+         order by lower(coach.name), last.at nulls first"
+    ))
+    .bind(org.0)
+    .bind(program)
+    .fetch_all(conn)
+    .await
+}
+
+/// One quiet engagement, locked against a second nudge at the same moment.
+pub async fn quiet_engagement_for_nudge(
+    conn: &mut PgConnection,
+    org: TenantId,
+    engagement: Uuid,
+) -> sqlx::Result<Option<Quiet>> {
+    sqlx::query("select 1 from engagements where org_id = $1 and id = $2 for update")
+        .bind(org.0)
+        .bind(engagement)
+        .execute(&mut *conn)
+        .await?;
+    sqlx::query_as(&format!("{QUIET} and e.id = $2"))
+        .bind(org.0)
+        .bind(engagement)
+        .fetch_optional(conn)
+        .await
+}
+
+pub async fn record_nudge(
+    conn: &mut PgConnection,
+    org: TenantId,
+    engagement: Uuid,
+    by: Option<Uuid>,
+) -> sqlx::Result<()> {
+    sqlx::query(
+        "insert into engagement_nudges (org_id, id, engagement_id, sent_by) values ($1, $2, $3, $4)",
+    )
+    .bind(org.0)
+    .bind(Uuid::now_v7())
+    .bind(engagement)
+    .bind(by)
+    .execute(conn)
+    .await?;
+    Ok(())
+}
+
+/// Organisations with a programme that nudges automatically, read in the
+/// scope that sees only those programmes.
+pub async fn organisations_nudging(pool: &sqlx::PgPool) -> sqlx::Result<Vec<Uuid>> {
+    let mut tx = pool.begin().await?;
+    sqlx::query("select set_config('app.scope', 'nudges', true)")
+        .execute(&mut *tx)
+        .await?;
+    let orgs = sqlx::query_scalar("select distinct org_id from programs where auto_nudge")
+        .fetch_all(&mut *tx)
+        .await?;
+    tx.commit().await?;
+    Ok(orgs)
+}
