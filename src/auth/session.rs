@@ -86,7 +86,27 @@ pub async fn has_kept_form(session: &Session, path: &str) -> bool {
 
 /// The form kept from an expired session, taken once.
 pub async fn take_kept_form(session: &Session) -> Option<KeptForm> {
-    session.remove(KEPT_FORM).await.ok().flatten()
+    let kept = session.get(KEPT_FORM).await.ok().flatten()?;
+    session.remove::<KeptForm>(KEPT_FORM).await.ok();
+    Some(kept)
+}
+
+/// How often an active session's idle deadline moves on. A session is written
+/// to the database only when it changes, so without this touch it would end
+/// `idle` after sign-in however busy its owner; touching it on every request
+/// would cost a write per page.
+const TOUCH_EVERY_SECONDS: i64 = 60;
+const TOUCHED_AT: &str = "touched_at";
+
+/// Marks the session as in use, at most once a minute: the store then saves
+/// it with a new idle deadline (and the browser gets a fresh cookie).
+async fn touch(session: &Session) -> Result<(), AuthRejection> {
+    let now = Utc::now().timestamp();
+    let touched: Option<i64> = session.get(TOUCHED_AT).await.map_err(internal)?;
+    if touched.is_none_or(|at| now - at >= TOUCH_EVERY_SECONDS || at > now) {
+        session.insert(TOUCHED_AT, now).await.map_err(internal)?;
+    }
+    Ok(())
 }
 
 /// Why an extractor turned a request away.
@@ -213,6 +233,7 @@ impl FromRequestParts<AppState> for SignedIn {
                 .await);
             }
         };
+        touch(&session).await?;
         let signed_in = SignedIn { user, session };
         parts.extensions.insert(signed_in.clone());
         Ok(signed_in)

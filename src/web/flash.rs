@@ -66,8 +66,14 @@ impl<S: Send + Sync> FromRequestParts<S> for Flashes {
         let Ok(session) = Session::from_request_parts(parts, state).await else {
             return Ok(Flashes::default());
         };
-        match session.remove::<Vec<Flash>>(KEY).await {
-            Ok(flashes) => Ok(Flashes(flashes.unwrap_or_default())),
+        // Read first: removing marks the session changed, and a changed session
+        // is written back to the database — most pages have nothing to take.
+        let waiting = match session.get::<Vec<Flash>>(KEY).await {
+            Ok(Some(waiting)) => session.remove::<Vec<Flash>>(KEY).await.map(|_| waiting),
+            other => other.map(Option::unwrap_or_default),
+        };
+        match waiting {
+            Ok(flashes) => Ok(Flashes(flashes)),
             Err(err) => {
                 // A page without its flash is better than no page at all.
                 tracing::warn!(error = %err, "could not read flash messages");
