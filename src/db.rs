@@ -75,11 +75,21 @@ impl Default for PoolSettings {
 /// Where the application's own connections go: the owner's server and database,
 /// logged in as [`APP_ROLE`] with a password derived from the secret key. Logging
 /// in as that role (rather than switching to it) leaves nothing to switch back to.
+///
+/// Its sessions plan each prepared statement once and reuse the plan
+/// (`plan_cache_mode = force_generic_plan`). sqlx prepares every query once per
+/// connection; left to choose, PostgreSQL re-plans a statement on every
+/// execution while it judges a fresh plan cheaper, and for a page's queries —
+/// several joins under row-level security — planning took longer than running.
+/// The queries are written so that their one plan is the right one for any
+/// organisation (keys first, sets joined rather than `= any(…)`); the
+/// programme report, whose ranges vary widely, asks for fresh plans itself.
 pub fn app_connect_options(owner: &PgConnectOptions, secret: &SecretKey) -> PgConnectOptions {
     owner
         .clone()
         .username(APP_ROLE)
         .password(&app_role_password(secret))
+        .options([("plan_cache_mode", "force_generic_plan")])
 }
 
 fn app_role_password(secret: &SecretKey) -> String {
@@ -141,25 +151,23 @@ pub struct TenantTx {
 
 /// Opens the tenant-scoped transaction that every tenant query goes through.
 pub async fn begin_tenant(pool: &PgPool, tenant: TenantId) -> sqlx::Result<TenantTx> {
-    let mut tx = pool.begin().await?;
-    // `true`: local to this transaction, so a pooled connection never carries one
-    // organisation's scope into the next request.
-    sqlx::query("select set_config('app.org_id', $1, true)")
-        .bind(tenant.0.to_string())
-        .execute(&mut *tx)
+    let tx = pool
+        .begin_with(scoped_begin("app.org_id", tenant.0))
         .await?;
     Ok(TenantTx { tenant, tx })
+}
+
+/// `BEGIN` and the scope setting in one round trip. The setting is local
+/// (`true`), so a pooled connection never carries one organisation's scope into
+/// the next request; the value is a UUID, whose text needs no quoting.
+fn scoped_begin(setting: &str, id: Uuid) -> String {
+    format!("begin; select set_config('{setting}', '{id}', true)")
 }
 
 /// Opens a transaction about one person across organisations: it may read that
 /// user's own memberships and the names of their organisations, nothing else.
 pub async fn begin_user(pool: &PgPool, user: Uuid) -> sqlx::Result<Transaction<'static, Postgres>> {
-    let mut tx = pool.begin().await?;
-    sqlx::query("select set_config('app.user_id', $1, true)")
-        .bind(user.to_string())
-        .execute(&mut *tx)
-        .await?;
-    Ok(tx)
+    pool.begin_with(scoped_begin("app.user_id", user)).await
 }
 
 /// Opens a transaction for the mail delivery worker, which works across

@@ -122,14 +122,23 @@ pub async fn of_engagement(
     .await
 }
 
-/// Readiness inputs for each engagement, in one query however many.
+/// Readiness inputs for each engagement, in one query however many. The pool
+/// plans each statement once for every organisation (see
+/// `db::app_connect_options`), and such a plan cannot know that one
+/// organisation's programme holds thousands of engagements: so the engagements
+/// are picked first by their keys, behind a materialised step the planner
+/// cannot reorder, and everything else joins to those few rows.
 pub async fn states(
     conn: &mut PgConnection,
     org: TenantId,
     engagements: &[Uuid],
 ) -> sqlx::Result<Vec<EngagementAlignment>> {
     sqlx::query_as(
-        "select e.id as engagement_id, p.alignment_enabled as enabled, e.status as engagement_status,
+        "with chosen as materialized (
+             select * from engagements
+             where org_id = $1 and id in (select unnest($2::uuid[]))
+         )
+         select e.id as engagement_id, p.alignment_enabled as enabled, e.status as engagement_status,
                 e.starts_on, e.ends_on, p.alignment_sessions_before as sessions_before,
                 p.alignment_included as included,
                 (select count(*) from coaching_sessions s
@@ -143,7 +152,7 @@ pub async fn states(
                   where c.org_id = e.org_id and c.meeting_id = open.id and c.withdrawn_at is null)
                   as open_latest_offer,
                 m.last_held_at
-         from engagements e
+         from chosen e
          join programs p on p.org_id = e.org_id and p.id = e.program_id
          left join lateral (
              select count(*) filter (where status in ('proposed', 'confirmed', 'completed')) as used,
@@ -160,8 +169,7 @@ pub async fn states(
              select id, starts_at from alignment_meetings
              where org_id = e.org_id and engagement_id = e.id and status in ('proposed', 'confirmed')
              order by created_at desc limit 1
-         ) open on true
-         where e.org_id = $1 and e.id = any($2)",
+         ) open on true",
     )
     .bind(org.0)
     .bind(engagements)

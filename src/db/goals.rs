@@ -221,7 +221,7 @@ pub async fn of_engagements(
     engagements: &[Uuid],
 ) -> sqlx::Result<Vec<Goal>> {
     sqlx::query_as(&format!(
-        "{GOAL_QUERY} where g.org_id = $1 and g.engagement_id = any($2)
+        "{GOAL_QUERY} where g.org_id = $1 and g.engagement_id in (select unnest($2::uuid[]))
          order by g.engagement_id, g.position, g.created_at"
     ))
     .bind(org.0)

@@ -46,6 +46,15 @@ pub struct Tally {
     pub people: i64,
 }
 
+/// Plans the report's queries for the period at hand: a period runs from a
+/// week to three years, and planning is cheap next to counting.
+pub async fn plan_for_period(conn: &mut PgConnection) -> sqlx::Result<()> {
+    sqlx::query("set local plan_cache_mode = force_custom_plan")
+        .execute(conn)
+        .await?;
+    Ok(())
+}
+
 /// Coachees per department among the programme's engagements in the period.
 pub async fn departments(
     conn: &mut PgConnection,

@@ -537,6 +537,7 @@ async fn compute(
             )
     };
     let threshold = i64::from(program.reporting_threshold);
+    figures::plan_for_period(tx).await?;
     let departments = figures::departments(tx, org, program.id, from, to).await?;
     let mapping = reporting::department_groups(&departments, threshold);
     let mut groups: Vec<String> = Vec::new();
