@@ -27,6 +27,8 @@ pub struct AppState {
     pub guest_keys: Arc<GuestKeys>,
     /// Wrong guest links per client address.
     pub link_guesses: Arc<crate::auth::throttle::LinkGuesses>,
+    /// Programme reports counted in the last few minutes.
+    pub reports: Arc<crate::web::admin::report::ReportCache>,
 }
 
 /// A built application: listening, but not yet serving.
@@ -58,6 +60,7 @@ impl Application {
                 guest_keys: Arc::new(GuestKeys::new(&secret, config.previous_secret_key.as_ref())),
                 config: Arc::new(config),
                 link_guesses: Arc::default(),
+                reports: Arc::default(),
             },
         })
     }

@@ -214,6 +214,7 @@ mod tests {
             config: std::sync::Arc::new(config),
             guest_keys: std::sync::Arc::new(crate::alignment::link::GuestKeys::new(&key, None)),
             link_guesses: std::sync::Arc::default(),
+            reports: std::sync::Arc::default(),
         };
         let sessions = session_layer(&pool, false, Duration::from_secs(60)).unwrap();
         wrap(routes, state, sessions, false).unwrap()

@@ -7,6 +7,7 @@
 //! describes too few people, on the page, in the charts and in the CSV alike.
 
 use std::net::SocketAddr;
+use std::sync::Arc;
 
 use askama::Template;
 use askama_web::WebTemplate;
@@ -34,6 +35,11 @@ use crate::web::charts::{Bar, Chart};
 use crate::web::flash::{self, FlashKind, Flashes};
 use crate::web::format;
 use crate::web::layout::Layout;
+
+mod cache;
+
+use cache::Counted;
+pub use cache::ReportCache;
 
 pub fn router() -> Router<AppState> {
     Router::new()
@@ -568,6 +574,43 @@ async fn compute(
     Ok(Report::build(program, groups, rows, months, themes, goals))
 }
 
+/// The report's figures for a period: kept ones while fresh (see `cache`),
+/// else counted now.
+async fn counted(
+    state: &AppState,
+    tx: &mut TenantTx,
+    org: TenantId,
+    program: &Program,
+    from: NaiveDate,
+    to: NaiveDate,
+    time_zone: &str,
+) -> AppResult<Counted> {
+    let key = cache::Key {
+        org: org.0,
+        program: program.id,
+        from,
+        to,
+        time_zone: time_zone.to_owned(),
+        threshold: program.reporting_threshold,
+        cadence_days: cadence_days(program),
+        inactivity_weeks: program.inactivity_weeks,
+    };
+    if let Some(counted) = state.reports.fresh(&key) {
+        return Ok(counted);
+    }
+    let report = compute(tx, org, program, from, to, time_zone).await?;
+    let quiet = figures::quiet_engagements(tx, org, Some(program.id))
+        .await?
+        .len();
+    let counted = Counted {
+        report: Arc::new(report),
+        quiet,
+        counted_at: Utc::now(),
+    };
+    state.reports.keep(key, counted.clone());
+    Ok(counted)
+}
+
 #[derive(Template, WebTemplate)]
 #[template(path = "admin/report.html")]
 struct ReportPage {
@@ -576,7 +619,9 @@ struct ReportPage {
     from: String,
     to: String,
     problem: Option<String>,
-    report: Option<Report>,
+    report: Option<Arc<Report>>,
+    /// When the figures were counted, in the viewer's zone.
+    counted_at: String,
     charts: Vec<Chart>,
     quiet: usize,
 }
@@ -592,38 +637,42 @@ async fn show(
     let tz = admin.user.time_zone.clone();
     let today = Utc::now().with_timezone(&format::zone(&tz)).date_naive();
     let layout = Layout::for_member(format!("{} — report", program.name), &admin, flashes).await;
-    let quiet = figures::quiet_engagements(&mut tx, admin.org, Some(program.id))
-        .await?
-        .len();
     match period(&query, &program, today) {
         Ok((from, to)) => {
-            let report = compute(&mut tx, admin.org, &program, from, to, &tz).await?;
+            let counted = counted(&state, &mut tx, admin.org, &program, from, to, &tz).await?;
             Ok(ReportPage {
                 layout,
                 from: from.to_string(),
                 to: to.to_string(),
                 problem: None,
-                charts: report.charts(),
-                report: Some(report),
+                charts: counted.report.charts(),
+                counted_at: format::local_time(counted.counted_at, &tz),
+                report: Some(counted.report),
                 program,
-                quiet,
+                quiet: counted.quiet,
             }
             .into_response())
         }
-        Err(problem) => Ok((
-            StatusCode::UNPROCESSABLE_ENTITY,
-            ReportPage {
-                layout,
-                from: query.from.unwrap_or_default(),
-                to: query.to.unwrap_or_default(),
-                problem: Some(problem),
-                report: None,
-                charts: Vec::new(),
-                program,
-                quiet,
-            },
-        )
-            .into_response()),
+        Err(problem) => {
+            let quiet = figures::quiet_engagements(&mut tx, admin.org, Some(program.id))
+                .await?
+                .len();
+            Ok((
+                StatusCode::UNPROCESSABLE_ENTITY,
+                ReportPage {
+                    layout,
+                    from: query.from.unwrap_or_default(),
+                    to: query.to.unwrap_or_default(),
+                    problem: Some(problem),
+                    report: None,
+                    counted_at: String::new(),
+                    charts: Vec::new(),
+                    program,
+                    quiet,
+                },
+            )
+                .into_response())
+        }
     }
 }
 
@@ -649,7 +698,9 @@ async fn export(
     let Ok((from, to)) = period(&query, &program, today) else {
         return Ok(Redirect::to(&format!("/admin/programmes/{id}/report")).into_response());
     };
-    let report = compute(&mut tx, admin.org, &program, from, to, &tz).await?;
+    let report = counted(&state, &mut tx, admin.org, &program, from, to, &tz)
+        .await?
+        .report;
     let writer = csv::Writer::from_writer(Vec::new());
     let write = |writer: &mut csv::Writer<Vec<u8>>, row: &[String]| {
         let safe: Vec<String> = row.iter().map(|v| spreadsheet_safe(v)).collect();
