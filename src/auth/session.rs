@@ -188,6 +188,72 @@ fn earliest_valid_start(max_age: Duration) -> chrono::DateTime<Utc> {
     Utc::now() - chrono::Duration::from_std(max_age).unwrap_or(chrono::Duration::MAX)
 }
 
+/// Who the login session says is signed in, before the database confirms it.
+struct Claims {
+    session: Session,
+    user_id: Uuid,
+    signed_in_at: chrono::DateTime<Utc>,
+    epoch: i32,
+}
+
+/// The session's claims, or the way to the sign-in page.
+async fn claims(parts: &mut Parts, state: &AppState) -> Result<Claims, AuthRejection> {
+    let session = session_of(parts, state).await?;
+    let user_id: Option<Uuid> = session.get(USER).await.map_err(internal)?;
+    let Some(user_id) = user_id else {
+        return Err(to_sign_in(parts, &session, None).await);
+    };
+    let signed_in_at: i64 = session
+        .get(SIGNED_IN_AT)
+        .await
+        .map_err(internal)?
+        .unwrap_or(0);
+    let epoch: i32 = session.get(EPOCH).await.map_err(internal)?.unwrap_or(-1);
+    Ok(Claims {
+        session,
+        user_id,
+        signed_in_at: chrono::DateTime::from_timestamp(signed_in_at, 0).unwrap_or_default(),
+        epoch,
+    })
+}
+
+/// Holds the claims against the user as stored: a session past the absolute
+/// limit, or ended by a password change elsewhere, signs its owner out.
+async fn confirm(
+    parts: &mut Parts,
+    state: &AppState,
+    claims: Claims,
+    user: Option<User>,
+) -> Result<SignedIn, AuthRejection> {
+    let earliest = earliest_valid_start(state.config.session_max_age);
+    let Claims {
+        session,
+        signed_in_at,
+        epoch,
+        ..
+    } = claims;
+    let user = match user {
+        Some(user) if signed_in_at >= earliest && epoch == user.session_epoch => user,
+        _ => {
+            session.flush().await.map_err(internal)?;
+            return Err(to_sign_in(
+                parts,
+                &session,
+                Some("Your session ended. Please sign in again."),
+            )
+            .await);
+        }
+    };
+    touch(&session).await?;
+    let signed_in = SignedIn { user, session };
+    parts.extensions.insert(signed_in.clone());
+    Ok(signed_in)
+}
+
+fn database(err: sqlx::Error) -> AuthRejection {
+    AuthRejection::Error(err.into())
+}
+
 impl FromRequestParts<AppState> for SignedIn {
     type Rejection = AuthRejection;
 
@@ -198,45 +264,13 @@ impl FromRequestParts<AppState> for SignedIn {
         if let Some(signed_in) = parts.extensions.get::<SignedIn>() {
             return Ok(signed_in.clone());
         }
-        let session = session_of(parts, state).await?;
-        let user_id: Option<Uuid> = session.get(USER).await.map_err(internal)?;
-        let Some(user_id) = user_id else {
-            return Err(to_sign_in(parts, &session, None).await);
-        };
-        let signed_in_at: i64 = session
-            .get(SIGNED_IN_AT)
+        let claims = claims(parts, state).await?;
+        let mut conn = state.pool.acquire().await.map_err(database)?;
+        let user = people::user_by_id(&mut conn, claims.user_id)
             .await
-            .map_err(internal)?
-            .unwrap_or(0);
-        let signed_in_at = chrono::DateTime::from_timestamp(signed_in_at, 0).unwrap_or_default();
-        let mut conn = state
-            .pool
-            .acquire()
-            .await
-            .map_err(|err| AuthRejection::Error(err.into()))?;
-        let user = people::user_by_id(&mut conn, user_id)
-            .await
-            .map_err(|err| AuthRejection::Error(err.into()))?;
+            .map_err(database)?;
         drop(conn);
-        let epoch: i32 = session.get(EPOCH).await.map_err(internal)?.unwrap_or(-1);
-        let earliest = earliest_valid_start(state.config.session_max_age);
-        let user = match user {
-            Some(user) if signed_in_at >= earliest && epoch == user.session_epoch => user,
-            _ => {
-                // Too old, or ended by a password change elsewhere.
-                session.flush().await.map_err(internal)?;
-                return Err(to_sign_in(
-                    parts,
-                    &session,
-                    Some("Your session ended. Please sign in again."),
-                )
-                .await);
-            }
-        };
-        touch(&session).await?;
-        let signed_in = SignedIn { user, session };
-        parts.extensions.insert(signed_in.clone());
-        Ok(signed_in)
+        confirm(parts, state, claims, user).await
     }
 }
 
@@ -260,18 +294,36 @@ impl FromRequestParts<AppState> for Member {
         if let Some(member) = parts.extensions.get::<Member>() {
             return Ok(member.clone());
         }
-        let SignedIn { user, session } = SignedIn::from_request_parts(parts, state).await?;
-        let org: Option<Uuid> = session.get(ORG).await.map_err(internal)?;
-        let Some(org) = org.map(TenantId) else {
-            return Err(AuthRejection::ChooseOrganisation);
-        };
-        let mut tx = db::begin_tenant(&state.pool, org)
-            .await
-            .map_err(|err| AuthRejection::Error(err.into()))?;
-        let standing = people::standing(&mut tx, org, user.id)
-            .await
-            .map_err(|err| AuthRejection::Error(err.into()))?;
-        drop(tx);
+        // The person and their standing in the organisation come in one query
+        // (unless another extractor already confirmed the person).
+        let (SignedIn { user, session }, org, standing) =
+            match parts.extensions.get::<SignedIn>().cloned() {
+                Some(signed_in) => {
+                    let Some(org) = active_org(&signed_in.session).await? else {
+                        return Err(AuthRejection::ChooseOrganisation);
+                    };
+                    let mut tx = db::begin_tenant(&state.pool, org).await.map_err(database)?;
+                    let standing = people::standing(&mut tx, org, signed_in.user.id)
+                        .await
+                        .map_err(database)?;
+                    (signed_in, org, standing)
+                }
+                None => {
+                    let claims = claims(parts, state).await?;
+                    let Some(org) = active_org(&claims.session).await? else {
+                        SignedIn::from_request_parts(parts, state).await?;
+                        return Err(AuthRejection::ChooseOrganisation);
+                    };
+                    let mut tx = db::begin_tenant(&state.pool, org).await.map_err(database)?;
+                    let found = people::user_and_standing(&mut tx, org, claims.user_id)
+                        .await
+                        .map_err(database)?;
+                    drop(tx);
+                    let (user, standing) = found.unzip();
+                    let signed_in = confirm(parts, state, claims, user).await?;
+                    (signed_in, org, standing.flatten())
+                }
+            };
         match standing {
             Some(standing) if !standing.disabled && standing.roles.any() => {
                 let member = Member {
@@ -297,6 +349,12 @@ impl FromRequestParts<AppState> for Member {
             }
         }
     }
+}
+
+/// The organisation the session is working in, if one is chosen.
+async fn active_org(session: &Session) -> Result<Option<TenantId>, AuthRejection> {
+    let org: Option<Uuid> = session.get(ORG).await.map_err(internal)?;
+    Ok(org.map(TenantId))
 }
 
 macro_rules! role_guard {

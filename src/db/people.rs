@@ -297,6 +297,53 @@ pub async fn standing(
     .await
 }
 
+/// A user and, if they belong to it, their standing in `org` — what every
+/// signed-in page of an organisation needs first, in one query.
+pub async fn user_and_standing(
+    conn: &mut PgConnection,
+    org: TenantId,
+    user: Uuid,
+) -> sqlx::Result<Option<(User, Option<Standing>)>> {
+    #[derive(sqlx::FromRow)]
+    struct Row {
+        #[sqlx(flatten)]
+        user: User,
+        org_name: Option<String>,
+        is_admin: Option<bool>,
+        is_coach: Option<bool>,
+        is_coachee: Option<bool>,
+        disabled: Option<bool>,
+    }
+    let row: Option<Row> = sqlx::query_as(
+        "select u.id, u.email, u.name, u.time_zone, u.password_hash, u.session_epoch,
+                o.name as org_name, m.is_admin, m.is_coach, m.is_coachee,
+                (m.disabled_at is not null) as disabled
+         from users u
+         left join memberships m on m.org_id = $1 and m.user_id = u.id
+         left join organizations o on o.id = m.org_id
+         where u.id = $2",
+    )
+    .bind(org.0)
+    .bind(user)
+    .fetch_optional(conn)
+    .await?;
+    Ok(row.map(|row| {
+        let standing = match (row.org_name, row.is_admin, row.is_coach, row.is_coachee) {
+            (Some(org_name), Some(is_admin), Some(is_coach), Some(is_coachee)) => Some(Standing {
+                org_name,
+                roles: Roles {
+                    is_admin,
+                    is_coach,
+                    is_coachee,
+                },
+                disabled: row.disabled.unwrap_or(false),
+            }),
+            _ => None,
+        };
+        (row.user, standing)
+    }))
+}
+
 /// What a one-time link is for.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum TokenPurpose {
