@@ -263,9 +263,9 @@ def cast(data_dir, full=True):
     """ if full else ""
     coach = sql(data_dir, f"""
         with counts as (
-            select e.coach_id, count(*) as coachees
+            select e.coach_id, count(distinct e.coachee_id) as coachees
             from engagements e join organizations o on o.id = e.org_id
-            where o.slug = '{LARGE_ORG}' and e.status = 'active'
+            where o.slug = '{LARGE_ORG}'
             group by e.coach_id)
         select c.coach_id, c.coachees, u.email
         from counts c join users u on u.id = c.coach_id
@@ -620,6 +620,39 @@ def main():
             out(f"| {scale:g} | {w['platform_sessions']:,} | {name.split(' (')[0]} | {covers} | "
                 f"{statistics.median(m['rps']):,.0f} | {m['p50_ms']:.1f} | {m['p99_ms']:.1f} | "
                 f"{r[(name, 'sql')]} |")
+    out()
+    out("Targets (from this run):")
+    out()
+
+    def verdict(met):
+        return "met" if met else "MISSED"
+
+    def ratio_of(name, connections=64):
+        base = ref if connections == 16 else ref64
+        return (statistics.median(results[(name, connections)]["rps"])
+                / statistics.median(base["rps"]))
+
+    for page in all_pages:
+        name = page[0]
+        if name.startswith(("plain", "three", "sign-in", REPORT, COUNTED)):
+            continue
+        worst = min(ratio_of(name, 16), ratio_of(name, 64))
+        p99 = results[(name, 64)]["p99_ms"] / ref64["p99_ms"]
+        out(f"- {name}: req/s ≥ 0.5× the yardstick: {worst:.2f}× "
+            f"({verdict(worst >= 0.5)}); p99 at 64 ≤ 3×: {p99:.2f}× ({verdict(p99 <= 3)})")
+    for page in all_pages:
+        if page[0].startswith((REPORT, COUNTED)):
+            worst = min(ratio_of(page[0], 16), ratio_of(page[0], 64))
+            out(f"- {page[0]}: req/s ≥ 0.1× the yardstick: {worst:.3f}× ({verdict(worst >= 0.1)})")
+    out(f"- dashboard p99 during the sign-in storm ≤ 2× without: {during / alone:.2f}× "
+        f"({verdict(during / alone <= 2)})")
+    out(f"- peak resident memory < 100 MiB: {peak_kib / 1024:.1f} MiB "
+        f"({verdict(peak_kib < 100 * 1024)})")
+    for name in ("coach dashboard", COUNTED):
+        counts = sorted({r[(n, "sql")] for _, _, r in growth for (n, c) in r
+                         if c == "sql" and n.startswith(name)})
+        out(f"- {name}: the same statements at every scale: {counts} "
+            f"({verdict(len(counts) == 1)})")
     results_file = WORK / "results.md"
     results_file.write_text("\n".join(lines) + "\n")
     say(f"\nThe table is in {results_file}.")

@@ -202,14 +202,16 @@ async fn load_org(
     .bind(org)
     .execute(&mut *tx)
     .await?;
-    // One engagement per coachee; departments of uneven size.
+    // One engagement per coachee; departments of uneven size; caseloads from
+    // about a quarter below the average to three times it (few coaches carry
+    // the most).
     sqlx::query(
         "insert into engagements (org_id, id, program_id, coachee_id, coach_id, starts_on, ends_on,
                                   status, manager_name, manager_email, department)
          select $1, md5($1::text || '-engagement-' || i)::uuid,
                 md5($1::text || '-program-' || (1 + i % $2))::uuid,
                 md5($1::text || '-coachee-' || i)::uuid,
-                md5($1::text || '-coach-' || (1 + i % $3))::uuid,
+                md5($1::text || '-coach-' || (1 + floor($3 * power(((i * 7919) % 1000) / 1000.0, 1.3))::int))::uuid,
                 current_date - 1095 + (i % 900), current_date - 1095 + (i % 900) + 540,
                 case when i % 20 = 0 then 'completed' when i % 25 = 0 then 'paused' else 'active' end,
                 'Manager ' || (1 + i % 400), 'manager' || (1 + i % 400) || '@' || $4 || '.example',
