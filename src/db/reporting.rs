@@ -111,10 +111,14 @@ where
 pub async fn figures(conn: &mut PgConnection, scope: &Scope) -> sqlx::Result<Vec<Figure>> {
     let sql = format!(
         "with {ENGAGEMENTS},
+        assigned as materialized (
+            select a.session_id, a.assigned_at, a.completed_at, eng.coachee_id, eng.grp
+            from activity_assignments a join eng on a.engagement_id = eng.id
+            where a.org_id = $1
+        ),
         sess as materialized (
             select s.id, s.status, s.starts_at, eng.coachee_id, eng.grp,
-                   exists (select 1 from activity_assignments a
-                           where a.org_id = s.org_id and a.session_id = s.id) as assigned
+                   s.id in (select session_id from assigned) as assigned
             from coaching_sessions s join eng on s.engagement_id = eng.id
             where s.org_id = $1 and s.starts_at >= $7 and s.starts_at < $8
         ),
@@ -127,12 +131,15 @@ pub async fn figures(conn: &mut PgConnection, scope: &Scope) -> sqlx::Result<Vec
         ),
         meet as materialized (
             select m.id, m.status, m.starts_at, m.engagement_id, eng.coachee_id, eng.grp,
-                   exists (select 1 from guest_invites i where i.org_id = m.org_id and i.meeting_id = m.id) as invited,
-                   exists (select 1 from guest_invites i where i.org_id = m.org_id and i.meeting_id = m.id
-                           and i.first_opened_at is not null) as opened,
-                   exists (select 1 from guest_invites i where i.org_id = m.org_id and i.meeting_id = m.id
-                           and i.rsvp = 'accepted') or m.status = 'completed' as accepted
+                   coalesce(i.invited, false) as invited, coalesce(i.opened, false) as opened,
+                   coalesce(i.accepted, false) or m.status = 'completed' as accepted
             from alignment_meetings m join eng on m.engagement_id = eng.id
+            left join lateral (
+                select true as invited, bool_or(first_opened_at is not null) as opened,
+                       bool_or(rsvp = 'accepted') as accepted
+                from guest_invites where org_id = m.org_id and meeting_id = m.id
+                having count(*) > 0
+            ) i on true
             where m.org_id = $1 and m.created_at >= $7 and m.created_at < $8
         ),
         first_held as (
@@ -146,11 +153,6 @@ pub async fn figures(conn: &mut PgConnection, scope: &Scope) -> sqlx::Result<Vec
             select r.status, eng.coachee_id, eng.grp
             from alignment_requests r join eng on r.engagement_id = eng.id
             where r.org_id = $1 and r.created_at >= $7 and r.created_at < $8
-        ),
-        assigned as (
-            select a.assigned_at, a.completed_at, eng.coachee_id, eng.grp
-            from activity_assignments a join eng on a.engagement_id = eng.id
-            where a.org_id = $1
         )
         select grp, 'coachees' as metric, count(distinct coachee_id)::float8 as value,
                count(distinct coachee_id) as people
