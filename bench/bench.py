@@ -345,7 +345,11 @@ def guest_cookie(data_dir, who):
     cookie = [c for c in opened.cookies() if c.startswith("triad_guest=")]
     if not cookie:
         raise SystemExit("the guest link set no guest cookie")
-    return cookie[0]
+    # The manager's browser also keeps the login-session cookie its first page
+    # sets (for the forms' token), as every later request would send it.
+    page = call(TRIAD_ADDR, "GET", "/guest", cookies=cookie)
+    expect(page, 200, "the manager's page")
+    return "; ".join(cookie + [c for c in page.cookies() if c.startswith("triad_session=")])
 
 
 def pages(who):
