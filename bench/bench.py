@@ -417,19 +417,44 @@ def wrk(addr, path, cookies, body, connections, seconds, fresh=False):
     return result
 
 
+def cpu_seconds():
+    """CPU time used so far by the server under test (Triad or the yardstick,
+    whichever runs) and by PostgreSQL's processes, read from /proc."""
+    tick = os.sysconf("SC_CLK_TCK")
+    server = postgres = 0
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            text = stat.read_text()
+        except OSError:
+            continue  # ended meanwhile
+        name = text[text.index("(") + 1:text.rindex(")")]
+        fields = text[text.rindex(")") + 2:].split()
+        used = int(fields[11]) + int(fields[12])  # utime + stime
+        if name.startswith("triad"):
+            server += used
+        elif name == "postgres":
+            postgres += used
+    return server / tick, postgres / tick
+
+
 def measure(page, connections):
     name, addr, path, cookies, body, _ = page
     addr = addr or REFERENCE_ADDR
     fresh = name.startswith(COUNTED)
     wrk(addr, path, cookies, body, connections, WARMUP, fresh)
+    before = cpu_seconds()
     runs = [wrk(addr, path, cookies, body, connections, SECONDS, fresh)
             for _ in range(REPEATS)]
+    after = cpu_seconds()
+    requests = max(1, sum(r["requests"] for r in runs))
     failed = sum(r["errors"] + r["bad_status"] for r in runs)
     return {
         "rps": [r["rps"] for r in runs],
         "p50_ms": statistics.median(r["p50_us"] for r in runs) / 1000,
         "p99_ms": statistics.median(r["p99_us"] for r in runs) / 1000,
         "failed": failed,
+        # CPU per request, in microseconds: the server's and PostgreSQL's.
+        "cpu_us": tuple((a - b) * 1e6 / requests for a, b in zip(after, before)),
     }
 
 
@@ -564,10 +589,12 @@ def main():
         f"{LARGE_ORG}. Each figure: {REPEATS} runs of {SECONDS} s after a {WARMUP} s "
         f"warm-up, wrk with 2 threads; rps as median (min–max), latency as the median "
         f"of the runs' percentiles. Ratios against the three-query reference at the "
-        f"same connections.")
+        f"same connections. CPU per request: what the server under test (Triad or "
+        f"the yardstick) and PostgreSQL used over the measured runs, from /proc, "
+        f"divided by the requests answered; the machine has {os.cpu_count()} cores.")
     out()
-    out("| page | conns | req/s median (min–max) | × ref | p50 ms | p99 ms | p99 × ref | SQL/request | failed |")
-    out("|---|---|---|---|---|---|---|---|---|")
+    out("| page | conns | req/s median (min–max) | × ref | p50 ms | p99 ms | p99 × ref | SQL/request | CPU µs/request: server + PostgreSQL | failed |")
+    out("|---|---|---|---|---|---|---|---|---|---|")
     for page in all_pages:
         name = page[0]
         for connections in CONNECTIONS:
@@ -576,9 +603,10 @@ def main():
             ratio = statistics.median(r["rps"]) / statistics.median(base["rps"])
             p99_ratio = r["p99_ms"] / base["p99_ms"] if base["p99_ms"] else 0
             sql_count = statements[name]
+            server_us, postgres_us = r["cpu_us"]
             out(f"| {name} | {connections} | {fmt_rps(r['rps'])} | {ratio:.2f} | "
                 f"{r['p50_ms']:.1f} | {r['p99_ms']:.1f} | {p99_ratio:.2f} | "
-                f"{sql_count} | {r['failed']} |")
+                f"{sql_count} | {server_us:,.0f} + {postgres_us:,.0f} | {r['failed']} |")
     out()
     alone = results[("coachee dashboard", 16)]["p99_ms"]
     during = statistics.median(r["p99_us"] for r in storm_runs) / 1000

@@ -127,7 +127,10 @@ pub async fn of_engagement(
 /// `db::app_connect_options`), and such a plan cannot know that one
 /// organisation's programme holds thousands of engagements: so the engagements
 /// are picked first by their keys, behind a materialised step the planner
-/// cannot reorder, and everything else joins to those few rows.
+/// cannot reorder, and everything else joins to those few rows. The
+/// organisation's programmes are read once, up front, for the same reason.
+/// Completed sessions are counted only as far as readiness asks (the
+/// programme's sessions before a first meeting), not through years of them.
 pub async fn states(
     conn: &mut PgConnection,
     org: TenantId,
@@ -137,12 +140,18 @@ pub async fn states(
         "with chosen as materialized (
              select * from engagements
              where org_id = $1 and id in (select unnest($2::uuid[]))
+         ),
+         programs_here as materialized (
+             select id, alignment_enabled, alignment_sessions_before, alignment_included
+             from programs where org_id = $1
          )
          select e.id as engagement_id, p.alignment_enabled as enabled, e.status as engagement_status,
                 e.starts_on, e.ends_on, p.alignment_sessions_before as sessions_before,
                 p.alignment_included as included,
-                (select count(*) from coaching_sessions s
-                  where s.org_id = e.org_id and s.engagement_id = e.id and s.status = 'completed')
+                (select count(*) from (
+                    select from coaching_sessions s
+                    where s.org_id = e.org_id and s.engagement_id = e.id and s.status = 'completed'
+                    limit p.alignment_sessions_before) done)
                   as completed_sessions,
                 e.alignment_advised_at is not null as advised,
                 coalesce(m.used, 0) as used, coalesce(m.held, 0) as held,
@@ -153,7 +162,7 @@ pub async fn states(
                   as open_latest_offer,
                 m.last_held_at
          from chosen e
-         join programs p on p.org_id = e.org_id and p.id = e.program_id
+         join programs_here p on p.id = e.program_id
          left join lateral (
              select count(*) filter (where status in ('proposed', 'confirmed', 'completed')) as used,
                     count(*) filter (where status = 'completed') as held,

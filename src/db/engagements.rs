@@ -270,7 +270,10 @@ impl Summary {
 }
 
 /// The viewer's engagements with their coaching state, in one query however
-/// many there are.
+/// many there are. As in `alignment::states`, the engagements are picked first
+/// and the organisation's programmes once (a generic plan guesses a person
+/// has one or two engagements and would read the programmes again for each),
+/// then joined to the rest.
 pub async fn summaries(
     conn: &mut PgConnection,
     org: TenantId,
@@ -283,7 +286,13 @@ pub async fn summaries(
         "e.coachee_id"
     };
     sqlx::query_as(&format!(
-        "select e.id, e.program_id, p.name as program_name,
+        "with mine as materialized (
+             select * from engagements e where e.org_id = $1 and {side} = $2
+         ),
+         programs_here as materialized (
+             select id, name, cadence, inactivity_weeks from programs where org_id = $1
+         )
+         select e.id, e.program_id, p.name as program_name,
                 e.coachee_id, coachee.name as coachee_name, e.coach_id, coach.name as coach_name,
                 e.starts_on, e.ends_on, e.status, e.manager_name, e.manager_email, e.department,
                 p.cadence, p.inactivity_weeks,
@@ -294,8 +303,8 @@ pub async fn summaries(
                 last.agreed_actions as last_actions,
                 (select count(*) from activity_assignments a
                   where a.org_id = e.org_id and a.engagement_id = e.id and a.completed_at is null) as open_activities
-         from engagements e
-         join programs p on p.org_id = e.org_id and p.id = e.program_id
+         from mine e
+         join programs_here p on p.id = e.program_id
          join users coachee on coachee.id = e.coachee_id
          join users coach on coach.id = e.coach_id
          left join lateral (
@@ -303,7 +312,6 @@ pub async fn summaries(
              where s.org_id = e.org_id and s.engagement_id = e.id and s.status = 'completed'
              order by s.starts_at desc limit 1
          ) last on true
-         where e.org_id = $1 and {side} = $2
          order by e.status <> 'active', lower(coachee.name)"
     ))
     .bind(org.0)
