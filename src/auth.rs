@@ -9,4 +9,4 @@ pub mod session;
 pub mod throttle;
 pub mod tokens;
 
-pub use session::{Admin, Coach, Coachee, Member, SignedIn};
+pub use session::{Admin, Coach, Coachee, Member, MemberTx, SignedIn};

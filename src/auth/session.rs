@@ -19,7 +19,7 @@ use tower_sessions::Session;
 use uuid::Uuid;
 
 use crate::db::people::{self, Roles, User};
-use crate::db::{self, TenantId};
+use crate::db::{self, TenantId, TenantTx};
 use crate::error::AppError;
 use crate::startup::AppState;
 use crate::web::flash::{self, FlashKind};
@@ -217,6 +217,15 @@ async fn claims(parts: &mut Parts, state: &AppState) -> Result<Claims, AuthRejec
     })
 }
 
+/// Whether the claims still hold for the user as stored: the session is
+/// within the absolute limit and of the user's current epoch.
+fn claims_hold(state: &AppState, claims: &Claims, user: Option<&User>) -> bool {
+    user.is_some_and(|user| {
+        claims.signed_in_at >= earliest_valid_start(state.config.session_max_age)
+            && claims.epoch == user.session_epoch
+    })
+}
+
 /// Holds the claims against the user as stored: a session past the absolute
 /// limit, or ended by a password change elsewhere, signs its owner out.
 async fn confirm(
@@ -225,29 +234,29 @@ async fn confirm(
     claims: Claims,
     user: Option<User>,
 ) -> Result<SignedIn, AuthRejection> {
-    let earliest = earliest_valid_start(state.config.session_max_age);
-    let Claims {
-        session,
-        signed_in_at,
-        epoch,
-        ..
-    } = claims;
+    let valid = claims_hold(state, &claims, user.as_ref());
+    let Claims { session, .. } = claims;
     let user = match user {
-        Some(user) if signed_in_at >= earliest && epoch == user.session_epoch => user,
-        _ => {
-            session.flush().await.map_err(internal)?;
-            return Err(to_sign_in(
-                parts,
-                &session,
-                Some("Your session ended. Please sign in again."),
-            )
-            .await);
-        }
+        Some(user) if valid => user,
+        _ => return Err(session_ended(parts, &session).await),
     };
     touch(&session).await?;
     let signed_in = SignedIn { user, session };
     parts.extensions.insert(signed_in.clone());
     Ok(signed_in)
+}
+
+/// Ends a session whose claims no longer hold and sends its owner to sign in.
+async fn session_ended(parts: &Parts, session: &Session) -> AuthRejection {
+    if let Err(err) = session.flush().await {
+        return internal(err);
+    }
+    to_sign_in(
+        parts,
+        session,
+        Some("Your session ended. Please sign in again."),
+    )
+    .await
 }
 
 fn database(err: sqlx::Error) -> AuthRejection {
@@ -291,62 +300,102 @@ impl FromRequestParts<AppState> for Member {
         parts: &mut Parts,
         state: &AppState,
     ) -> Result<Self, Self::Rejection> {
-        if let Some(member) = parts.extensions.get::<Member>() {
-            return Ok(member.clone());
-        }
-        // The person and their standing in the organisation come in one query
-        // (unless another extractor already confirmed the person).
-        let (SignedIn { user, session }, org, standing) =
-            match parts.extensions.get::<SignedIn>().cloned() {
-                Some(signed_in) => {
-                    let Some(org) = active_org(&signed_in.session).await? else {
-                        return Err(AuthRejection::ChooseOrganisation);
-                    };
-                    let mut tx = db::begin_tenant(&state.pool, org).await.map_err(database)?;
-                    let standing = people::standing(&mut tx, org, signed_in.user.id)
-                        .await
-                        .map_err(database)?;
-                    (signed_in, org, standing)
-                }
-                None => {
-                    let claims = claims(parts, state).await?;
-                    let Some(org) = active_org(&claims.session).await? else {
-                        SignedIn::from_request_parts(parts, state).await?;
-                        return Err(AuthRejection::ChooseOrganisation);
-                    };
-                    let mut tx = db::begin_tenant(&state.pool, org).await.map_err(database)?;
-                    let found = people::user_and_standing(&mut tx, org, claims.user_id)
-                        .await
-                        .map_err(database)?;
-                    drop(tx);
-                    let (user, standing) = found.unzip();
-                    let signed_in = confirm(parts, state, claims, user).await?;
-                    (signed_in, org, standing.flatten())
-                }
-            };
-        match standing {
-            Some(standing) if !standing.disabled && standing.roles.any() => {
-                let member = Member {
-                    user,
-                    session,
-                    org,
-                    org_name: standing.org_name,
-                    roles: standing.roles,
+        let (member, _tx) = member_and_tx(parts, state).await?;
+        Ok(member)
+    }
+}
+
+/// A member together with the tenant transaction their membership was
+/// confirmed in, for pages that go on to read the database straight away:
+/// their queries share that transaction instead of opening a second one (a
+/// `BEGIN` and a `ROLLBACK` fewer on every request). The handler owns the
+/// transaction from the start, so it never holds two pooled connections.
+pub struct MemberTx(pub Member, pub TenantTx);
+
+impl FromRequestParts<AppState> for MemberTx {
+    type Rejection = AuthRejection;
+
+    async fn from_request_parts(
+        parts: &mut Parts,
+        state: &AppState,
+    ) -> Result<Self, Self::Rejection> {
+        let (member, tx) = member_and_tx(parts, state).await?;
+        let tx = match tx {
+            Some(tx) => tx,
+            // Another extractor confirmed the member earlier in this request.
+            None => db::begin_tenant(&state.pool, member.org)
+                .await
+                .map_err(database)?,
+        };
+        Ok(MemberTx(member, tx))
+    }
+}
+
+/// The member, confirmed against the database in a tenant transaction which
+/// is handed back (None when an earlier extractor already confirmed them).
+async fn member_and_tx(
+    parts: &mut Parts,
+    state: &AppState,
+) -> Result<(Member, Option<TenantTx>), AuthRejection> {
+    if let Some(member) = parts.extensions.get::<Member>() {
+        return Ok((member.clone(), None));
+    }
+    // The person and their standing in the organisation come in one query
+    // (unless another extractor already confirmed the person).
+    let (SignedIn { user, session }, org, standing, tx) =
+        match parts.extensions.get::<SignedIn>().cloned() {
+            Some(signed_in) => {
+                let Some(org) = active_org(&signed_in.session).await? else {
+                    return Err(AuthRejection::ChooseOrganisation);
                 };
-                parts.extensions.insert(member.clone());
-                Ok(member)
+                let mut tx = db::begin_tenant(&state.pool, org).await.map_err(database)?;
+                let standing = people::standing(&mut tx, org, signed_in.user.id)
+                    .await
+                    .map_err(database)?;
+                (signed_in, org, standing, tx)
             }
-            _ => {
-                // Disabled or removed while signed in: no more access, at once.
-                session.remove::<Uuid>(ORG).await.map_err(internal)?;
-                let _ = flash::push(
-                    &session,
-                    FlashKind::Problem,
-                    "You no longer have access to that organisation.",
-                )
-                .await;
-                Err(AuthRejection::ChooseOrganisation)
+            None => {
+                let claims = claims(parts, state).await?;
+                let Some(org) = active_org(&claims.session).await? else {
+                    SignedIn::from_request_parts(parts, state).await?;
+                    return Err(AuthRejection::ChooseOrganisation);
+                };
+                let mut tx = db::begin_tenant(&state.pool, org).await.map_err(database)?;
+                let found = people::user_and_standing(&mut tx, org, claims.user_id)
+                    .await
+                    .map_err(database)?;
+                let (user, standing) = found.unzip();
+                if !claims_hold(state, &claims, user.as_ref()) {
+                    // Ending the session takes a connection of its own.
+                    drop(tx);
+                    return Err(session_ended(parts, &claims.session).await);
+                }
+                let signed_in = confirm(parts, state, claims, user).await?;
+                (signed_in, org, standing.flatten(), tx)
             }
+        };
+    match standing {
+        Some(standing) if !standing.disabled && standing.roles.any() => {
+            let member = Member {
+                user,
+                session,
+                org,
+                org_name: standing.org_name,
+                roles: standing.roles,
+            };
+            parts.extensions.insert(member.clone());
+            Ok((member, Some(tx)))
+        }
+        _ => {
+            // Disabled or removed while signed in: no more access, at once.
+            session.remove::<Uuid>(ORG).await.map_err(internal)?;
+            let _ = flash::push(
+                &session,
+                FlashKind::Problem,
+                "You no longer have access to that organisation.",
+            )
+            .await;
+            Err(AuthRejection::ChooseOrganisation)
         }
     }
 }

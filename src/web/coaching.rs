@@ -17,8 +17,8 @@ use axum::{Extension, Form};
 use serde::Deserialize;
 use uuid::Uuid;
 
-use crate::auth::Member;
 use crate::auth::session::FormFields;
+use crate::auth::{Member, MemberTx};
 use crate::db::coaching::{self, Assignment, CoachingSession, Documentation, SessionStatus};
 use crate::db::engagements::{self, Engagement};
 use crate::db::goals::{self, Goal};
@@ -153,12 +153,10 @@ async fn engagement_page(
 }
 
 async fn show_engagement(
-    State(state): State<AppState>,
-    member: Member,
+    MemberTx(member, mut tx): MemberTx,
     flashes: Flashes,
     Path(id): Path<Uuid>,
 ) -> AppResult<EngagementPage> {
-    let mut tx = db::begin_tenant(&state.pool, member.org).await?;
     let (engagement, side) = engagement_for(&mut tx, &member, id).await?;
     let form = ScheduleForm {
         duration: "60".into(),
@@ -453,12 +451,10 @@ async fn session_page(
 }
 
 async fn show_session(
-    State(state): State<AppState>,
-    member: Member,
+    MemberTx(member, mut tx): MemberTx,
     flashes: Flashes,
     Path(id): Path<Uuid>,
 ) -> AppResult<SessionPage> {
-    let mut tx = db::begin_tenant(&state.pool, member.org).await?;
     let (session, engagement, side) = load_session(&mut tx, &member, id).await?;
     session_page(
         &mut tx,

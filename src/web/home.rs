@@ -3,13 +3,12 @@
 use askama::Template;
 use askama_web::WebTemplate;
 use axum::Router;
-use axum::extract::State;
 use axum::routing::get;
 
-use crate::auth::Member;
+use crate::auth::{Member, MemberTx};
 use crate::db::engagements::{self, Summary};
 use crate::db::goals::{self, Goal};
-use crate::db::{self, alignment, people};
+use crate::db::{alignment, people};
 use crate::error::AppResult;
 use crate::mail::outbox;
 use crate::startup::AppState;
@@ -76,12 +75,7 @@ impl Dashboard {
     }
 }
 
-async fn dashboard(
-    State(state): State<AppState>,
-    member: Member,
-    flashes: Flashes,
-) -> AppResult<Dashboard> {
-    let mut tx = db::begin_tenant(&state.pool, member.org).await?;
+async fn dashboard(MemberTx(member, mut tx): MemberTx, flashes: Flashes) -> AppResult<Dashboard> {
     let failed_mail = outbox::failed_caused_by(&mut tx, member.org, member.user.id)
         .await?
         .into_iter()

@@ -4,6 +4,7 @@
 //! the debrief, and the coachee's preview of the manager's page.
 
 use super::*;
+use crate::auth::MemberTx;
 /// Opens the request's transaction with the meeting in it, for its coach or
 /// coachee (`only` one of them, when given); anyone else gets a 404.
 async fn open(
@@ -273,12 +274,11 @@ async fn meeting_page(
 }
 
 pub(super) async fn show_meeting(
-    State(state): State<AppState>,
-    member: Member,
+    MemberTx(member, mut tx): MemberTx,
     flashes: Flashes,
     Path(id): Path<Uuid>,
 ) -> AppResult<MeetingPage> {
-    let (mut tx, meeting, side) = open(&state, &member, id, false, None).await?;
+    let (meeting, side) = meeting_for(&mut tx, &member, id, false).await?;
     meeting_page(&mut tx, &member, meeting, side, Edits::default(), flashes).await
 }
 
