@@ -429,7 +429,9 @@ def cpu_seconds():
             continue  # ended meanwhile
         name = text[text.index("(") + 1:text.rindex(")")]
         fields = text[text.rindex(")") + 2:].split()
-        used = int(fields[11]) + int(fields[12])  # utime + stime
+        # utime + stime, and cutime + cstime: the time of children already
+        # ended (PostgreSQL's postmaster gathers its backends' this way).
+        used = sum(int(f) for f in fields[11:15])
         if name.startswith("triad"):
             server += used
         elif name == "postgres":
