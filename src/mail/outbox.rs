@@ -94,13 +94,17 @@ pub async fn enqueue(
         Some(part) => (Some(part.ics.as_str()), Some(part.method.as_str())),
         None => (None, None),
     };
+    // The clock, not the transaction's start: a transaction that waited for
+    // a lock (a cancellation behind a reschedule of the same meeting) queues
+    // its email after the one it waited for, and must be seen and sent after it.
     sqlx::query(
         "insert into outbox_messages
             (id, org_id, message_id, recipient_email, recipient_name, subject, body_text,
              body_html, calendar_ics, calendar_method, dedupe_key, caused_by,
-             next_attempt_at, queued_at)
-         values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12,
-                 coalesce($13, now()), coalesce($13, now()))",
+             created_at, next_attempt_at, queued_at)
+         select $1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12,
+                clock.at, coalesce($13, clock.at), coalesce($13, clock.at)
+         from (select clock_timestamp() as at) clock",
     )
     .bind(id)
     .bind(org.map(|org| org.0))
