@@ -48,7 +48,7 @@ REFERENCE_ADDR = ("127.0.0.1", 3901)
 # and counted afresh on every request (a new period each time).
 REPORT = "programme report, 1 year"
 COUNTED = "programme report counted afresh"
-FLOOR = "account page (sign-in check only)"
+FLOOR = "organisation chooser (lightest signed-in page)"
 # Separate sessions per role, so concurrent requests do not all touch one
 # session row, as many people would not.
 SESSIONS_PER_ROLE = 8
@@ -363,9 +363,10 @@ def pages(who):
     return [
         ("plain-text reference", None, "/plain", [], None, 200),
         ("three-query reference", None, "/three", [], None, 200),
-        # Not a key page: the floor under every signed-in page (the login
-        # session and the person looked up, then a small template).
-        (FLOOR, TRIAD_ADDR, "/account", s["coachee"], None, 200),
+        # Not a key page: the lightest signed-in page, as a floor (the login
+        # session, the person, their organisations in a transaction scoped to
+        # that person, a small template).
+        (FLOOR, TRIAD_ADDR, "/organisations", s["coachee"], None, 200),
         ("coachee dashboard", TRIAD_ADDR, "/home", s["coachee"], None, 200),
         (f"coach dashboard ({who['coach_coachees']} coachees)", TRIAD_ADDR, "/home",
          s["coach"], None, 200),
