@@ -312,7 +312,7 @@ pub struct EngagementAlignment {
     pub ends_on: NaiveDate,
     pub sessions_before: i32,
     pub included: i32,
-    /// Completed coaching sessions, counted up to `sessions_before` only.
+    /// Completed coaching sessions.
     pub completed_sessions: i64,
     pub advised: bool,
     /// Meetings that count against the included number (not cancelled, not missed).

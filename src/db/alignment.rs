@@ -122,21 +122,33 @@ pub async fn of_engagement(
     .await
 }
 
-/// Readiness inputs for each engagement, in one query however many. The pool
-/// plans each statement once for every organisation (see
+/// The readiness inputs of an engagement `e` of programme `p`, with its
+/// progress row `g` (left joined: a missing row reads as nothing done yet).
+pub const READINESS_COLUMNS: &str = "e.id as engagement_id, p.alignment_enabled as enabled,
+    e.status as engagement_status, e.starts_on, e.ends_on,
+    p.alignment_sessions_before as sessions_before, p.alignment_included as included,
+    coalesce(g.completed_sessions, 0)::bigint as completed_sessions,
+    e.alignment_advised_at is not null as advised,
+    coalesce(g.meetings_used, 0)::bigint as used,
+    coalesce(g.meetings_held, 0)::bigint as held,
+    coalesce(g.extra_approved, 0)::bigint as approved_extra,
+    coalesce(g.extra_pending, false) as pending_request,
+    g.open_meeting, g.open_starts_at, g.open_latest_offer, g.last_held_at";
+
+/// Readiness inputs for each engagement, in one query however many: the
+/// counts come from the engagement's progress row, which the database keeps
+/// up to date as meetings, requests, offered times and sessions change. The
+/// pool plans each statement once for every organisation (see
 /// `db::app_connect_options`), and such a plan cannot know that one
 /// organisation's programme holds thousands of engagements: so the engagements
 /// are picked first by their keys, behind a materialised step the planner
-/// cannot reorder, and everything else joins to those few rows. The
-/// organisation's programmes are read once, up front, for the same reason.
-/// Completed sessions are counted only as far as readiness asks (the
-/// programme's sessions before a first meeting), not through years of them.
+/// cannot reorder, and the organisation's programmes are read once, up front.
 pub async fn states(
     conn: &mut PgConnection,
     org: TenantId,
     engagements: &[Uuid],
 ) -> sqlx::Result<Vec<EngagementAlignment>> {
-    sqlx::query_as(
+    sqlx::query_as(&format!(
         "with chosen as materialized (
              select * from engagements
              where org_id = $1 and id in (select unnest($2::uuid[]))
@@ -145,41 +157,11 @@ pub async fn states(
              select id, alignment_enabled, alignment_sessions_before, alignment_included
              from programs where org_id = $1
          )
-         select e.id as engagement_id, p.alignment_enabled as enabled, e.status as engagement_status,
-                e.starts_on, e.ends_on, p.alignment_sessions_before as sessions_before,
-                p.alignment_included as included,
-                (select count(*) from (
-                    select from coaching_sessions s
-                    where s.org_id = e.org_id and s.engagement_id = e.id and s.status = 'completed'
-                    limit p.alignment_sessions_before) done)
-                  as completed_sessions,
-                e.alignment_advised_at is not null as advised,
-                coalesce(m.used, 0) as used, coalesce(m.held, 0) as held,
-                coalesce(r.approved, 0) as approved_extra, coalesce(r.pending, false) as pending_request,
-                open.id as open_meeting, open.starts_at as open_starts_at,
-                (select max(c.starts_at) from alignment_candidate_times c
-                  where c.org_id = e.org_id and c.meeting_id = open.id and c.withdrawn_at is null)
-                  as open_latest_offer,
-                m.last_held_at
+         select {READINESS_COLUMNS}
          from chosen e
          join programs_here p on p.id = e.program_id
-         left join lateral (
-             select count(*) filter (where status in ('proposed', 'confirmed', 'completed')) as used,
-                    count(*) filter (where status = 'completed') as held,
-                    max(starts_at) filter (where status = 'completed') as last_held_at
-             from alignment_meetings where org_id = e.org_id and engagement_id = e.id
-         ) m on true
-         left join lateral (
-             select count(*) filter (where status = 'approved') as approved,
-                    bool_or(status = 'pending') as pending
-             from alignment_requests where org_id = e.org_id and engagement_id = e.id
-         ) r on true
-         left join lateral (
-             select id, starts_at from alignment_meetings
-             where org_id = e.org_id and engagement_id = e.id and status in ('proposed', 'confirmed')
-             order by created_at desc limit 1
-         ) open on true",
-    )
+         left join engagement_progress g on g.org_id = e.org_id and g.engagement_id = e.id"
+    ))
     .bind(org.0)
     .bind(engagements)
     .fetch_all(conn)

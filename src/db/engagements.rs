@@ -230,6 +230,9 @@ pub struct Summary {
     pub open_activities: i64,
     /// Weeks without a completed session before the programme calls it quiet.
     pub inactivity_weeks: i32,
+    /// Where it stands with alignment meetings, read in the same query.
+    #[sqlx(flatten)]
+    pub alignment: crate::alignment::EngagementAlignment,
 }
 
 impl Summary {
@@ -269,8 +272,10 @@ impl Summary {
     }
 }
 
-/// The viewer's engagements with their coaching state, in one query however
-/// many there are. As in `alignment::states`, the engagements are picked first
+/// The viewer's engagements with their coaching state and where they stand
+/// with alignment meetings, in one query however many there are; the state is
+/// each engagement's progress row (see the `engagement_progress` migration).
+/// As in `alignment::states`, the engagements are picked first
 /// and the organisation's programmes once (a generic plan guesses a person
 /// has one or two engagements and would read the programmes again for each),
 /// then joined to the rest.
@@ -285,33 +290,30 @@ pub async fn summaries(
     } else {
         "e.coachee_id"
     };
+    let readiness = crate::db::alignment::READINESS_COLUMNS;
     sqlx::query_as(&format!(
         "with mine as materialized (
              select * from engagements e where e.org_id = $1 and {side} = $2
          ),
          programs_here as materialized (
-             select id, name, cadence, inactivity_weeks from programs where org_id = $1
+             select id, name, cadence, inactivity_weeks, alignment_enabled,
+                    alignment_sessions_before, alignment_included
+             from programs where org_id = $1
          )
          select e.id, e.program_id, p.name as program_name,
                 e.coachee_id, coachee.name as coachee_name, e.coach_id, coach.name as coach_name,
                 e.starts_on, e.ends_on, e.status, e.manager_name, e.manager_email, e.department,
                 p.cadence, p.inactivity_weeks,
-                (select min(s.starts_at) from coaching_sessions s
-                  where s.org_id = e.org_id and s.engagement_id = e.id
-                    and s.status = 'scheduled' and s.starts_at > now()) as next_session,
-                last.starts_at as last_completed,
-                last.agreed_actions as last_actions,
-                (select count(*) from activity_assignments a
-                  where a.org_id = e.org_id and a.engagement_id = e.id and a.completed_at is null) as open_activities
+                (select min(at) from unnest(g.scheduled_starts) at where at > now()) as next_session,
+                g.last_completed_at as last_completed,
+                g.last_agreed_actions as last_actions,
+                coalesce(g.open_activities, 0)::bigint as open_activities,
+                {readiness}
          from mine e
          join programs_here p on p.id = e.program_id
          join users coachee on coachee.id = e.coachee_id
          join users coach on coach.id = e.coach_id
-         left join lateral (
-             select s.starts_at, s.agreed_actions from coaching_sessions s
-             where s.org_id = e.org_id and s.engagement_id = e.id and s.status = 'completed'
-             order by s.starts_at desc limit 1
-         ) last on true
+         left join engagement_progress g on g.org_id = e.org_id and g.engagement_id = e.id
          order by e.status <> 'active', lower(coachee.name)"
     ))
     .bind(org.0)

@@ -95,20 +95,20 @@ async fn dashboard(MemberTx(member, mut tx): MemberTx, flashes: Flashes) -> AppR
     let today = chrono::Utc::now()
         .with_timezone(&format::zone(&tz))
         .date_naive();
-    let show = |summary: Summary| EngagementShown {
+    let show = |summary: Summary, side: Side| EngagementShown {
         next: summary.next_session.map(|at| format::local_time(at, &tz)),
         last: summary.last_completed.map(|at| format::local_time(at, &tz)),
         cadence_kept: summary.cadence_kept(today),
         quiet: summary.is_quiet(today),
+        alignment: readiness_shown(&summary.alignment, side, &tz),
         summary,
         goals: Vec::new(),
-        alignment: None,
     };
     let coaching: Vec<EngagementShown> = if member.roles.is_coach {
         engagements::summaries(&mut tx, member.org, member.user.id, true)
             .await?
             .into_iter()
-            .map(show)
+            .map(|summary| show(summary, Side::Coach))
             .collect()
     } else {
         Vec::new()
@@ -117,7 +117,7 @@ async fn dashboard(MemberTx(member, mut tx): MemberTx, flashes: Flashes) -> AppR
         engagements::summaries(&mut tx, member.org, member.user.id, false)
             .await?
             .into_iter()
-            .map(show)
+            .map(|summary| show(summary, Side::Coachee))
             .collect()
     } else {
         Vec::new()
@@ -134,23 +134,6 @@ async fn dashboard(MemberTx(member, mut tx): MemberTx, flashes: Flashes) -> AppR
                 .find(|c| c.summary.engagement.id == goal.engagement_id)
             {
                 item.goals.push(goal);
-            }
-        }
-    }
-    let mut coaching = coaching;
-    let all_ids: Vec<uuid::Uuid> = coaching
-        .iter()
-        .chain(coached.iter())
-        .map(|c: &EngagementShown| c.summary.engagement.id)
-        .collect();
-    if !all_ids.is_empty() {
-        let states = alignment::states(&mut tx, member.org, &all_ids).await?;
-        for (list, side) in [(&mut coaching, Side::Coach), (&mut coached, Side::Coachee)] {
-            for item in list.iter_mut() {
-                item.alignment = states
-                    .iter()
-                    .find(|s| s.engagement_id == item.summary.engagement.id)
-                    .and_then(|s| readiness_shown(s, side, &tz));
             }
         }
     }

@@ -773,6 +773,10 @@ async fn meeting_races(world: &World, figures: &mut Figures) {
             )
         });
     }
+    // However the writes interleaved, each engagement's progress row (the
+    // dashboards' readiness) follows from its meetings and offered times.
+    let compared = world.app.assert_progress_follows_facts().await;
+    figures.check(compared > 0, || "no engagement to compare".to_owned());
 }
 
 /// Confidential words planted behind the app's back must show only to the

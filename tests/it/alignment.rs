@@ -327,6 +327,8 @@ async fn the_coachee_is_told_where_they_stand_and_a_double_submission_makes_one_
     assert!(text.contains("14:30"), "{text}");
     assert!(ics.is_none());
     assert!(!text.contains("PREP-SECRET"), "{text}");
+    // The meeting is open with two times on offer: its progress row knows.
+    assert_eq!(t.app.assert_progress_follows_facts().await, 1);
 }
 
 #[tokio::test]
@@ -745,6 +747,7 @@ async fn the_manager_picks_a_time_answers_and_a_replayed_answer_changes_nothing(
             .await,
         0
     );
+    assert!(t.app.assert_progress_follows_facts().await >= 1);
 }
 
 #[tokio::test]
@@ -1133,4 +1136,5 @@ async fn past_the_included_meetings_a_coachee_asks_and_the_admin_approves_one_mo
             .await
             .contains("Your coach has not written the debrief yet")
     );
+    assert!(t.app.assert_progress_follows_facts().await >= 1);
 }

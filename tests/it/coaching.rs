@@ -403,6 +403,7 @@ async fn dashboards_show_the_next_session_the_cadence_and_what_is_open() {
     let home = pair.coachee.text("/home").await;
     assert!(home.contains(&for_coachee), "{home}");
     assert!(home.contains("Hand over the report") && home.contains("Book a check-in"));
+    assert_eq!(pair.app.assert_progress_follows_facts().await, 1);
 }
 
 /// The statements a page's request sent, by its request id.

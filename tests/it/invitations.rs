@@ -153,6 +153,7 @@ async fn the_demo_seeds_once_with_logins_that_work() {
         .await
         .unwrap();
     assert_eq!(first.emails, second.emails);
+    assert!(app.assert_progress_follows_facts().await > 0);
     let printed = first.to_string();
     for login in [
         "admin@northwind.example",

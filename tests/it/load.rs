@@ -15,6 +15,8 @@ async fn a_small_load_makes_a_platform_people_can_use() {
     // A second load into the same database is refused with a reason.
     let again = triad::load::seed_load(&app.owner, 0.02).await.unwrap_err();
     assert!(again.to_string().contains("already"), "{again}");
+    // Bulk loading keeps each engagement's progress row as its facts say.
+    assert!(app.assert_progress_follows_facts().await >= 200);
 
     for (email, page) in [
         ("coach1@load-000.example", "/home"),

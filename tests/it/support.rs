@@ -300,6 +300,31 @@ impl TestApp {
             .expect("connect as owner")
     }
 
+    /// Holds every engagement's progress row (kept by the database as facts
+    /// change; see the `engagement_progress` migration) against the same
+    /// figures worked out afresh from the facts, as the owner, across all
+    /// organisations. Returns how many engagements were compared.
+    pub async fn assert_progress_follows_facts(&self) -> i64 {
+        let mut conn = self.owner_connection().await;
+        let (engagements, differing): (i64, Vec<String>) = sqlx::query_as(
+            "select (select count(*) from engagements),
+                    coalesce((select array_agg(engagement_id::text || ' ' || side) from (
+                        (select *, 'kept' as side from engagement_progress
+                         except select *, 'kept' from engagement_progress_computed)
+                        union all
+                        (select *, 'computed' from engagement_progress_computed
+                         except select *, 'computed' from engagement_progress)) d), '{}')",
+        )
+        .fetch_one(&mut conn)
+        .await
+        .expect("compare progress rows with the facts");
+        assert!(
+            differing.is_empty(),
+            "progress rows that do not follow from the facts: {differing:?}"
+        );
+        engagements
+    }
+
     /// A new organisation, made behind the app's back; returns its tenant id.
     pub async fn create_org(&self, name: &str) -> triad::db::TenantId {
         let id = uuid::Uuid::new_v4();
