@@ -121,10 +121,22 @@ revoke execute on function refresh_engagement_progress(uuid[], uuid[]) from publ
 -- engagements of the rows it inserted, changed (before and after) or deleted.
 -- Once per statement, so a bulk load refreshes each engagement once. Offered
 -- times name their meeting, not the engagement: their triggers pass
--- 'by meeting'. These trigger functions run as the schema's owner, so the
--- application needs no write grant on the rows; row-level security still
--- holds for the owner, so they see only the organisation of the transaction
--- that changed the facts.
+-- 'by meeting'.
+--
+-- Two transactions may change one engagement's facts at once, and each works
+-- out the row from what it can see. So that the later one sees the earlier
+-- one's facts, and does not write its older picture over theirs, the row is
+-- locked first and worked out by a later statement, whose snapshot is taken
+-- once the lock is held (at read committed, the level Triad runs at), after
+-- the other transaction has committed. The engagement is locked before its
+-- row (key share, as a foreign key check would), so that scheduling a
+-- meeting, which locks the engagement first, and another change of the same
+-- engagement take their locks in one order and wait rather than deadlock.
+--
+-- These trigger functions run as the schema's owner, so the application
+-- needs no write grant on the rows. Unless that owner is a superuser (as in
+-- the embedded cluster), row-level security holds inside them too; either
+-- way they only touch engagements whose facts the statement could change.
 create function engagement_facts_changed() returns trigger
 language plpgsql
 security definer
@@ -142,12 +154,22 @@ declare
     orgs uuid[];
     engagements uuid[];
 begin
-    execute format('select array_agg(org_id), array_agg(engagement_id)
+    execute format('select array_agg(org_id order by org_id, engagement_id),
+                           array_agg(engagement_id order by org_id, engagement_id)
                     from (select distinct org_id, engagement_id from (%s) r) d', changed)
         into orgs, engagements;
-    if engagements is not null then
-        perform refresh_engagement_progress(orgs, engagements);
+    if engagements is null then
+        return null;
     end if;
+    perform 1 from engagements e
+    join unnest(orgs, engagements) as c (org_id, id) on c.org_id = e.org_id and c.id = e.id
+    order by e.org_id, e.id
+    for key share of e;
+    perform 1 from engagement_progress p
+    join unnest(orgs, engagements) as c (org_id, id) on c.org_id = p.org_id and c.id = p.engagement_id
+    order by p.org_id, p.engagement_id
+    for update of p;
+    perform refresh_engagement_progress(orgs, engagements);
     return null;
 end
 $$;
@@ -165,6 +187,9 @@ begin
     return null;
 end
 $$;
+
+revoke execute on function engagement_facts_changed() from public;
+revoke execute on function engagements_added() from public;
 
 create trigger engagements_progress_insert after insert on engagements
     referencing new table as new_rows for each statement execute function engagements_added();

@@ -16,5 +16,6 @@ mod load;
 mod mail;
 mod pages;
 mod programmes;
+mod progress;
 mod reporting;
 mod tenancy;
