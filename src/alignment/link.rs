@@ -79,7 +79,20 @@ fn tag(key: &[u8; 32], parts: &[&str]) -> String {
     hex::encode(mac(key, parts).finalize().into_bytes())
 }
 
+/// Lower-case hex of exactly `len` characters: a link or cookie has one
+/// spelling only, so a re-cased copy of a signed value is a different value
+/// and is refused before any key or query is consulted.
+fn is_lower_hex(value: &str, len: usize) -> bool {
+    value.len() == len
+        && value
+            .bytes()
+            .all(|b| matches!(b, b'0'..=b'9' | b'a'..=b'f'))
+}
+
 fn verifies(key: &[u8; 32], parts: &[&str], tag: &str) -> bool {
+    if !is_lower_hex(tag, 64) {
+        return false;
+    }
     let Ok(tag) = hex::decode(tag) else {
         return false;
     };
@@ -123,14 +136,14 @@ fn secret_of(keys: &Keys, invite: Uuid, nonce: &[u8]) -> String {
 }
 
 fn uuid_part(value: &str) -> Option<Uuid> {
-    if value.len() != 32 || !value.bytes().all(|b| b.is_ascii_hexdigit()) {
+    if !is_lower_hex(value, 32) {
         return None;
     }
     Uuid::try_parse(value).ok()
 }
 
 fn secret_part(value: &str) -> Option<&str> {
-    (value.len() == 32 && value.bytes().all(|b| b.is_ascii_hexdigit())).then_some(value)
+    is_lower_hex(value, 32).then_some(value)
 }
 
 /// `org.invite.secret.mac`, all hex.
@@ -199,9 +212,6 @@ impl GuestKeys {
         let org_id = uuid_part(org)?;
         let invite_id = uuid_part(invite)?;
         let secret = secret_part(secret)?;
-        if tag.len() != 64 {
-            return None;
-        }
         self.each()
             .any(|keys| verifies(&keys.link, &[org, invite, secret], tag))
             .then(|| GuestClaim {
@@ -236,6 +246,11 @@ impl GuestKeys {
         let org_id = uuid_part(org)?;
         let invite_id = uuid_part(invite)?;
         let secret = secret_part(secret)?;
+        // Seconds since the epoch, written as `session_value` writes them.
+        if until.is_empty() || until.starts_with('0') || !until.bytes().all(|b| b.is_ascii_digit())
+        {
+            return None;
+        }
         let expires = until.parse::<i64>().ok()?;
         if expires <= now.timestamp() {
             return None;
@@ -312,6 +327,31 @@ mod tests {
             assert!(keys().verify_link(&token[..end]).is_none());
         }
         assert!(keys().verify_link(&format!("{token}0")).is_none());
+    }
+
+    #[test]
+    fn a_link_or_session_has_one_spelling_and_a_re_cased_one_is_refused() {
+        let claim = keys().verify_link(&keys().issue(Uuid::now_v7(), Uuid::now_v7()).token);
+        let claim = claim.unwrap();
+        let token = keys().issue(claim.org, claim.invite).token;
+        let session = keys().session_value(&claim, Utc::now() + chrono::Duration::hours(1));
+        for value in [&token, &session] {
+            let parts: Vec<&str> = value.split('.').collect();
+            for (i, part) in parts.iter().enumerate() {
+                if !part.bytes().any(|b| b.is_ascii_lowercase()) {
+                    continue;
+                }
+                let mut recased = parts.clone();
+                let upper = part.to_ascii_uppercase();
+                recased[i] = &upper;
+                let recased = recased.join(".");
+                assert!(keys().verify_link(&recased).is_none(), "{recased}");
+                assert!(
+                    keys().verify_session(&recased, Utc::now()).is_none(),
+                    "{recased}"
+                );
+            }
+        }
     }
 
     #[test]
