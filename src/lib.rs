@@ -33,4 +33,6 @@ pub mod operator;
 pub mod reporting;
 pub mod startup;
 pub mod telemetry;
+#[cfg(test)]
+mod testing;
 pub mod web;

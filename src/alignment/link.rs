@@ -421,7 +421,7 @@ mod tests {
         use proptest::prelude::*;
 
         proptest! {
-            #![proptest_config(ProptestConfig::with_cases(300))]
+            #![proptest_config(crate::testing::cases(300))]
 
             #[test]
             fn issued_links_verify_and_any_change_to_one_does_not(

@@ -312,7 +312,7 @@ mod tests {
         use proptest::prelude::*;
 
         proptest! {
-            #![proptest_config(ProptestConfig::with_cases(200))]
+            #![proptest_config(crate::testing::cases(200))]
 
             /// Whatever people type — line breaks, quotes, semicolons, commas,
             /// control characters, emoji — the file parses with an independent

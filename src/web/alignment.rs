@@ -980,7 +980,7 @@ mod tests {
     use proptest::prelude::*;
 
     proptest! {
-        #![proptest_config(ProptestConfig::with_cases(300))]
+        #![proptest_config(crate::testing::cases(300))]
 
         /// Whatever is typed, the scheduling form either says what to fix or
         /// gives values the database accepts (its CHECK constraints).

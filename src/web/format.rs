@@ -118,7 +118,7 @@ mod local_input_tests {
         ];
 
         proptest! {
-            #![proptest_config(ProptestConfig::with_cases(500))]
+            #![proptest_config(crate::testing::cases(500))]
 
             /// A local time either is one instant, which shows as that same
             /// local time again, or is refused for a daylight-saving reason.
