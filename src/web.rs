@@ -190,6 +190,12 @@ fn apply_headers(mut response: Response, headers: &HeaderSet) -> Response {
         }
         map.insert(name.clone(), value.clone());
     }
+    // Nothing a page shows may outlive it in a browser's or a proxy's cache:
+    // on a shared computer, Back after sign-out must not bring a coach's
+    // notes back. Only our static files say otherwise, and they hold no one's data.
+    if !map.contains_key(header::CACHE_CONTROL) {
+        map.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    }
     response
 }
 

@@ -8,6 +8,7 @@ mod accounts;
 mod alignment;
 mod authorization;
 mod browser;
+mod caching;
 mod coaching;
 mod embedded;
 mod forms;
