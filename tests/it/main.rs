@@ -5,6 +5,7 @@ mod support;
 
 mod abuse;
 mod accounts;
+mod admin_privacy;
 mod alignment;
 mod authorization;
 mod browser;

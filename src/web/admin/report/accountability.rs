@@ -42,9 +42,23 @@ pub(super) fn router() -> Router<AppState> {
 /// A quiet engagement, as listed.
 pub struct QuietRow {
     pub quiet: Quiet,
-    pub last: String,
+    pub quiet_for: String,
     pub nudged: String,
     pub can_nudge: bool,
+}
+
+/// How long an engagement has been quiet, in whole multiples of its
+/// programme's quiet weeks: enough to act on, and no date from which an admin
+/// could read when someone's last coaching session was (DESIGN §3 gives
+/// admins counts of sessions, not their dates).
+fn quiet_for(quiet: &Quiet, now: chrono::DateTime<Utc>) -> String {
+    let since = quiet
+        .last_completed
+        .unwrap_or_else(|| quiet.starts_on.and_time(chrono::NaiveTime::MIN).and_utc());
+    let weeks = (now - since).num_weeks().max(0);
+    let step = i64::from(quiet.inactivity_weeks.max(1));
+    let over = (weeks / step).max(1) * step;
+    format!("Quiet for over {over} weeks")
 }
 
 #[derive(Template, WebTemplate)]
@@ -75,13 +89,21 @@ async fn accountability(
 ) -> AppResult<AccountabilityPage> {
     let mut tx = db::begin_tenant(&state.pool, admin.org).await?;
     let tz = admin.user.time_zone.clone();
-    let rows = figures::quiet_engagements(&mut tx, admin.org, None)
-        .await?
+    let now = Utc::now();
+    let mut quiet = figures::quiet_engagements(&mut tx, admin.org, None).await?;
+    // By coach, then coachee: an order by quietness would rank people by the
+    // date of their last session.
+    quiet.sort_by_cached_key(|q| {
+        (
+            q.coach_name.to_lowercase(),
+            q.coach_id,
+            q.coachee_name.to_lowercase(),
+        )
+    });
+    let rows = quiet
         .into_iter()
         .map(|quiet| QuietRow {
-            last: quiet
-                .last_completed
-                .map_or_else(|| "None yet".to_owned(), |at| format::local_time(at, &tz)),
+            quiet_for: quiet_for(&quiet, now),
             nudged: quiet
                 .last_nudged
                 .map(|at| format::local_time(at, &tz))
@@ -127,6 +149,7 @@ pub async fn send_nudge(
         },
     );
     let mut email = NoticeEmail {
+        kind: crate::mail::MailKind::Nudge,
         subject: format!("Checking in: coaching with {}", quiet.coachee_name),
         name: quiet.coach_name.clone(),
         lead: format!(
