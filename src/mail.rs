@@ -10,9 +10,11 @@
 //! writes the `.ics` invitations that go with meetings.
 
 pub mod calendar;
+pub mod kind;
 pub mod outbox;
 pub mod templates;
 pub mod transport;
 pub mod worker;
 
+pub use kind::MailKind;
 pub use outbox::{CalendarPart, OutgoingEmail, Recipient, enqueue};

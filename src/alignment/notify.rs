@@ -15,6 +15,7 @@ use uuid::Uuid;
 use crate::alignment::link::GuestKeys;
 use crate::db::TenantId;
 use crate::db::alignment::{Candidate, Invite, Meeting};
+use crate::mail::MailKind;
 use crate::mail::calendar::{self, Method, Person};
 use crate::mail::outbox::{self, CalendarPart, EnqueueError, OutgoingEmail, Recipient};
 use crate::mail::templates::NoticeEmail;
@@ -249,6 +250,7 @@ impl Mailer<'_> {
     ) -> Result<(), EnqueueError> {
         let link = self.guest_link(invite);
         let mut message = NoticeEmail {
+            kind: MailKind::MeetingInvitation,
             subject: format!(
                 "{} invites you to an alignment meeting with their coach",
                 meeting.coachee_name
@@ -333,6 +335,7 @@ impl Mailer<'_> {
                 )
             };
             let mut message = NoticeEmail {
+                kind: MailKind::MeetingTime,
                 subject: if moved {
                     format!("Alignment meeting moved to {when}")
                 } else {
@@ -412,6 +415,7 @@ impl Mailer<'_> {
             ),
         }
         let mut message = NoticeEmail {
+            kind: MailKind::MeetingReminder,
             subject: format!("Reminder: alignment meeting {when}"),
             name: person.name.clone(),
             lead: format!(
@@ -453,6 +457,7 @@ impl Mailer<'_> {
             )
             .await?;
             let mut message = NoticeEmail {
+                kind: MailKind::MeetingCancelled,
                 subject: format!(
                     "Cancelled: alignment meeting of {}",
                     meeting.coachee_name
@@ -503,6 +508,7 @@ impl Mailer<'_> {
             .starts_at
             .unwrap_or(meeting.created_at + Duration::days(7));
         let mut message = NoticeEmail {
+            kind: MailKind::MeetingWithdrawn,
             subject: format!("Alignment meeting of {}: no longer needed from you", meeting.coachee_name),
             name: old.name.clone(),
             lead: format!(
@@ -539,6 +545,7 @@ impl Mailer<'_> {
         {
             let page = self.page_for(person.who, meeting, invite);
             let message = NoticeEmail {
+                kind: MailKind::MeetingAnswer,
                 subject: format!("{} {what}", invite.name),
                 name: person.name.clone(),
                 lead: format!(

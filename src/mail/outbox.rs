@@ -7,6 +7,7 @@ use sqlx::{PgConnection, PgPool};
 use uuid::Uuid;
 
 use crate::db::{self, TenantId};
+use crate::mail::MailKind;
 
 /// Who a message goes to.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -36,6 +37,8 @@ pub struct OutgoingEmail {
     pub caused_by: Option<Uuid>,
     /// Not before this instant (a reminder); None sends it as soon as possible.
     pub send_at: Option<DateTime<Utc>>,
+    /// What it is about, for the delivery page.
+    pub kind: MailKind,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -101,9 +104,9 @@ pub async fn enqueue(
         "insert into outbox_messages
             (id, org_id, message_id, recipient_email, recipient_name, subject, body_text,
              body_html, calendar_ics, calendar_method, dedupe_key, caused_by,
-             created_at, next_attempt_at, queued_at)
+             created_at, next_attempt_at, queued_at, kind)
          select $1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12,
-                clock.at, coalesce($13, clock.at), coalesce($13, clock.at)
+                clock.at, coalesce($13, clock.at), coalesce($13, clock.at), $14
          from (select clock_timestamp() as at) clock",
     )
     .bind(id)
@@ -119,6 +122,7 @@ pub async fn enqueue(
     .bind(&email.dedupe_key)
     .bind(email.caused_by)
     .bind(email.send_at)
+    .bind(email.kind.as_str())
     .execute(&mut *conn)
     .await?;
     Ok(id)
@@ -285,9 +289,10 @@ pub async fn retry_now(conn: &mut PgConnection, id: Uuid) -> sqlx::Result<bool> 
         "update outbox_messages
          set status = 'queued', next_attempt_at = now(), queued_at = now(),
              attempts = 0, lease_until = null
-         where id = $1 and status in ('failed', 'queued')",
+         where id = $1 and status in ('failed', 'queued') and kind = any($2)",
     )
     .bind(id)
+    .bind(listed_kinds())
     .execute(conn)
     .await?;
     Ok(updated.rows_affected() == 1)
@@ -309,17 +314,139 @@ pub struct DeliveryRow {
 const DELIVERY_COLUMNS: &str =
     "id, recipient_email, subject, status, attempts, last_error, next_attempt_at, created_at";
 
+/// The kinds whose messages an admin may read one by one (recipient and
+/// subject); every other kind is only counted.
+fn listed_kinds() -> Vec<&'static str> {
+    [
+        MailKind::Test,
+        MailKind::Invitation,
+        MailKind::PasswordReset,
+        MailKind::Nudge,
+    ]
+    .into_iter()
+    .filter(|kind| !kind.is_counted_only())
+    .map(MailKind::as_str)
+    .collect()
+}
+
 /// Messages of the organisation that have not gone yet, or never will:
-/// queued (with or without earlier failures), being sent, failed.
+/// queued (with or without earlier failures), being sent, failed — only the
+/// kinds an admin may read one by one.
 pub async fn undelivered(conn: &mut PgConnection, org: TenantId) -> sqlx::Result<Vec<DeliveryRow>> {
     sqlx::query_as(&format!(
         "select {DELIVERY_COLUMNS} from outbox_messages
-         where org_id = $1 and status in ('queued', 'sending', 'failed')
+         where org_id = $1 and status in ('queued', 'sending', 'failed') and kind = any($2)
          order by created_at desc limit 500"
     ))
     .bind(org.0)
+    .bind(listed_kinds())
     .fetch_all(conn)
     .await
+}
+
+/// The state of a message as the delivery page names it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub enum DeliveryState {
+    Queued,
+    Retrying,
+    Sending,
+    Failed,
+}
+
+impl DeliveryState {
+    pub fn label(self) -> &'static str {
+        match self {
+            DeliveryState::Queued => "Queued",
+            DeliveryState::Retrying => "Retrying",
+            DeliveryState::Sending => "Sending",
+            DeliveryState::Failed => "Failed",
+        }
+    }
+
+    fn parse(value: &str) -> Option<DeliveryState> {
+        [
+            DeliveryState::Queued,
+            DeliveryState::Retrying,
+            DeliveryState::Sending,
+            DeliveryState::Failed,
+        ]
+        .into_iter()
+        .find(|state| state.as_str() == value)
+    }
+
+    fn as_str(self) -> &'static str {
+        match self {
+            DeliveryState::Queued => "queued",
+            DeliveryState::Retrying => "retrying",
+            DeliveryState::Sending => "sending",
+            DeliveryState::Failed => "failed",
+        }
+    }
+}
+
+/// How many undelivered messages of one counted-only kind are in one state.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct DeliveryCount {
+    pub kind: MailKind,
+    pub state: DeliveryState,
+    pub messages: i64,
+}
+
+/// Undelivered messages of the kinds an admin sees only as counts: how many
+/// of each kind are in each state, and nothing else — no recipient, subject
+/// or time, any of which would tell about a meeting.
+pub async fn undelivered_counts(
+    conn: &mut PgConnection,
+    org: TenantId,
+) -> sqlx::Result<Vec<DeliveryCount>> {
+    let rows: Vec<(String, String, i64)> = sqlx::query_as(
+        "select kind,
+                case when status = 'queued' and attempts > 0 then 'retrying' else status end,
+                count(*)
+         from outbox_messages
+         where org_id = $1 and status in ('queued', 'sending', 'failed') and kind <> all($2)
+         group by 1, 2",
+    )
+    .bind(org.0)
+    .bind(listed_kinds())
+    .fetch_all(conn)
+    .await?;
+    let mut counts: Vec<DeliveryCount> = rows
+        .into_iter()
+        .filter_map(|(kind, state, messages)| {
+            Some(DeliveryCount {
+                kind: MailKind::parse(&kind),
+                state: DeliveryState::parse(&state)?,
+                messages,
+            })
+        })
+        .collect();
+    counts.sort_by_key(|count| (count.kind.label(), count.state));
+    Ok(counts)
+}
+
+/// Sends again, now, every failed or retrying message of one counted-only
+/// kind: the admin cannot pick them out one by one. Returns how many.
+pub async fn retry_kind_now(
+    conn: &mut PgConnection,
+    org: TenantId,
+    kind: MailKind,
+) -> sqlx::Result<u64> {
+    if !kind.is_counted_only() {
+        return Ok(0);
+    }
+    let updated = sqlx::query(
+        "update outbox_messages
+         set status = 'queued', next_attempt_at = now(), queued_at = now(),
+             attempts = 0, lease_until = null
+         where org_id = $1 and kind = $2
+           and (status = 'failed' or (status = 'queued' and attempts > 0))",
+    )
+    .bind(org.0)
+    .bind(kind.as_str())
+    .execute(conn)
+    .await?;
+    Ok(updated.rows_affected())
 }
 
 /// Failed messages that `user` caused, so they learn an address was refused.

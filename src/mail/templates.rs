@@ -5,6 +5,7 @@
 use askama::Template;
 use url::Url;
 
+use crate::mail::MailKind;
 use crate::mail::outbox::{OutgoingEmail, Recipient};
 
 /// Renders the two bodies of one email.
@@ -43,6 +44,7 @@ impl TestMessage<'_> {
             dedupe_key: None,
             caused_by: None,
             send_at: None,
+            kind: MailKind::Test,
         })
     }
 }
@@ -84,6 +86,7 @@ impl Invitation<'_> {
             dedupe_key: None,
             caused_by: Some(caused_by),
             send_at: None,
+            kind: MailKind::Invitation,
         })
     }
 }
@@ -121,6 +124,7 @@ impl PasswordReset<'_> {
             dedupe_key: None,
             caused_by: None,
             send_at: None,
+            kind: MailKind::PasswordReset,
         })
     }
 }
@@ -132,6 +136,8 @@ impl PasswordReset<'_> {
 /// few paragraphs and one button.
 #[derive(Clone, Debug, Default)]
 pub struct NoticeEmail {
+    /// What the message is about, for the delivery page.
+    pub kind: MailKind,
     pub subject: String,
     /// The recipient's name, for the greeting.
     pub name: String,
@@ -171,6 +177,7 @@ impl NoticeEmail {
             dedupe_key: None,
             caused_by: None,
             send_at: None,
+            kind: self.kind,
         })
     }
 }

@@ -274,6 +274,7 @@ pub(crate) async fn world() -> World {
             dedupe_key: None,
             caused_by: None,
             send_at: None,
+            kind: triad::mail::MailKind::Invitation,
         };
         let id = triad::mail::enqueue(&mut tx, Some(acme), "triad.test", email)
             .await

@@ -42,6 +42,7 @@ fn email(to: &str, subject: &str) -> OutgoingEmail {
         dedupe_key: None,
         caused_by: None,
         send_at: None,
+        kind: triad::mail::MailKind::Other,
     }
 }
 

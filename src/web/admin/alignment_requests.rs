@@ -108,6 +108,7 @@ async fn decide(
         .map(|u| u.to_string())
         .unwrap_or_default();
     let email = NoticeEmail {
+        kind: crate::mail::MailKind::MeetingRequest,
         subject: if approve {
             "One more alignment meeting approved".into()
         } else {

@@ -1,10 +1,13 @@
 //! Email delivery as an admin sees it: what is waiting, retrying or failed,
 //! with the reason — never the message body — and a button to try again.
+//! Mail about alignment meetings is only counted, by kind and state: its
+//! subject, its time and its recipients would tell an admin about someone's
+//! coaching, which DESIGN §3 keeps from them.
 
 use askama::Template;
 use askama_web::WebTemplate;
 use axum::Router;
-use axum::extract::{Path, State};
+use axum::extract::{Form, Path, State};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use uuid::Uuid;
@@ -12,7 +15,8 @@ use uuid::Uuid;
 use crate::auth::Admin;
 use crate::db;
 use crate::error::{AppError, AppResult};
-use crate::mail::outbox::{self, DeliveryRow};
+use crate::mail::MailKind;
+use crate::mail::outbox::{self, DeliveryCount, DeliveryRow, DeliveryState};
 use crate::startup::AppState;
 use crate::web::flash::{self, FlashKind, Flashes};
 use crate::web::format;
@@ -22,6 +26,7 @@ pub fn router() -> Router<AppState> {
     Router::new()
         .route("/admin/mail", get(index))
         .route("/admin/mail/{id}/retry", post(retry))
+        .route("/admin/mail/retry-kind", post(retry_kind))
 }
 
 /// A delivery row with its times in the viewer's zone.
@@ -55,6 +60,14 @@ impl Shown {
 struct MailPage {
     layout: Layout,
     messages: Vec<Shown>,
+    counted: Vec<DeliveryCount>,
+}
+
+impl MailPage {
+    /// Whether a row of counts can be sent again (it is not being sent now).
+    fn retryable(&self, count: &DeliveryCount) -> bool {
+        matches!(count.state, DeliveryState::Failed | DeliveryState::Retrying)
+    }
 }
 
 async fn index(
@@ -64,7 +77,9 @@ async fn index(
 ) -> AppResult<MailPage> {
     let mut tx = db::begin_tenant(&state.pool, admin.org).await?;
     let rows = outbox::undelivered(&mut tx, admin.org).await?;
+    let counted = outbox::undelivered_counts(&mut tx, admin.org).await?;
     Ok(MailPage {
+        counted,
         layout: Layout::for_member("Email delivery", &admin, flashes).await,
         messages: rows
             .into_iter()
@@ -91,5 +106,29 @@ async fn retry(
         "The message will be sent again now.",
     )
     .await?;
+    Ok(Redirect::to("/admin/mail").into_response())
+}
+
+#[derive(serde::Deserialize)]
+struct KindForm {
+    kind: String,
+}
+
+/// Sends again every failed or retrying message of one counted kind.
+async fn retry_kind(
+    State(state): State<AppState>,
+    admin: Admin,
+    Form(form): Form<KindForm>,
+) -> AppResult<Response> {
+    let kind = MailKind::parse(&form.kind);
+    let mut tx = db::begin_tenant(&state.pool, admin.org).await?;
+    let retried = outbox::retry_kind_now(&mut tx, admin.org, kind).await?;
+    tx.commit().await?;
+    let message = match retried {
+        0 => "Nothing of that kind was waiting to be sent again.".to_owned(),
+        1 => "One message will be sent again now.".to_owned(),
+        n => format!("{n} messages will be sent again now."),
+    };
+    flash::push(&admin.session, FlashKind::Success, message).await?;
     Ok(Redirect::to("/admin/mail").into_response())
 }
