@@ -196,6 +196,7 @@ fn expected(method: &str, path: &str, who: Who) -> Option<u16> {
         | ("POST", "/admin/people/{user_id}/enable")
         | ("POST", "/admin/people/{user_id}/resend")
         | ("POST", "/admin/mail/{id}/retry") => admin_object(303),
+        ("POST", "/admin/mail/retry-kind") => admin_page(303),
         _ => return None,
     })
 }
@@ -394,6 +395,7 @@ pub(crate) fn form_for(path: &str, world: &World) -> Vec<(&'static str, String)>
         "/organisations" => vec![("org_id", world.acme.0.to_string())],
         "/admin/people/{user_id}/roles" => vec![("is_coachee", "on".into())],
         "/admin/alignment-requests/{id}" => vec![("decision", "decline".into())],
+        "/admin/mail/retry-kind" => vec![("kind", "meeting_reminder".into())],
         _ => vec![],
     }
 }
