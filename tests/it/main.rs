@@ -9,6 +9,7 @@ mod alignment;
 mod authorization;
 mod browser;
 mod coaching;
+mod disclosure;
 mod embedded;
 mod forms;
 mod invitations;
