@@ -2,8 +2,12 @@
 //! person. This module decides what may be shown: departments too small to
 //! stand alone are merged, and a figure describing fewer people than the
 //! programme's threshold is hidden — together with enough neighbouring figures
-//! that nobody can subtract their way back to it. Queries are in
-//! `db::reporting`, the page and the CSV in `web::admin::report`.
+//! that nobody can subtract their way back to it — and every figure shown is
+//! protected by the cell-key method (`noise`), rates worked out from the
+//! protected counts. Queries are in `db::reporting`, the page and the CSV in
+//! `web::admin::report`.
+
+pub mod noise;
 
 /// The label of departments merged because each is too small on its own.
 pub const OTHER_DEPARTMENTS: &str = "Other departments";
@@ -21,27 +25,67 @@ pub enum Measure {
 /// One figure, with how many people it describes.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Cell {
-    /// None when there is nothing to measure (a rate over nobody).
+    /// None when there is nothing to measure (a rate over nobody). Once
+    /// [`publish`]ed: the figure as protected, and None when hidden.
     pub value: Option<f64>,
     /// The distinct coachees behind the figure.
     pub people: i64,
     pub hidden: bool,
     /// Hidden because it describes too few people (not only to protect another).
     pub small: bool,
+    /// How the figure is protected before it is shown.
+    pub noise: Noise,
+}
+
+/// How a figure is protected (see [`noise`]).
+#[derive(Clone, Debug, PartialEq)]
+pub enum Noise {
+    /// A count, moved by the amount its cell key picks.
+    Count { key: i64 },
+    /// A count of things that happen in the period: the sum of its months
+    /// (value, key), each protected on its own.
+    Months(Vec<(i64, i64)>),
+    /// A median number of days, moved by its key and rounded to weeks.
+    Days { key: i64 },
+    /// Worked out from protected figures ([`rate`]), or already published.
+    Settled,
 }
 
 impl Cell {
-    pub fn new(value: Option<f64>, people: i64) -> Cell {
+    /// A count of the records whose keys add up to `key`.
+    pub fn count(value: i64, people: i64, key: i64) -> Cell {
+        Cell::with(Some(value as f64), people, Noise::Count { key })
+    }
+
+    /// A count of things that happen, month by month: (value, key) per month.
+    pub fn over_months(people: i64, months: Vec<(i64, i64)>) -> Cell {
+        let value = months.iter().map(|(v, _)| v).sum::<i64>();
+        Cell::with(Some(value as f64), people, Noise::Months(months))
+    }
+
+    /// A median number of days over the records whose keys add up to `key`.
+    pub fn days(value: Option<f64>, people: i64, key: i64) -> Cell {
+        Cell::with(value, people, Noise::Days { key })
+    }
+
+    fn with(value: Option<f64>, people: i64, noise: Noise) -> Cell {
         Cell {
             value,
             people,
             hidden: false,
             small: false,
+            noise,
         }
     }
 
+    /// A count with the key 0, for tests of suppression alone.
+    #[cfg(test)]
+    pub fn new(value: Option<f64>, people: i64) -> Cell {
+        Cell::with(value, people, Noise::Count { key: 0 })
+    }
+
     pub fn empty() -> Cell {
-        Cell::new(Some(0.0), 0)
+        Cell::count(0, 0, 0)
     }
 
     /// Hidden on its own account: about some people, but fewer than the threshold.
@@ -62,13 +106,59 @@ impl Cell {
             (None, _) => "—".to_owned(),
             (Some(v), Measure::Count) => format!("{}", v.round() as i64),
             (Some(v), Measure::Percent) => format!("{}%", v.round() as i64),
-            (Some(v), Measure::Days) => format!("{} days", v.round() as i64),
+            (Some(v), Measure::Days) => match (v / 7.0).round() as i64 {
+                0 => "under a week".to_owned(),
+                1 => "about 1 week".to_owned(),
+                weeks => format!("about {weeks} weeks"),
+            },
         }
     }
 
     /// The number to draw, unless hidden.
     pub fn shown(&self) -> Option<f64> {
         if self.hidden { None } else { self.value }
+    }
+}
+
+/// Replaces every figure by the figure as published, once [`protect`] has
+/// decided what to hide: hidden figures lose their value altogether, counts
+/// and medians are moved by their cell keys. Nothing true is left in the cells
+/// for a page, a chart or a CSV to show by mistake.
+pub fn publish(cells: &mut [Cell], threshold: i64) {
+    for cell in cells.iter_mut() {
+        let noise = std::mem::replace(&mut cell.noise, Noise::Settled);
+        if cell.hidden {
+            cell.value = None;
+            continue;
+        }
+        cell.value = match (cell.value, noise) {
+            (Some(v), Noise::Count { key }) => {
+                Some(noise::count(v.round() as i64, key, threshold) as f64)
+            }
+            (Some(_), Noise::Months(months)) => Some(noise::months(&months, threshold) as f64),
+            (Some(v), Noise::Days { key }) => Some(noise::days(v, key)),
+            (value, _) => value,
+        };
+    }
+}
+
+/// The share of one published count in another, as a percentage: hidden when
+/// either is ("fewer than" when either is about too few people), a dash over
+/// nothing, and never above 100 (the two counts are moved separately).
+pub fn rate(numerator: &Cell, denominator: &Cell) -> Cell {
+    let small = numerator.small || denominator.small;
+    let hidden = small || numerator.hidden || denominator.hidden;
+    let value = match (numerator.value, denominator.value) {
+        _ if hidden => None,
+        (Some(n), Some(d)) if d > 0.0 => Some((100.0 * n / d).min(100.0)),
+        _ => None,
+    };
+    Cell {
+        value,
+        people: denominator.people,
+        hidden,
+        small,
+        noise: Noise::Settled,
     }
 }
 
@@ -340,6 +430,45 @@ mod tests {
                     }
                     let hidden: i64 = parts.iter().filter(|&&i| cells[i].hidden).map(|&i| cells[i].people).sum();
                     prop_assert!(hidden == 0 || hidden >= threshold, "{:?}", cells);
+                }
+            }
+
+            /// Once published, a hidden figure has no value left to leak, a
+            /// shown count is never negative, and a rate is never shown where
+            /// its numerator or denominator is hidden.
+            #[test]
+            fn published_figures_keep_nothing_hidden_and_rates_follow_their_counts(
+                parts in prop::collection::vec((0i64..30, any::<i64>()), 2..6),
+                threshold in 3i64..7,
+            ) {
+                let mut cells: Vec<Cell> = parts
+                    .iter()
+                    .map(|&(v, key)| Cell::count(v, v, key))
+                    .collect();
+                let total: i64 = parts.iter().map(|(v, _)| v).sum();
+                let key: i64 = parts.iter().map(|(_, k)| k.wrapping_rem(1 << 40)).sum();
+                cells.push(Cell::count(total, total, key));
+                let rules = [Rule::Sum { total: parts.len(), parts: (0..parts.len()).collect() }];
+                protect(&mut cells, &rules, threshold);
+                let again = cells.clone();
+                publish(&mut cells, threshold);
+                let mut twice = again;
+                publish(&mut twice, threshold);
+                prop_assert_eq!(&cells, &twice, "the same records publish the same figures");
+                for cell in &cells {
+                    if cell.hidden {
+                        prop_assert!(cell.value.is_none());
+                    } else {
+                        prop_assert!(cell.value.unwrap() >= 0.0);
+                    }
+                }
+                for (i, part) in cells[..parts.len()].iter().enumerate() {
+                    let share = rate(part, &cells[parts.len()]);
+                    if part.hidden || cells[parts.len()].hidden {
+                        prop_assert!(share.hidden && share.value.is_none(), "{}: {:?}", i, share);
+                    } else if let Some(v) = share.value {
+                        prop_assert!((0.0..=100.0).contains(&v));
+                    }
                 }
             }
 

@@ -47,7 +47,12 @@ async fn world() -> World {
         .signed_in(org, "admin@acme.test", roles(true, false, false))
         .await;
     let coach = app
-        .seed_member(org, "coach@acme.test", "Casey Coach", roles(false, true, false))
+        .seed_member(
+            org,
+            "coach@acme.test",
+            "Casey Coach",
+            roles(false, true, false),
+        )
         .await;
     let mut tx = triad::db::begin_tenant(&app.pool, org).await.unwrap();
     let programme = programs::create_program(
@@ -324,7 +329,12 @@ async fn a_rate_beside_a_hidden_count_does_not_give_the_count_away() {
             .count("Engagements", "Engagements", group)
             .unwrap_or(engagements);
         if let Some((low, high)) = numerator_range(percent, denominator, r.slack) {
-            assert_not_pinned(low.max(1), high, truth, &format!("meetings held in {group}"));
+            assert_not_pinned(
+                low.max(1),
+                high,
+                truth,
+                &format!("meetings held in {group}"),
+            );
         }
     }
     // The same for a rate whose denominator is hidden: a share of a count
@@ -408,8 +418,7 @@ async fn a_report_before_and_after_pausing_one_engagement_gives_nothing_away() {
     let after = w.report(period.0, period.1).await;
     // The admin knows how many engagements are active: 13 before, 12 after.
     // Whether the paused coachee kept the cadence (they did: 1) is theirs.
-    for (group, active_before, active_after) in
-        [("Whole programme", 13, 12), ("Engineering", 6, 5)]
+    for (group, active_before, active_after) in [("Whole programme", 13, 12), ("Engineering", 6, 5)]
     {
         let (Some(p), Some(q)) = (
             before.rate("Coaching sessions", "Cadence kept", group),

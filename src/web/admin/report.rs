@@ -4,7 +4,10 @@
 //!
 //! Everything shown is a count, a rate or a median computed by PostgreSQL,
 //! with the number of coachees behind it; `reporting::protect` hides what
-//! describes too few people, on the page, in the charts and in the CSV alike.
+//! describes too few people and `reporting::publish` protects the rest by the
+//! cell-key method before the page, the charts or the CSV read any of it.
+//! Periods are whole calendar months, so two reports cover the same months or
+//! differ by at least one whole month.
 
 use std::sync::Arc;
 
@@ -15,16 +18,16 @@ use axum::extract::{Path, Query, State};
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::get;
-use chrono::{NaiveDate, TimeZone, Utc};
+use chrono::{Datelike, NaiveDate, Utc};
 use serde::Deserialize;
 use uuid::Uuid;
 
 use crate::auth::Admin;
 use crate::db::programs::{self, Cadence, Program};
-use crate::db::reporting::{self as figures, Scope, Tally};
+use crate::db::reporting::{self as figures, Scope};
 use crate::db::{self, TenantId, TenantTx};
 use crate::error::{AppError, AppResult};
-use crate::reporting::{self, Cell, Measure, Rule};
+use crate::reporting::{self, Cell, Measure};
 use crate::startup::AppState;
 use crate::web::charts::{Bar, Chart};
 use crate::web::flash::Flashes;
@@ -32,6 +35,7 @@ use crate::web::format;
 use crate::web::layout::Layout;
 
 mod accountability;
+mod build;
 mod cache;
 
 pub use accountability::{nudge_automatically, send_nudge};
@@ -94,237 +98,7 @@ pub struct Report {
     pub too_small: bool,
 }
 
-/// A figure of a section: its metric in the query, its label, how it reads.
-type Metric = (&'static str, &'static str, Measure);
-
-/// The sections of the report: title, what they count, their figures.
-const SECTIONS: &[(&str, &str, &[Metric])] = &[
-    (
-        "Engagements",
-        "Engagements of the programme that overlap the period, by their status today.",
-        &[
-            ("coachees", "Coachees", Measure::Count),
-            ("engagements", "Engagements", Measure::Count),
-            ("engagements_active", "Active", Measure::Count),
-            ("engagements_paused", "Paused", Measure::Count),
-            ("engagements_completed", "Completed", Measure::Count),
-            ("engagements_cancelled", "Cancelled", Measure::Count),
-        ],
-    ),
-    (
-        "Coaching sessions",
-        "Sessions whose time falls in the period. Completion counts completed against completed, cancelled and no-show; cadence kept is the share of active engagements with a completed session within their cadence at the end of the period.",
-        &[
-            ("sessions_completed", "Completed sessions", Measure::Count),
-            ("completion_rate", "Completion rate", Measure::Percent),
-            ("cadence_kept", "Cadence kept", Measure::Percent),
-        ],
-    ),
-    (
-        "Alignment meetings",
-        "Meetings planned in the period: invited, link opened by the manager, accepted, held. Requests for an extra meeting made in the period.",
-        &[
-            ("meetings_invited", "Managers invited", Measure::Count),
-            ("meetings_opened", "Link opened", Measure::Count),
-            ("meetings_accepted", "Accepted", Measure::Count),
-            ("meetings_held", "Held", Measure::Count),
-            (
-                "engagements_with_meeting_held",
-                "Engagements with a meeting held",
-                Measure::Percent,
-            ),
-            (
-                "days_to_first_meeting",
-                "Median time from start to first meeting",
-                Measure::Days,
-            ),
-            (
-                "requests_pending",
-                "Extra meetings requested, waiting",
-                Measure::Count,
-            ),
-            (
-                "requests_approved",
-                "Extra meetings approved",
-                Measure::Count,
-            ),
-            (
-                "requests_declined",
-                "Extra meetings declined",
-                Measure::Count,
-            ),
-        ],
-    ),
-    (
-        "Development activities",
-        "Activities assigned from coaching sessions, and completed, in the period.",
-        &[
-            (
-                "sessions_with_activity",
-                "Completed sessions that assigned an activity",
-                Measure::Percent,
-            ),
-            ("activities_assigned", "Activities assigned", Measure::Count),
-            (
-                "activities_completed",
-                "Activities completed",
-                Measure::Count,
-            ),
-        ],
-    ),
-];
-
-/// Figures that add up to another, per column: (total, parts).
-const SUMS: &[(&str, &[&str])] = &[(
-    "engagements",
-    &[
-        "engagements_active",
-        "engagements_paused",
-        "engagements_completed",
-        "engagements_cancelled",
-    ],
-)];
-
-const GOAL_STATUSES: [&str; 4] = ["draft", "active", "achieved", "dropped"];
-
 impl Report {
-    fn build(
-        program: &Program,
-        groups: Vec<String>,
-        rows: Vec<figures::Figure>,
-        months: Vec<Tally>,
-        themes: Vec<Tally>,
-        goals: Vec<Tally>,
-    ) -> Report {
-        let threshold = i64::from(program.reporting_threshold);
-        let mut cells: Vec<Cell> = Vec::new();
-        let mut rules: Vec<Rule> = Vec::new();
-        let mut index_of = std::collections::HashMap::new();
-        let find = |metric: &str, grp: Option<&str>| {
-            rows.iter()
-                .find(|r| r.metric == metric && r.grp.as_deref() == grp)
-                .map_or_else(Cell::empty, |r| Cell::new(r.value, r.people))
-        };
-        let mut sections = Vec::new();
-        for (title, note, lines) in SECTIONS {
-            let mut shown = Vec::new();
-            for (metric, label, measure) in lines.iter() {
-                let mut line = Line {
-                    label,
-                    measure: *measure,
-                    cells: Vec::new(),
-                };
-                for grp in std::iter::once(None).chain(groups.iter().map(|g| Some(g.as_str()))) {
-                    line.cells.push(cells.len());
-                    index_of.insert((metric.to_string(), grp.map(str::to_owned)), cells.len());
-                    cells.push(find(metric, grp));
-                }
-                // Counts of engagements split into groups add up to the whole.
-                if *measure == Measure::Count && *metric != "coachees" && !groups.is_empty() {
-                    rules.push(Rule::Sum {
-                        total: line.cells[0],
-                        parts: line.cells[1..].to_vec(),
-                    });
-                }
-                shown.push(line);
-            }
-            sections.push(Section {
-                title,
-                note,
-                lines: shown,
-            });
-        }
-        for (total, parts) in SUMS {
-            for grp in std::iter::once(None).chain(groups.iter().map(|g| Some(g.clone()))) {
-                let at = |m: &str| index_of[&(m.to_owned(), grp.clone())];
-                rules.push(Rule::Sum {
-                    total: at(total),
-                    parts: parts.iter().map(|p| at(p)).collect(),
-                });
-            }
-        }
-        // Months add up to the period's completed sessions.
-        let listed = |tallies: Vec<Tally>, cells: &mut Vec<Cell>| -> Vec<Listed> {
-            tallies
-                .into_iter()
-                .map(|t| {
-                    cells.push(Cell::new(Some(t.value as f64), t.people));
-                    Listed {
-                        label: if t.detail.is_empty() {
-                            t.label
-                        } else {
-                            t.detail
-                        },
-                        cell: cells.len() - 1,
-                    }
-                })
-                .collect()
-        };
-        let months = listed(months, &mut cells);
-        rules.push(Rule::Sum {
-            total: index_of[&("sessions_completed".to_owned(), None)],
-            parts: months.iter().map(|m| m.cell).collect(),
-        });
-        let themes = listed(themes, &mut cells);
-        let mut skill_names: Vec<String> = goals.iter().map(|g| g.label.clone()).collect();
-        skill_names.dedup();
-        let mut skills = Vec::new();
-        for skill in skill_names {
-            let of = |status: &str| {
-                goals
-                    .iter()
-                    .find(|g| g.label == skill && g.detail == status)
-                    .map_or_else(Cell::empty, |g| Cell::new(Some(g.value as f64), g.people))
-            };
-            let start = cells.len();
-            for status in GOAL_STATUSES {
-                cells.push(of(status));
-            }
-            let all: f64 = cells[start..start + 4].iter().filter_map(|c| c.value).sum();
-            let people: i64 = cells[start..start + 4]
-                .iter()
-                .map(|c| c.people)
-                .max()
-                .unwrap_or(0);
-            let all_people = goals
-                .iter()
-                .filter(|g| g.label == skill && g.detail != "achieved_in_period")
-                .map(|g| g.people)
-                .sum::<i64>()
-                .max(people);
-            cells.push(Cell::new(Some(all), all_people));
-            cells.push(of("achieved_in_period"));
-            rules.push(Rule::Sum {
-                total: start + 4,
-                parts: (start..start + 4).collect(),
-            });
-            skills.push(SkillRow {
-                skill,
-                cells: [start, start + 1, start + 2, start + 3, start + 4, start + 5],
-            });
-        }
-        let coachees = index_of[&("coachees".to_owned(), None)];
-        let too_small = cells[coachees].people < threshold;
-        if too_small {
-            for cell in &mut cells {
-                cell.hidden = true;
-                cell.small = true;
-            }
-        } else {
-            reporting::protect(&mut cells, &rules, threshold);
-        }
-        Report {
-            threshold: program.reporting_threshold,
-            groups,
-            cells,
-            sections,
-            months,
-            themes,
-            skills,
-            too_small,
-        }
-    }
-
     pub fn text(&self, cell: usize, measure: Measure) -> String {
         self.cells[cell].text(measure, self.threshold)
     }
@@ -471,7 +245,24 @@ impl Report {
     }
 }
 
-/// A period from the address, or the problem with it.
+/// The first day of `date`'s month.
+fn month_start(date: NaiveDate) -> NaiveDate {
+    date.with_day(1).expect("every month has a first day")
+}
+
+/// The last day of `date`'s month.
+fn month_end(date: NaiveDate) -> NaiveDate {
+    month_start(date)
+        .checked_add_months(chrono::Months::new(1))
+        .and_then(|d| d.pred_opt())
+        .unwrap_or(date)
+}
+
+/// A period from the address, or the problem with it. Periods are whole
+/// calendar months: the dates given are widened to the start of the first
+/// month and the end of the last, so no two reports differ by a day or a
+/// week. Without dates, the period runs from the programme's first month to
+/// the last whole month (or, in the programme's first month, to its end).
 fn period(
     query: &PeriodQuery,
     program: &Program,
@@ -485,12 +276,12 @@ fn period(
         Some(text) => NaiveDate::parse_from_str(text, "%Y-%m-%d")
             .map_err(|_| format!("Enter the {what} date like 2026-01-31.")),
     };
-    let from = parse(&query.from, program.starts_on, "first")?;
-    let to = parse(
-        &query.to,
-        today.min(program.ends_on).max(program.starts_on),
-        "last",
-    )?;
+    let last_whole_month = month_start(today).pred_opt().unwrap_or(today);
+    let default_to = last_whole_month
+        .min(program.ends_on)
+        .max(month_end(program.starts_on));
+    let from = month_start(parse(&query.from, program.starts_on, "first")?);
+    let to = month_end(parse(&query.to, default_to, "last")?);
     if to < from {
         return Err("The period ends before it starts: swap the dates.".into());
     }
@@ -516,6 +307,11 @@ async fn load(state: &AppState, admin: &Admin, id: Uuid) -> AppResult<(TenantTx,
     Ok((tx, program))
 }
 
+/// The zone a report's months are counted in. One zone for every viewer: were
+/// months counted in each admin's own zone, two admins (or one who changed
+/// zone) would see periods a few hours apart, and could subtract them.
+const REPORT_ZONE: &str = "UTC";
+
 /// Computes the report for a period.
 async fn compute(
     tx: &mut TenantTx,
@@ -523,17 +319,8 @@ async fn compute(
     program: &Program,
     from: NaiveDate,
     to: NaiveDate,
-    time_zone: &str,
 ) -> AppResult<Report> {
-    let zone = format::zone(time_zone);
-    let instant = |date: NaiveDate| {
-        zone.from_local_datetime(&date.and_hms_opt(0, 0, 0).expect("midnight"))
-            .earliest()
-            .map_or_else(
-                || date.and_hms_opt(0, 0, 0).expect("midnight").and_utc(),
-                |t| t.with_timezone(&Utc),
-            )
-    };
+    let instant = |date: NaiveDate| date.and_hms_opt(0, 0, 0).expect("midnight").and_utc();
     let threshold = i64::from(program.reporting_threshold);
     figures::plan_for_period(tx).await?;
     let departments = figures::departments(tx, org, program.id, from, to).await?;
@@ -557,7 +344,7 @@ async fn compute(
         ends: instant(to + chrono::Days::new(1)),
         cadence_days: cadence_days(program),
         groups: mapping,
-        time_zone: zone.name().to_owned(),
+        time_zone: REPORT_ZONE.to_owned(),
     };
     let rows = figures::figures(tx, &scope).await?;
     let months = figures::sessions_by_month(tx, &scope).await?;
@@ -575,14 +362,13 @@ async fn counted(
     program: &Program,
     from: NaiveDate,
     to: NaiveDate,
-    time_zone: &str,
 ) -> AppResult<Counted> {
     let key = cache::Key {
         org: org.0,
         program: program.id,
         from,
         to,
-        time_zone: time_zone.to_owned(),
+        time_zone: REPORT_ZONE.to_owned(),
         threshold: program.reporting_threshold,
         cadence_days: cadence_days(program),
         inactivity_weeks: program.inactivity_weeks,
@@ -590,7 +376,7 @@ async fn counted(
     if let Some(counted) = state.reports.fresh(&key) {
         return Ok(counted);
     }
-    let report = compute(tx, org, program, from, to, time_zone).await?;
+    let report = compute(tx, org, program, from, to).await?;
     let quiet = figures::quiet_engagements(tx, org, Some(program.id))
         .await?
         .len();
@@ -631,7 +417,7 @@ async fn show(
     let layout = Layout::for_member(format!("{} — report", program.name), &admin, flashes).await;
     match period(&query, &program, today) {
         Ok((from, to)) => {
-            let counted = counted(&state, &mut tx, admin.org, &program, from, to, &tz).await?;
+            let counted = counted(&state, &mut tx, admin.org, &program, from, to).await?;
             Ok(ReportPage {
                 layout,
                 from: from.to_string(),
@@ -690,7 +476,7 @@ async fn export(
     let Ok((from, to)) = period(&query, &program, today) else {
         return Ok(Redirect::to(&format!("/admin/programmes/{id}/report")).into_response());
     };
-    let report = counted(&state, &mut tx, admin.org, &program, from, to, &tz)
+    let report = counted(&state, &mut tx, admin.org, &program, from, to)
         .await?
         .report;
     let writer = csv::Writer::from_writer(Vec::new());
