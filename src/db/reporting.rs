@@ -286,14 +286,15 @@ pub async fn figures(conn: &mut PgConnection, scope: &Scope) -> sqlx::Result<Vec
         .await
 }
 
-/// Completed coaching sessions per month of the period.
+/// Completed coaching sessions per month of the period, each month a tally
+/// of its own (its key the same as the month's in `figures`, so a month reads
+/// the same in the chart as in the period's total).
 pub async fn sessions_by_month(conn: &mut PgConnection, scope: &Scope) -> sqlx::Result<Vec<Tally>> {
     let sql = format!(
         "with {ENGAGEMENTS}
         select to_char(date_trunc('month', s.starts_at at time zone $7), 'YYYY-MM') as label,
                to_char(date_trunc('month', s.starts_at at time zone $7), 'Mon YYYY') as detail,
-               to_char(s.starts_at at time zone $7, 'YYYY-MM') as month,
-               count(*) as value, count(distinct eng.coachee_id) as people,
+               null::text as month, count(*) as value, count(distinct eng.coachee_id) as people,
                coalesce(sum(report_record_key(eng.report_key, s.id::text)), 0) as key
         from coaching_sessions s join eng on s.engagement_id = eng.id
         where s.org_id = $1 and s.status = 'completed' and s.starts_at >= $8 and s.starts_at < $9

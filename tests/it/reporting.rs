@@ -595,6 +595,25 @@ async fn the_report_counts_a_known_programme_and_hides_what_could_point_to_a_per
         "the same records, the same figures"
     );
 
+    // Without dates, the period is whole months, up to the last whole one
+    // (or, in the programme's first month, to that month's end).
+    let page = s
+        .admin
+        .text(&format!("/admin/programmes/{}/report", s.programme))
+        .await;
+    let first_of_this_month = {
+        use chrono::Datelike;
+        let today = Utc::now().date_naive();
+        today.with_day(1).unwrap()
+    };
+    let expected = (first_of_this_month - chrono::Days::new(1))
+        .min(NaiveDate::from_ymd_opt(2027, 6, 30).unwrap())
+        .max(NaiveDate::from_ymd_opt(2026, 1, 31).unwrap());
+    assert!(
+        page.contains(&format!("id=\"to\" name=\"to\" value=\"{expected}\"")),
+        "the period ends on {expected}: {page}"
+    );
+
     // A period that ends before it starts is explained, and the dates kept.
     let response = s
         .admin
