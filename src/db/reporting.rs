@@ -28,26 +28,34 @@ pub struct Scope {
     pub time_zone: String,
 }
 
-/// One figure for the whole programme (`grp` None) or for one group.
+/// One figure for the whole programme (`grp` None) or for one group: over
+/// the whole period (`month` None), or, for counts of things that happen,
+/// one month of it. `key` is the sum of the counted records' keys (see
+/// `reporting::noise`); `people` the distinct coachees behind the figure.
 #[derive(Clone, Debug, sqlx::FromRow)]
 pub struct Figure {
     pub grp: Option<String>,
     pub metric: String,
+    pub month: Option<String>,
     pub value: Option<f64>,
     pub people: i64,
+    pub key: i64,
 }
 
-/// A labelled count, for the programme as a whole.
+/// A labelled count, for the programme as a whole: over the period (`month`
+/// None) or one month of it.
 #[derive(Clone, Debug, sqlx::FromRow)]
 pub struct Tally {
     pub label: String,
     pub detail: String,
+    pub month: Option<String>,
     pub value: i64,
     pub people: i64,
+    pub key: i64,
 }
 
 /// Plans the report's queries for the period at hand: a period runs from a
-/// week to three years, and planning is cheap next to counting.
+/// month to three years, and planning is cheap next to counting.
 pub async fn plan_for_period(conn: &mut PgConnection) -> sqlx::Result<()> {
     sqlx::query("set local plan_cache_mode = force_custom_plan")
         .execute(conn)
@@ -77,11 +85,12 @@ pub async fn departments(
 }
 
 /// The engagements of the report: in the programme, overlapping the period,
-/// each with its department's group.
+/// each with its department's group and its record key (`rk`).
 const ENGAGEMENTS: &str = "
     groups (department, grp) as (select * from unnest($3::text[], $4::text[])),
     eng as materialized (
-        select e.id, e.coachee_id, e.status, e.starts_on, coalesce(g.grp, e.department) as grp
+        select e.id, e.coachee_id, e.status, e.starts_on, coalesce(g.grp, e.department) as grp,
+               e.report_key, report_record_key(e.report_key, e.id::text) as rk
         from engagements e left join groups g on g.department = e.department
         where e.org_id = $1 and e.program_id = $2 and e.starts_on <= $6 and e.ends_on >= $5
     )";
@@ -105,25 +114,43 @@ where
         .bind(scope.to)
 }
 
+/// A count of things that happen, for the programme and each group, over the
+/// period and month by month: `value`, `people` and `key` are aggregates over
+/// the rows of `source` where `filter` holds; `mon` is the row's month ('-'
+/// for rows with none, which the filter leaves out).
+fn happening(metric: &str, source: &str, filter: &str, mon: &str) -> String {
+    format!(
+        "select grp, '{metric}', case when grouping({mon}) = 0 then coalesce({mon}, '-') end,
+                count(*) filter (where {filter})::float8,
+                count(distinct coachee_id) filter (where {filter}),
+                coalesce(sum(rk) filter (where {filter}), 0)
+           from {source} group by grouping sets ((grp), (), (grp, {mon}), ({mon}))"
+    )
+}
+
 /// Every figure of the report, for the programme and for each group, in one
 /// statement. Binds: org, program, departments, groups, from, to, period start,
-/// period end, cadence days.
+/// period end, cadence days, the zone months are counted in.
 pub async fn figures(conn: &mut PgConnection, scope: &Scope) -> sqlx::Result<Vec<Figure>> {
+    let month = |at: &str| format!("to_char({at} at time zone $10, 'YYYY-MM')");
     let sql = format!(
         "with {ENGAGEMENTS},
         assigned as materialized (
-            select a.session_id, a.assigned_at, a.completed_at, eng.coachee_id, eng.grp
+            select a.session_id, a.assigned_at, a.completed_at, eng.coachee_id, eng.grp,
+                   report_record_key(eng.report_key, a.session_id::text || a.activity_id::text) as rk,
+                   {assigned_mon} as assigned_mon, {completed_mon} as completed_mon
             from activity_assignments a join eng on a.engagement_id = eng.id
             where a.org_id = $1
         ),
         sess as materialized (
             select s.id, s.status, s.starts_at, eng.coachee_id, eng.grp,
+                   report_record_key(eng.report_key, s.id::text) as rk, {session_mon} as mon,
                    s.id in (select session_id from assigned) as assigned
             from coaching_sessions s join eng on s.engagement_id = eng.id
             where s.org_id = $1 and s.starts_at >= $7 and s.starts_at < $8
         ),
         last_done as (
-            select eng.id, eng.coachee_id, eng.grp, eng.starts_on,
+            select eng.id, eng.coachee_id, eng.grp, eng.starts_on, eng.rk,
                    (select max(s.starts_at) from coaching_sessions s
                      where s.org_id = $1 and s.engagement_id = eng.id
                        and s.status = 'completed' and s.starts_at < $8) as last_at
@@ -131,6 +158,7 @@ pub async fn figures(conn: &mut PgConnection, scope: &Scope) -> sqlx::Result<Vec
         ),
         meet as materialized (
             select m.id, m.status, m.starts_at, m.engagement_id, eng.coachee_id, eng.grp,
+                   report_record_key(eng.report_key, m.id::text) as rk, {meeting_mon} as mon,
                    coalesce(i.invited, false) as invited, coalesce(i.opened, false) as opened,
                    coalesce(i.accepted, false) or m.status = 'completed' as accepted
             from alignment_meetings m join eng on m.engagement_id = eng.id
@@ -143,109 +171,134 @@ pub async fn figures(conn: &mut PgConnection, scope: &Scope) -> sqlx::Result<Vec
             where m.org_id = $1 and m.created_at >= $7 and m.created_at < $8
         ),
         first_held as (
-            select eng.id, eng.coachee_id, eng.grp,
+            select eng.id, eng.coachee_id, eng.grp, eng.rk,
                    min(m.starts_at) filter (where m.status = 'completed') as held_at, eng.starts_on
             from eng left join alignment_meetings m
               on m.org_id = $1 and m.engagement_id = eng.id and m.starts_at < $8
-            group by eng.id, eng.coachee_id, eng.grp, eng.starts_on
+            group by eng.id, eng.coachee_id, eng.grp, eng.rk, eng.starts_on
         ),
         req as (
-            select r.status, eng.coachee_id, eng.grp
+            select r.status, eng.coachee_id, eng.grp,
+                   report_record_key(eng.report_key, r.id::text) as rk, {request_mon} as mon
             from alignment_requests r join eng on r.engagement_id = eng.id
             where r.org_id = $1 and r.created_at >= $7 and r.created_at < $8
         )
-        select grp, 'coachees' as metric, count(distinct coachee_id)::float8 as value,
-               count(distinct coachee_id) as people
+        select grp, 'coachees' as metric, null::text as month,
+               count(distinct coachee_id)::float8 as value,
+               count(distinct coachee_id) as people, coalesce(sum(rk), 0) as key
           from eng group by grouping sets ((grp), ())
         union all
-        select grp, 'engagements_' || st, count(e.id) filter (where e.status = st)::float8,
-               count(distinct e.coachee_id) filter (where e.status = st)
+        select grp, 'engagements_' || st, null, count(e.id) filter (where e.status = st)::float8,
+               count(distinct e.coachee_id) filter (where e.status = st),
+               coalesce(sum(e.rk) filter (where e.status = st), 0)
           from eng e cross join unnest(array['active', 'paused', 'completed', 'cancelled']) st
           group by grouping sets ((grp, st), (st))
         union all
-        select grp, 'engagements', count(*)::float8, count(distinct coachee_id)
+        select grp, 'engagements', null, count(*)::float8, count(distinct coachee_id),
+               coalesce(sum(rk), 0)
           from eng group by grouping sets ((grp), ())
         union all
-        select grp, 'sessions_completed', count(*) filter (where status = 'completed')::float8,
-               count(distinct coachee_id) filter (where status = 'completed')
-          from sess group by grouping sets ((grp), ())
+        {sessions_completed}
         union all
-        select grp, 'completion_rate',
-               100.0 * count(*) filter (where status = 'completed')
-                 / nullif(count(*) filter (where status in ('completed', 'cancelled', 'no_show')), 0),
-               count(distinct coachee_id) filter (where status in ('completed', 'cancelled', 'no_show'))
-          from sess group by grouping sets ((grp), ())
+        {sessions_ended}
         union all
-        select grp, 'cadence_kept',
-               100.0 * count(*) filter (where coalesce(last_at, starts_on::timestamptz) >= $8 - make_interval(days => $9))
-                 / nullif(count(*), 0),
-               count(distinct coachee_id)
+        {sessions_with_activity}
+        union all
+        select grp, 'cadence_kept', null,
+               count(*) filter (where {kept})::float8,
+               count(distinct coachee_id) filter (where {kept}),
+               coalesce(sum(rk) filter (where {kept}), 0)
           from last_done group by grouping sets ((grp), ())
         union all
-        select grp, 'sessions_with_activity',
-               100.0 * count(*) filter (where status = 'completed' and assigned)
-                 / nullif(count(*) filter (where status = 'completed'), 0),
-               count(distinct coachee_id) filter (where status = 'completed')
-          from sess group by grouping sets ((grp), ())
+        {activities_assigned}
         union all
-        select grp, 'activities_assigned', count(*) filter (where assigned_at >= $7 and assigned_at < $8)::float8,
-               count(distinct coachee_id) filter (where assigned_at >= $7 and assigned_at < $8)
-          from assigned group by grouping sets ((grp), ())
+        {activities_completed}
         union all
-        select grp, 'activities_completed', count(*) filter (where completed_at >= $7 and completed_at < $8)::float8,
-               count(distinct coachee_id) filter (where completed_at >= $7 and completed_at < $8)
-          from assigned group by grouping sets ((grp), ())
+        {meetings_invited}
         union all
-        select grp, 'meetings_invited', count(*) filter (where invited)::float8,
-               count(distinct coachee_id) filter (where invited)
-          from meet group by grouping sets ((grp), ())
+        {meetings_opened}
         union all
-        select grp, 'meetings_opened', count(*) filter (where opened)::float8,
-               count(distinct coachee_id) filter (where opened)
-          from meet group by grouping sets ((grp), ())
+        {meetings_accepted}
         union all
-        select grp, 'meetings_accepted', count(*) filter (where accepted)::float8,
-               count(distinct coachee_id) filter (where accepted)
-          from meet group by grouping sets ((grp), ())
+        {meetings_held}
         union all
-        select grp, 'meetings_held', count(*) filter (where status = 'completed')::float8,
-               count(distinct coachee_id) filter (where status = 'completed')
-          from meet group by grouping sets ((grp), ())
-        union all
-        select grp, 'engagements_with_meeting_held',
-               100.0 * count(*) filter (where held_at is not null) / nullif(count(*), 0),
-               count(distinct coachee_id)
+        select grp, 'engagements_with_meeting_held', null,
+               count(*) filter (where held_at is not null)::float8,
+               count(distinct coachee_id) filter (where held_at is not null),
+               coalesce(sum(rk) filter (where held_at is not null), 0)
           from first_held group by grouping sets ((grp), ())
         union all
-        select grp, 'days_to_first_meeting',
+        select grp, 'days_to_first_meeting', null,
                percentile_cont(0.5) within group (order by (held_at::date - starts_on))
                  filter (where held_at is not null),
-               count(distinct coachee_id) filter (where held_at is not null)
+               count(distinct coachee_id) filter (where held_at is not null),
+               coalesce(sum(rk) filter (where held_at is not null), 0)
           from first_held group by grouping sets ((grp), ())
         union all
-        select grp, 'requests_' || st, count(r.status) filter (where r.status = st)::float8,
-               count(distinct r.coachee_id) filter (where r.status = st)
+        select grp, 'requests_' || st, case when grouping(mon) = 0 then mon end,
+               count(r.status) filter (where r.status = st)::float8,
+               count(distinct r.coachee_id) filter (where r.status = st),
+               coalesce(sum(r.rk) filter (where r.status = st), 0)
           from req r cross join unnest(array['pending', 'approved', 'declined']) st
-          group by grouping sets ((grp, st), (st))"
+          group by grouping sets ((grp, st), (st), (grp, st, mon), (st, mon))",
+        assigned_mon = month("a.assigned_at"),
+        completed_mon = month("a.completed_at"),
+        session_mon = month("s.starts_at"),
+        meeting_mon = month("m.created_at"),
+        request_mon = month("r.created_at"),
+        kept = "coalesce(last_at, starts_on::timestamptz) >= $8 - make_interval(days => $9)",
+        sessions_completed = happening("sessions_completed", "sess", "status = 'completed'", "mon"),
+        sessions_ended = happening(
+            "sessions_ended",
+            "sess",
+            "status in ('completed', 'cancelled', 'no_show')",
+            "mon"
+        ),
+        sessions_with_activity = happening(
+            "sessions_with_activity",
+            "sess",
+            "status = 'completed' and assigned",
+            "mon"
+        ),
+        activities_assigned = happening(
+            "activities_assigned",
+            "assigned",
+            "assigned_at >= $7 and assigned_at < $8",
+            "assigned_mon"
+        ),
+        activities_completed = happening(
+            "activities_completed",
+            "assigned",
+            "completed_at >= $7 and completed_at < $8",
+            "completed_mon"
+        ),
+        meetings_invited = happening("meetings_invited", "meet", "invited", "mon"),
+        meetings_opened = happening("meetings_opened", "meet", "opened", "mon"),
+        meetings_accepted = happening("meetings_accepted", "meet", "accepted", "mon"),
+        meetings_held = happening("meetings_held", "meet", "status = 'completed'", "mon"),
     );
     over_engagements(&sql, scope)
         .bind(scope.starts)
         .bind(scope.ends)
         .bind(scope.cadence_days)
+        .bind(&scope.time_zone)
         .fetch_all(conn)
         .await
 }
 
-/// Completed coaching sessions per month of the period, in the viewer's zone.
+/// Completed coaching sessions per month of the period, each month a tally
+/// of its own (its key the same as the month's in `figures`, so a month reads
+/// the same in the chart as in the period's total).
 pub async fn sessions_by_month(conn: &mut PgConnection, scope: &Scope) -> sqlx::Result<Vec<Tally>> {
     let sql = format!(
         "with {ENGAGEMENTS}
         select to_char(date_trunc('month', s.starts_at at time zone $7), 'YYYY-MM') as label,
                to_char(date_trunc('month', s.starts_at at time zone $7), 'Mon YYYY') as detail,
-               count(*) as value, count(distinct eng.coachee_id) as people
+               null::text as month, count(*) as value, count(distinct eng.coachee_id) as people,
+               coalesce(sum(report_record_key(eng.report_key, s.id::text)), 0) as key
         from coaching_sessions s join eng on s.engagement_id = eng.id
         where s.org_id = $1 and s.status = 'completed' and s.starts_at >= $8 and s.starts_at < $9
-        group by 1, 2 order by 1"
+        group by 1, 2, 3 order by 1"
     );
     over_engagements(&sql, scope)
         .bind(&scope.time_zone)
@@ -255,48 +308,65 @@ pub async fn sessions_by_month(conn: &mut PgConnection, scope: &Scope) -> sqlx::
         .await
 }
 
-/// Focus areas of the period's completed sessions, by skill; sessions whose
-/// focus the coach wrote in their own words are counted, never quoted.
+/// Focus areas of the period's completed sessions, by skill, over the period
+/// and month by month; sessions whose focus the coach wrote in their own
+/// words are counted, never quoted, and so are those with no focus recorded,
+/// so that the focus areas add up to the completed sessions.
 pub async fn session_themes(conn: &mut PgConnection, scope: &Scope) -> sqlx::Result<Vec<Tally>> {
     let sql = format!(
-        "with {ENGAGEMENTS}
-        select coalesce(k.name, 'Written in the coach''s own words') as label, '' as detail,
-               count(*) as value, count(distinct eng.coachee_id) as people
-        from coaching_sessions s join eng on s.engagement_id = eng.id
-        left join skills k on k.org_id = s.org_id and k.id = s.focus_skill_id
-        where s.org_id = $1 and s.status = 'completed' and s.starts_at >= $7 and s.starts_at < $8
-          and (s.focus_skill_id is not null or s.focus_area <> '')
-        group by k.name order by count(*) desc, 1 limit 12"
+        "with {ENGAGEMENTS},
+        themed as (
+            select case when s.focus_skill_id is not null then coalesce(k.name, 'No focus recorded')
+                        when s.focus_area <> '' then 'Written in the coach''s own words'
+                        else 'No focus recorded' end as label,
+                   to_char(s.starts_at at time zone $9, 'YYYY-MM') as mon,
+                   eng.coachee_id, report_record_key(eng.report_key, s.id::text) as rk
+            from coaching_sessions s join eng on s.engagement_id = eng.id
+            left join skills k on k.org_id = s.org_id and k.id = s.focus_skill_id
+            where s.org_id = $1 and s.status = 'completed' and s.starts_at >= $7 and s.starts_at < $8
+        )
+        select label, '' as detail, case when grouping(mon) = 0 then mon end as month,
+               count(*) as value, count(distinct coachee_id) as people,
+               coalesce(sum(rk), 0) as key
+        from themed group by grouping sets ((label), (label, mon))
+        order by 1, 3 nulls first"
     );
     over_engagements(&sql, scope)
         .bind(scope.starts)
         .bind(scope.ends)
+        .bind(&scope.time_zone)
         .fetch_all(conn)
         .await
 }
 
 /// Goals by skill and status at the end of the period (`detail` is the status),
-/// plus, as status `achieved_in_period`, those achieved during it.
+/// plus, as status `achieved_in_period`, those achieved during it, over the
+/// period and month by month.
 pub async fn goals_by_skill(conn: &mut PgConnection, scope: &Scope) -> sqlx::Result<Vec<Tally>> {
     let sql = format!(
         "with {ENGAGEMENTS},
         g as (
-            select coalesce(k.name, 'No skill chosen') as skill, g.status, g.updated_at, eng.coachee_id
+            select coalesce(k.name, 'No skill chosen') as skill, g.status, g.updated_at,
+                   eng.coachee_id, report_record_key(eng.report_key, g.id::text) as rk,
+                   to_char(g.updated_at at time zone $9, 'YYYY-MM') as mon
             from goals g join eng on g.engagement_id = eng.id
             left join skills k on k.org_id = g.org_id and k.id = g.skill_id
             where g.org_id = $1 and g.created_at < $8
         )
-        select skill as label, status as detail, count(*) as value, count(distinct coachee_id) as people
+        select skill as label, status as detail, null::text as month, count(*) as value,
+               count(distinct coachee_id) as people, coalesce(sum(rk), 0) as key
         from g group by skill, status
         union all
-        select skill, 'achieved_in_period', count(*), count(distinct coachee_id)
+        select skill, 'achieved_in_period', case when grouping(mon) = 0 then mon end,
+               count(*), count(distinct coachee_id), coalesce(sum(rk), 0)
         from g where status = 'achieved' and updated_at >= $7 and updated_at < $8
-        group by skill
-        order by 1, 2"
+        group by grouping sets ((skill), (skill, mon))
+        order by 1, 2, 3 nulls first"
     );
     over_engagements(&sql, scope)
         .bind(scope.starts)
         .bind(scope.ends)
+        .bind(&scope.time_zone)
         .fetch_all(conn)
         .await
 }

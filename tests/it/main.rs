@@ -11,6 +11,7 @@ mod authorization;
 mod browser;
 mod caching;
 mod coaching;
+mod disclosure;
 mod embedded;
 mod forms;
 mod invitations;
