@@ -80,7 +80,7 @@ mod tests {
     }
 
     proptest! {
-        #![proptest_config(ProptestConfig::with_cases(2000))]
+        #![proptest_config(crate::testing::cases(2000))]
 
         /// The same records (the same key) always publish the same figure,
         /// never negative, never further than `MOST` from the truth.

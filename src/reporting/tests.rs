@@ -115,7 +115,7 @@ mod properties {
     use proptest::prelude::*;
 
     proptest! {
-        #![proptest_config(ProptestConfig::with_cases(500))]
+        #![proptest_config(crate::testing::cases(500))]
 
         /// In any table of parts adding up to row and column totals, once
         /// protected, no shown total gives away hidden figures: where
