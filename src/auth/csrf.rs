@@ -228,9 +228,10 @@ pub async fn protect(State(state): State<AppState>, request: Request, next: Next
         .find(|(name, _)| name == FIELD)
         .map(|(_, v)| stamp::Sent::parse(v));
     if let Some(expected) = expected {
-        if !sent.as_ref().is_some_and(|sent| {
-            constant_time_eq(sent.token.as_bytes(), expected.as_bytes())
-        }) {
+        if !sent
+            .as_ref()
+            .is_some_and(|sent| constant_time_eq(sent.token.as_bytes(), expected.as_bytes()))
+        {
             tracing::warn!("refused a form without this session's CSRF token");
             return refuse(request_id);
         }

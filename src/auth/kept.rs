@@ -36,7 +36,9 @@ impl KeptForm {
     pub fn new(path: String, fields: &[(String, String)], owner: Uuid, org: Option<Uuid>) -> Self {
         let fields = fields
             .iter()
-            .filter(|(name, _)| name != crate::auth::csrf::FIELD && name != crate::auth::once::FIELD)
+            .filter(|(name, _)| {
+                name != crate::auth::csrf::FIELD && name != crate::auth::once::FIELD
+            })
             .cloned()
             .collect();
         KeptForm {

@@ -123,8 +123,12 @@ mod tests {
         assert_eq!((sent.user, sent.org), (Some(user), Some(org)));
         assert!(key('a').verify(&sent));
         assert!(!key('b').verify(&sent), "another server's key");
-        let moved = format!("cafe.{stamp}").replace(&org.simple().to_string(), &other.simple().to_string());
-        assert!(!key('a').verify(&Sent::parse(&moved)), "another organisation");
+        let moved =
+            format!("cafe.{stamp}").replace(&org.simple().to_string(), &other.simple().to_string());
+        assert!(
+            !key('a').verify(&Sent::parse(&moved)),
+            "another organisation"
+        );
         let none = Sent::parse(&format!("cafe.{}", key('a').stamp("cafe", user, None)));
         assert_eq!(none.org, None);
         assert!(key('a').verify(&none));

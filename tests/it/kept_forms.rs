@@ -91,7 +91,8 @@ async fn a_private_note_sent_after_sign_out_is_never_shown_to_the_next_person_to
     assert!(location(&sent).starts_with("/sign-in"));
 
     // The coachee signs in at the same browser.
-    let next: String = form_urlencoded::byte_serialize(format!("{path}/notes").as_bytes()).collect();
+    let next: String =
+        form_urlencoded::byte_serialize(format!("{path}/notes").as_bytes()).collect();
     let signed_in = browser
         .post(
             "/sign-in",
@@ -135,8 +136,14 @@ async fn the_same_person_signing_in_again_gets_their_form_back_with_its_labels()
     let back = browser.sign_in("casey@acme.test", PASSWORD).await;
     assert_eq!(location(&back), "/resume");
     let resume = browser.text("/resume").await;
-    assert!(resume.contains("Casey&#39;s own words") || resume.contains("Casey's own words"), "{resume}");
-    assert!(resume.contains("Your private notes"), "the form's label: {resume}");
+    assert!(
+        resume.contains("Casey&#39;s own words") || resume.contains("Casey's own words"),
+        "{resume}"
+    );
+    assert!(
+        resume.contains("Your private notes"),
+        "the form's label: {resume}"
+    );
     assert!(!resume.contains(">notes<"), "not the field's raw name");
 
     // "Send again" saves it.
@@ -163,8 +170,13 @@ async fn a_form_typed_in_one_of_several_organisations_resumes_there_after_sign_i
     let coach = app
         .seed_member(acme, "casey@coach.test", "Casey", roles(false, true, false))
         .await;
-    app.seed_member(globex, "casey@coach.test", "Casey", roles(false, true, false))
-        .await;
+    app.seed_member(
+        globex,
+        "casey@coach.test",
+        "Casey",
+        roles(false, true, false),
+    )
+    .await;
     let path = coaching_session(&app, acme, coach, "robin@acme.test").await;
     let browser = app.visitor();
     let first = browser.sign_in("casey@coach.test", PASSWORD).await;

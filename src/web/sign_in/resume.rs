@@ -87,7 +87,8 @@ fn label(path: &str, name: &str, value: &str) -> Option<&'static str> {
         ("account", "name") => Some("Your name"),
         _ => None,
     };
-    by_path.or_else(|| LABELS.iter().find(|(n, _)| *n == name).map(|(_, l)| *l))
+    by_path
+        .or_else(|| LABELS.iter().find(|(n, _)| *n == name).map(|(_, l)| *l))
         .or(Some("Something you typed"))
 }
 
@@ -132,13 +133,25 @@ const LABELS: &[(&str, &str)] = &[
     ("off_limits", "What is off limits?"),
     ("opens", "Who opens the meeting"),
     ("place", "Where"),
-    ("prep_expected", "The coachee prepares with their coach first"),
+    (
+        "prep_expected",
+        "The coachee prepares with their coach first",
+    ),
     ("progress", "Progress (0–100%)"),
     ("reason", "Why another meeting would help"),
-    ("reminder_hours", "Hours before the meeting for the reminder"),
+    (
+        "reminder_hours",
+        "Hours before the meeting for the reminder",
+    ),
     ("reporting_threshold", "Smallest group shown in reports"),
-    ("sessions_before", "Coaching sessions before the first meeting"),
-    ("sessions_included", "Coaching sessions included per engagement"),
+    (
+        "sessions_before",
+        "Coaching sessions before the first meeting",
+    ),
+    (
+        "sessions_included",
+        "Coaching sessions included per engagement",
+    ),
     ("starts_on", "Starts on"),
     ("status", "Status"),
     ("stood_out", "What stood out"),
@@ -165,9 +178,16 @@ mod tests {
         );
         assert_eq!(label("/account", "time_zone", "UTC"), Some("Time zone"));
         assert_eq!(
-            label("/engagements/x/alignment", "goal", "0191c6a4-7d1e-7c3a-9c55-0a1b2c3d4e5f"),
+            label(
+                "/engagements/x/alignment",
+                "goal",
+                "0191c6a4-7d1e-7c3a-9c55-0a1b2c3d4e5f"
+            ),
             None
         );
-        assert_eq!(label("/x", "mystery_field", "v"), Some("Something you typed"));
+        assert_eq!(
+            label("/x", "mystery_field", "v"),
+            Some("Something you typed")
+        );
     }
 }
