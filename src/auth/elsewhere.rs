@@ -10,9 +10,11 @@ use axum::response::{Html, IntoResponse, Response};
 use tower_sessions::Session;
 use uuid::Uuid;
 
+use crate::auth::csrf;
 use crate::auth::kept::{self, KeptForm};
 use crate::auth::session::FormFields;
-use crate::db::{self, people};
+use crate::auth::stamp::StampKey;
+use crate::db::{self, TenantId, people};
 use crate::startup::AppState;
 use crate::web::flash::Flashes;
 use crate::web::layout::{Layout, Nav};
@@ -33,9 +35,23 @@ pub async fn refuse(
     state: &AppState,
     session: &Session,
     user: &people::User,
-    working_in: &str,
+    working_in: (TenantId, &str),
     drawn_in: Option<Uuid>,
 ) -> Response {
+    let (current, working_in) = working_in;
+    if drawn_in.is_none() {
+        // A session from before forms were stamped (or a page drawn before an
+        // organisation was chosen): pages drawn from now on carry the stamp.
+        match StampKey::from_config(&state.config) {
+            Ok(key) => {
+                if let Err(err) = csrf::stamp_session(session, &key, user.id, Some(current.0)).await
+                {
+                    tracing::warn!(error = %err, "cannot stamp a login session");
+                }
+            }
+            Err(err) => tracing::warn!(error = %err, "cannot read the key for form stamps"),
+        }
+    }
     let mut drawn = None;
     if let Some(org) = drawn_in {
         let found = match db::begin_user(&state.pool, user.id).await {

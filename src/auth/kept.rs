@@ -92,3 +92,23 @@ pub async fn take(session: &Session, user: Uuid) -> Option<KeptForm> {
 pub async fn drop_kept(session: &Session) {
     session.remove_value(KEPT_FORM).await.ok();
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_kept_form_is_for_its_owner_only_and_only_for_a_while() {
+        let (owner, other) = (Uuid::new_v4(), Uuid::new_v4());
+        let fields = vec![
+            ("_csrf".to_owned(), "token".to_owned()),
+            ("notes".to_owned(), "typed".to_owned()),
+        ];
+        let mut form = KeptForm::new("/sessions/x/notes".into(), &fields, owner, None);
+        assert_eq!(form.fields, [("notes".to_owned(), "typed".to_owned())]);
+        assert!(form.is_for(owner));
+        assert!(!form.is_for(other));
+        form.kept_at -= KEEP_FOR_MINUTES * 60 + 1;
+        assert!(!form.is_for(owner), "too old");
+    }
+}

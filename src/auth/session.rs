@@ -399,7 +399,7 @@ async fn member_and_tx(
                         state,
                         &session,
                         &user,
-                        &standing.org_name,
+                        (org, &standing.org_name),
                         sent.and_then(|sent| sent.org),
                     )
                     .await;
