@@ -3,9 +3,12 @@
 //! organisation's data only as a signed-in member with the right role.
 
 pub mod csrf;
+pub mod elsewhere;
+pub mod kept;
 pub mod once;
 pub mod password;
 pub mod session;
+pub mod stamp;
 pub mod throttle;
 pub mod tokens;
 

@@ -4,7 +4,9 @@
 //! checked twice: the browser's own word on where it came from (`Sec-Fetch-Site`,
 //! else `Origin`) must be this site, and a form sent with a login session must
 //! carry that session's token in its `_csrf` field. Clients that send neither
-//! header are not browsers, and a forged request needs a browser.
+//! header are not browsers, and a forged request needs a browser. The field
+//! also carries the form's stamp (see `auth::stamp`): the person and
+//! organisation it was rendered for, which the extractors hold it to.
 
 use axum::body::{Body, to_bytes};
 use axum::extract::{Request, State};
@@ -17,18 +19,30 @@ use tracing::Instrument;
 
 use crate::auth::once;
 use crate::auth::session::FormFields;
+use crate::auth::stamp::{self, StampKey};
 use crate::error;
 use crate::startup::AppState;
 use crate::web::BODY_LIMIT_BYTES;
 
 const TOKEN: &str = "csrf_token";
+/// The stamp of the session's person and organisation, `USER.ORG.MAC`.
+const STAMP: &str = "form_stamp";
 /// The form field that carries the token.
 pub const FIELD: &str = "_csrf";
 /// More fields than any form of ours has, with room to spare (goals ticked).
 pub const MAX_FIELDS: usize = 300;
 
-/// This session's token, made on first use. Forms put it in a hidden field.
+/// What forms put in their hidden `_csrf` field: this session's token (made
+/// on first use), followed by the stamp of its person and organisation.
 pub async fn token(session: &Session) -> String {
+    let token = bare_token(session).await;
+    match session.get::<String>(STAMP).await {
+        Ok(Some(stamp)) => format!("{token}.{stamp}"),
+        _ => token,
+    }
+}
+
+async fn bare_token(session: &Session) -> String {
     if let Ok(Some(token)) = session.get::<String>(TOKEN).await {
         return token;
     }
@@ -40,6 +54,26 @@ pub async fn token(session: &Session) -> String {
     }
     token
 }
+
+/// Stamps the session's forms from now on with `user` and `org`; called
+/// whenever either changes. Makes the session's token if it has none, so a
+/// signed-in session always checks its forms.
+pub async fn stamp_session(
+    session: &Session,
+    key: &StampKey,
+    user: uuid::Uuid,
+    org: Option<uuid::Uuid>,
+) -> anyhow::Result<()> {
+    let token = bare_token(session).await;
+    session.insert(STAMP, key.stamp(&token, user, org)).await?;
+    Ok(())
+}
+
+/// The stamp of a form that was sent, put in the request's extensions by
+/// [`protect`]: its token matched the session's (when there is one), but the
+/// rest is the sender's word until checked against the session or the key.
+#[derive(Clone, Debug)]
+pub struct FormStamp(pub stamp::Sent);
 
 fn is_safe(method: &Method) -> bool {
     matches!(*method, Method::GET | Method::HEAD | Method::OPTIONS)
@@ -189,15 +223,21 @@ pub async fn protect(State(state): State<AppState>, request: Request, next: Next
             request_id,
         );
     }
+    let sent = fields
+        .iter()
+        .find(|(name, _)| name == FIELD)
+        .map(|(_, v)| stamp::Sent::parse(v));
     if let Some(expected) = expected {
-        let sent = fields
-            .iter()
-            .find(|(name, _)| name == FIELD)
-            .map(|(_, v)| v.as_str());
-        if !sent.is_some_and(|sent| constant_time_eq(sent.as_bytes(), expected.as_bytes())) {
+        if !sent
+            .as_ref()
+            .is_some_and(|sent| constant_time_eq(sent.token.as_bytes(), expected.as_bytes()))
+        {
             tracing::warn!("refused a form without this session's CSRF token");
             return refuse(request_id);
         }
+    }
+    if let Some(sent) = sent {
+        parts.extensions.insert(FormStamp(sent));
     }
     // The form's one-time key (see `auth::once`).
     let session_id = session

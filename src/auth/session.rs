@@ -14,10 +14,12 @@ use axum::http::Method;
 use axum::http::request::Parts;
 use axum::response::{IntoResponse, Redirect, Response};
 use chrono::Utc;
-use serde::{Deserialize, Serialize};
 use tower_sessions::Session;
 use uuid::Uuid;
 
+use crate::auth::csrf::{self, FormStamp};
+use crate::auth::kept::{self, KeptForm};
+use crate::auth::stamp::StampKey;
 use crate::db::people::{self, Roles, User};
 use crate::db::{self, TenantId, TenantTx};
 use crate::error::AppError;
@@ -28,15 +30,6 @@ const USER: &str = "user_id";
 const SIGNED_IN_AT: &str = "signed_in_at";
 const EPOCH: &str = "session_epoch";
 const ORG: &str = "org_id";
-const KEPT_FORM: &str = "kept_form";
-
-/// What someone typed into a form when their session ran out, kept to offer
-/// back after they sign in again.
-#[derive(Clone, Debug, Serialize, Deserialize)]
-pub struct KeptForm {
-    pub path: String,
-    pub fields: Vec<(String, String)>,
-}
 
 /// The fields of a submitted form, put in the request's extensions by the CSRF
 /// layer (which reads every form body anyway).
@@ -44,16 +37,19 @@ pub struct KeptForm {
 pub struct FormFields(pub Vec<(String, String)>);
 
 /// Starts a login session for `user` with a new session id, so an id known
-/// before sign-in is worth nothing after it.
-pub async fn begin(session: &Session, user: &User) -> anyhow::Result<()> {
-    let kept: Option<KeptForm> = session.get(KEPT_FORM).await?;
+/// before sign-in is worth nothing after it. A form kept from an ended session
+/// comes along only if it is this person's own and recent; anything else the
+/// old session held — someone else's typing included — is gone with it.
+pub async fn begin(session: &Session, user: &User, key: &StampKey) -> anyhow::Result<()> {
+    let kept = kept::any(session).await;
     session.cycle_id().await?;
     session.clear().await;
     session.insert(USER, user.id).await?;
     session.insert(EPOCH, user.session_epoch).await?;
     session.insert(SIGNED_IN_AT, Utc::now().timestamp()).await?;
-    if let Some(kept) = kept {
-        session.insert(KEPT_FORM, kept).await?;
+    csrf::stamp_session(session, key, user.id, None).await?;
+    if let Some(kept) = kept.filter(|kept| kept.is_for(user.id)) {
+        kept::keep(session, kept).await;
     }
     Ok(())
 }
@@ -65,30 +61,30 @@ pub async fn continue_in_epoch(session: &Session, epoch: i32) -> anyhow::Result<
     Ok(())
 }
 
-/// Makes `org` the active organisation, again with a new session id.
-pub async fn choose_organisation(session: &Session, org: TenantId) -> anyhow::Result<()> {
+/// Makes `org` the active organisation, again with a new session id; forms
+/// drawn from now on are stamped with it.
+pub async fn choose_organisation(
+    session: &Session,
+    org: TenantId,
+    key: &StampKey,
+) -> anyhow::Result<()> {
     session.cycle_id().await?;
     session.insert(ORG, org.0).await?;
+    if let Some(user) = session.get::<Uuid>(USER).await? {
+        csrf::stamp_session(session, key, user, Some(org.0)).await?;
+    }
     Ok(())
+}
+
+/// The active organisation, if one is chosen.
+pub async fn organisation(session: &Session) -> Option<TenantId> {
+    session.get::<Uuid>(ORG).await.ok().flatten().map(TenantId)
 }
 
 /// Ends the login session on the server, not just in the browser.
 pub async fn end(session: &Session) -> anyhow::Result<()> {
     session.flush().await?;
     Ok(())
-}
-
-/// Whether a form sent to `path` was kept from an expired session.
-pub async fn has_kept_form(session: &Session, path: &str) -> bool {
-    let kept: Option<KeptForm> = session.get(KEPT_FORM).await.ok().flatten();
-    kept.is_some_and(|kept| kept.path == path)
-}
-
-/// The form kept from an expired session, taken once.
-pub async fn take_kept_form(session: &Session) -> Option<KeptForm> {
-    let kept = session.get(KEPT_FORM).await.ok().flatten()?;
-    session.remove::<KeptForm>(KEPT_FORM).await.ok();
-    Some(kept)
 }
 
 /// How often an active session's idle deadline moves on. A session is written
@@ -118,6 +114,8 @@ pub enum AuthRejection {
     },
     /// Signed in, but no organisation is active.
     ChooseOrganisation,
+    /// A page of its own, already drawn (a form from another organisation).
+    Page(Response),
     Error(AppError),
 }
 
@@ -131,6 +129,7 @@ impl IntoResponse for AuthRejection {
                 Redirect::to(&format!("/sign-in?{query}")).into_response()
             }
             AuthRejection::ChooseOrganisation => Redirect::to("/organisations").into_response(),
+            AuthRejection::Page(response) => response,
             AuthRejection::Error(err) => err.into_response(),
         }
     }
@@ -160,21 +159,34 @@ async fn session_of(parts: &mut Parts, state: &AppState) -> Result<Session, Auth
 }
 
 /// Sends a signed-out visitor to sign in. If they were sending a form, what they
-/// typed is kept in the (new) session to offer back afterwards.
-async fn to_sign_in(parts: &Parts, session: &Session, message: Option<&str>) -> AuthRejection {
+/// typed is kept in the (new) session to offer back afterwards — to the person
+/// the form was rendered for, which its signed stamp says, and to no one else.
+async fn to_sign_in(
+    parts: &Parts,
+    state: &AppState,
+    session: &Session,
+    message: Option<&str>,
+) -> AuthRejection {
     let path = parts.uri.path().to_owned();
     let next = match (parts.method == Method::GET, parts.uri.query()) {
         (true, Some(query)) => format!("{path}?{query}"),
         _ => path.clone(),
     };
     if parts.method == Method::POST {
-        if let Some(FormFields(fields)) = parts.extensions.get::<FormFields>() {
-            let fields = fields
-                .iter()
-                .filter(|(name, _)| name != "_csrf" && name != crate::auth::once::FIELD)
-                .cloned()
-                .collect();
-            let _ = session.insert(KEPT_FORM, KeptForm { path, fields }).await;
+        let fields = parts.extensions.get::<FormFields>();
+        let stamp = parts.extensions.get::<FormStamp>();
+        if let (Some(FormFields(fields)), Some(FormStamp(sent))) = (fields, stamp) {
+            let owner = match StampKey::from_config(&state.config) {
+                Ok(key) if key.verify(sent) => sent.user,
+                Ok(_) => None,
+                Err(err) => {
+                    tracing::warn!(error = %err, "cannot read the key for form stamps");
+                    None
+                }
+            };
+            if let Some(owner) = owner {
+                kept::keep(session, KeptForm::new(path, fields, owner, sent.org)).await;
+            }
         }
     }
     if let Some(message) = message {
@@ -201,7 +213,7 @@ async fn claims(parts: &mut Parts, state: &AppState) -> Result<Claims, AuthRejec
     let session = session_of(parts, state).await?;
     let user_id: Option<Uuid> = session.get(USER).await.map_err(internal)?;
     let Some(user_id) = user_id else {
-        return Err(to_sign_in(parts, &session, None).await);
+        return Err(to_sign_in(parts, state, &session, None).await);
     };
     let signed_in_at: i64 = session
         .get(SIGNED_IN_AT)
@@ -238,7 +250,7 @@ async fn confirm(
     let Claims { session, .. } = claims;
     let user = match user {
         Some(user) if valid => user,
-        _ => return Err(session_ended(parts, &session).await),
+        _ => return Err(session_ended(parts, state, &session).await),
     };
     touch(&session).await?;
     let signed_in = SignedIn { user, session };
@@ -247,12 +259,13 @@ async fn confirm(
 }
 
 /// Ends a session whose claims no longer hold and sends its owner to sign in.
-async fn session_ended(parts: &Parts, session: &Session) -> AuthRejection {
+async fn session_ended(parts: &Parts, state: &AppState, session: &Session) -> AuthRejection {
     if let Err(err) = session.flush().await {
         return internal(err);
     }
     to_sign_in(
         parts,
+        state,
         session,
         Some("Your session ended. Please sign in again."),
     )
@@ -368,7 +381,7 @@ async fn member_and_tx(
                 if !claims_hold(state, &claims, user.as_ref()) {
                     // Ending the session takes a connection of its own.
                     drop(tx);
-                    return Err(session_ended(parts, &claims.session).await);
+                    return Err(session_ended(parts, state, &claims.session).await);
                 }
                 let signed_in = confirm(parts, state, claims, user).await?;
                 (signed_in, org, standing.flatten(), tx)
@@ -376,6 +389,23 @@ async fn member_and_tx(
         };
     match standing {
         Some(standing) if !standing.disabled && standing.roles.any() => {
+            // A form acts only in the organisation it was drawn in.
+            if !matches!(parts.method, Method::GET | Method::HEAD | Method::OPTIONS) {
+                let sent = parts.extensions.get::<FormStamp>().map(|s| &s.0);
+                if !sent.is_some_and(|sent| sent.org == Some(org.0) && sent.user == Some(user.id)) {
+                    drop(tx);
+                    let page = crate::auth::elsewhere::refuse(
+                        parts,
+                        state,
+                        &session,
+                        &user,
+                        (org, &standing.org_name),
+                        sent.and_then(|sent| sent.org),
+                    )
+                    .await;
+                    return Err(AuthRejection::Page(page));
+                }
+            }
             let member = Member {
                 user,
                 session,

@@ -57,6 +57,9 @@ pub struct Invitation<'a> {
     pub roles: &'a str,
     pub link: &'a Url,
     pub expires: &'a str,
+    /// The person already has a Triad password: they sign in and accept,
+    /// rather than choose a password.
+    pub to_sign_in: bool,
 }
 
 #[derive(Template)]

@@ -341,7 +341,8 @@ async fn redeem(
         session_epoch: epoch,
         ..user
     };
-    session::begin(session, &user).await?;
+    let key = crate::auth::stamp::StampKey::from_config(&state.config)?;
+    session::begin(session, &user, &key).await?;
     flash::push(
         session,
         FlashKind::Success,
@@ -349,7 +350,7 @@ async fn redeem(
     )
     .await?;
     let orgs = sign_in::organisations_of(state, user.id).await?;
-    let destination = sign_in::land(session, &orgs, "/home".into()).await?;
+    let destination = sign_in::land(state, session, user.id, &orgs, "/home".into()).await?;
     Ok(Redirect::to(&destination).into_response())
 }
 

@@ -1,5 +1,8 @@
-//! Signing in and out, choosing the active organisation, and getting back a
-//! form whose session ran out.
+//! Signing in and out, choosing the active organisation, answering an
+//! invitation to another one, and getting back a form whose session ran out.
+
+mod invitations;
+mod resume;
 
 use std::net::SocketAddr;
 
@@ -17,8 +20,9 @@ use tower_sessions::Session;
 use uuid::Uuid;
 
 use crate::audit::{self, Event};
-use crate::auth::session::{self, KeptForm};
-use crate::auth::{SignedIn, password, throttle};
+use crate::auth::session;
+use crate::auth::stamp::StampKey;
+use crate::auth::{SignedIn, kept, password, throttle};
 use crate::db::people::{self, MembershipSummary};
 use crate::db::{self, TenantId};
 use crate::error::{AppError, AppResult};
@@ -31,7 +35,9 @@ pub fn router() -> Router<AppState> {
         .route("/sign-in", get(show).post(sign_in))
         .route("/sign-out", post(sign_out))
         .route("/organisations", get(organisations).post(switch))
-        .route("/resume", get(resume))
+        .route("/resume", get(resume::resume))
+        .route("/invitations/{org_id}/accept", post(invitations::accept))
+        .route("/invitations/{org_id}/decline", post(invitations::decline))
 }
 
 /// Only paths on this site: no `//host` or `https://` that would send someone away.
@@ -159,9 +165,9 @@ async fn sign_in(
     };
 
     throttle::clear(&mut *state.pool.acquire().await?, &account_key).await?;
-    session::begin(&session, &user).await?;
+    session::begin(&session, &user, &StampKey::from_config(&state.config)?).await?;
     audit_person(&state, &user, &orgs, "sign_in", client).await?;
-    let destination = land(&session, &orgs, next).await?;
+    let destination = land(&state, &session, user.id, &orgs, next).await?;
     Ok(Redirect::to(&destination).into_response())
 }
 
@@ -186,19 +192,39 @@ async fn audit_person(
     Ok(())
 }
 
-/// Where someone goes once signed in: with one organisation, straight into it;
-/// with several, to choose; with a form kept from an expired session, back to it.
+/// Where someone goes once signed in: back to a form they were typing when
+/// their session ran out, in the organisation they typed it in; else, with
+/// one organisation and nothing to answer, straight into it; else to choose
+/// (and to see the invitations waiting for them).
 pub async fn land(
+    state: &AppState,
     session: &Session,
+    user: Uuid,
     orgs: &[MembershipSummary],
     next: String,
 ) -> AppResult<String> {
-    if let [only] = orgs {
-        session::choose_organisation(session, TenantId(only.org_id)).await?;
+    let key = StampKey::from_config(&state.config)?;
+    if let Some(form) = kept::peek(session, user).await {
+        match form.org {
+            Some(org) if orgs.iter().any(|m| m.org_id == org) => {
+                session::choose_organisation(session, TenantId(org), &key).await?;
+                return Ok("/resume".to_owned());
+            }
+            // Typed in an organisation they no longer belong to.
+            Some(_) => kept::drop_kept(session).await,
+            None => {
+                if let [only] = orgs {
+                    session::choose_organisation(session, TenantId(only.org_id), &key).await?;
+                }
+                return Ok("/resume".to_owned());
+            }
+        }
     }
-    Ok(if session::has_kept_form(session, &next).await {
-        "/resume".to_owned()
-    } else if orgs.len() == 1 {
+    if let [only] = orgs {
+        session::choose_organisation(session, TenantId(only.org_id), &key).await?;
+    }
+    let invited = !invitations_of(state, user).await?.is_empty();
+    Ok(if orgs.len() == 1 && !invited {
         next
     } else {
         let next: String = form_urlencoded::byte_serialize(next.as_bytes()).collect();
@@ -209,6 +235,12 @@ pub async fn land(
 pub async fn organisations_of(state: &AppState, user: Uuid) -> AppResult<Vec<MembershipSummary>> {
     let mut tx = db::begin_user(&state.pool, user).await?;
     Ok(people::active_memberships(&mut tx, user).await?)
+}
+
+/// The invitations waiting for the person to accept or decline.
+pub async fn invitations_of(state: &AppState, user: Uuid) -> AppResult<Vec<MembershipSummary>> {
+    let mut tx = db::begin_user(&state.pool, user).await?;
+    Ok(people::invitations_of(&mut tx, user).await?)
 }
 
 /// Deletes the session on the server. The page after says so through its
@@ -223,6 +255,7 @@ async fn sign_out(session: Session) -> AppResult<Response> {
 struct OrganisationsPage {
     layout: Layout,
     organisations: Vec<MembershipSummary>,
+    invitations: Vec<MembershipSummary>,
     next: String,
 }
 
@@ -233,9 +266,11 @@ async fn organisations(
     Query(query): Query<NextQuery>,
 ) -> AppResult<OrganisationsPage> {
     let organisations = organisations_of(&state, signed_in.user.id).await?;
+    let invitations = invitations_of(&state, signed_in.user.id).await?;
     Ok(OrganisationsPage {
         layout: Layout::for_user("Choose an organisation", &signed_in, flashes).await,
         organisations,
+        invitations,
         next: safe_next(query.next.as_deref()),
     })
 }
@@ -259,7 +294,8 @@ async fn switch(
         return Err(AppError::NotFound);
     };
     let org = TenantId(chosen.org_id);
-    session::choose_organisation(&signed_in.session, org).await?;
+    let key = StampKey::from_config(&state.config)?;
+    session::choose_organisation(&signed_in.session, org, &key).await?;
     let actor = format!("{} <{}>", signed_in.user.name, signed_in.user.email);
     let mut tx = db::begin_tenant(&state.pool, org).await?;
     audit::record(
@@ -276,25 +312,6 @@ async fn switch(
     .await?;
     tx.commit().await?;
     Ok(Redirect::to(&safe_next(form.next.as_deref())).into_response())
-}
-
-#[derive(Template, WebTemplate)]
-#[template(path = "account/resume.html")]
-struct ResumePage {
-    layout: Layout,
-    kept: KeptForm,
-}
-
-/// What someone was sending when their session ran out, to check and send again.
-async fn resume(signed_in: SignedIn, flashes: Flashes) -> Response {
-    let Some(kept) = session::take_kept_form(&signed_in.session).await else {
-        return Redirect::to("/home").into_response();
-    };
-    ResumePage {
-        layout: Layout::for_user("Send your form again", &signed_in, flashes).await,
-        kept,
-    }
-    .into_response()
 }
 
 #[cfg(test)]

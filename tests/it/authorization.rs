@@ -158,6 +158,10 @@ fn expected(method: &str, path: &str, who: Who) -> Option<u16> {
         ("POST", "/sign-out") => 303,
         ("GET", "/home") | ("GET", "/account") | ("GET", "/organisations") => member_page(200),
         ("GET", "/resume") => member_page(303),
+        // Only the person invited finds their invitation.
+        ("POST", "/invitations/{org_id}/accept") | ("POST", "/invitations/{org_id}/decline") => {
+            member_page(404)
+        }
         ("POST", "/account") | ("POST", "/account/password") => member_page(422),
         ("POST", "/organisations") => match who {
             Anonymous => SIGN_IN,
@@ -382,6 +386,7 @@ pub(crate) fn concrete(path: &str, world: &World) -> String {
     };
     path.replace("{user_id}", &world.target_user.to_string())
         .replace("{id}", &id.to_string())
+        .replace("{org_id}", &id.to_string())
         .replace("{activity_id}", &world.target_activity.to_string())
         .replace("{name}", "triad.css")
         .replace(

@@ -17,7 +17,7 @@ use uuid::Uuid;
 
 use crate::auth::{Admin, tokens};
 use crate::config::Config;
-use crate::db::people::{self, Member, Roles, TokenPurpose};
+use crate::db::people::{self, Member, PendingInvitation, Roles, TokenPurpose};
 use crate::db::{self, TenantId};
 use crate::error::{AppError, AppResult};
 use crate::mail;
@@ -43,6 +43,8 @@ pub fn router() -> Router<AppState> {
 struct PeoplePage {
     layout: Layout,
     members: Vec<Member>,
+    /// People with an account elsewhere who have not yet accepted.
+    invitations: Vec<PendingInvitation>,
 }
 
 async fn index(
@@ -52,9 +54,11 @@ async fn index(
 ) -> AppResult<PeoplePage> {
     let mut tx = db::begin_tenant(&state.pool, admin.org).await?;
     let members = people::members(&mut tx, admin.org).await?;
+    let invitations = people::pending_invitations(&mut tx, admin.org).await?;
     Ok(PeoplePage {
         layout: Layout::for_member("People", &admin, flashes).await,
         members,
+        invitations,
     })
 }
 
@@ -138,40 +142,27 @@ async fn invite(
 
     let mut tx = db::begin_tenant(&state.pool, admin.org).await?;
     if !problems.any() {
-        let user = people::find_or_create_user(&mut tx, &email, &name).await?;
-        if people::add_member(
-            &mut tx,
-            admin.org,
-            user.id,
-            form.roles(),
-            Some(admin.user.id),
-        )
-        .await?
-        {
-            send_invitation(&mut tx, &state.config, &admin, &user, form.roles()).await?;
-            record(
-                &mut tx,
-                &admin,
-                "member.invited",
-                Some(format!(
-                    "{} <{}> as {}",
-                    user.name,
-                    user.email,
-                    form.roles().describe()
-                )),
-                peer,
-            )
-            .await?;
-            tx.commit().await?;
-            flash::push(
-                &admin.session,
-                FlashKind::Success,
-                format!("Invitation sent to {}.", user.email),
-            )
-            .await?;
-            return Ok(Redirect::to("/admin/people").into_response());
+        match invite_person(&mut tx, &state.config, &admin, &name, &email, form.roles()).await? {
+            Ok(()) => {
+                record(
+                    &mut tx,
+                    &admin,
+                    "member.invited",
+                    Some(format!("{name} <{email}> as {}", form.roles().describe())),
+                    peer,
+                )
+                .await?;
+                tx.commit().await?;
+                flash::push(
+                    &admin.session,
+                    FlashKind::Success,
+                    format!("Invitation sent to {email}."),
+                )
+                .await?;
+                return Ok(Redirect::to("/admin/people").into_response());
+            }
+            Err(problem) => problems.email = Some(problem),
         }
-        problems.email = Some("This person is already a member of the organisation.");
     }
     let page = InvitePage {
         layout: Layout::for_member("Invite someone", &admin, Flashes::default()).await,
@@ -181,17 +172,64 @@ async fn invite(
     Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response())
 }
 
-/// Queues the invitation email in the caller's transaction. Someone with no
-/// password yet gets a fresh one-time link; someone who already has an account
-/// (from another organisation) is pointed to sign in.
+/// Invites `email` with the name and roles the admin typed. An address new to
+/// Triad gets an account and a membership at once, and a link to choose a
+/// password. An address that already has an account — perhaps in another
+/// organisation — gets an invitation that waits for that person to accept
+/// from their own sign-in; this organisation learns nothing of the account
+/// (not the name it holds, not whether it has a password). Refused, with the
+/// words to show, when the person is already a member or already invited.
+async fn invite_person(
+    tx: &mut PgConnection,
+    config: &Config,
+    admin: &Admin,
+    name: &str,
+    email: &str,
+    roles: Roles,
+) -> AppResult<Result<(), &'static str>> {
+    const ALREADY: &str = "This person is already a member of the organisation.";
+    let Some(user) = people::user_by_email(tx, email).await? else {
+        let user = people::find_or_create_user(tx, email, name).await?;
+        if !people::add_member(tx, admin.org, user.id, roles, Some(admin.user.id)).await? {
+            return Ok(Err(ALREADY));
+        }
+        send_invitation(tx, config, admin, &user, (name, email), roles).await?;
+        return Ok(Ok(()));
+    };
+    if people::member(tx, admin.org, user.id).await?.is_some() {
+        return Ok(Err(ALREADY));
+    }
+    let invitation = PendingInvitation {
+        user_id: user.id,
+        name: name.to_owned(),
+        email: email.to_owned(),
+        roles,
+        created_at: chrono::Utc::now(),
+    };
+    if !people::invite_existing(tx, admin.org, &invitation, admin.user.id).await? {
+        return Ok(Err(
+            "An invitation to this address is already waiting for an answer.",
+        ));
+    }
+    send_invitation(tx, config, admin, &user, (name, email), roles).await?;
+    Ok(Ok(()))
+}
+
+/// Queues the invitation email in the caller's transaction, addressed with
+/// the name the admin typed (`to`). Someone with no password yet gets a fresh
+/// one-time link; someone who already has one is asked to sign in — what the
+/// email says goes to its owner only, never to the admin.
 async fn send_invitation(
     conn: &mut PgConnection,
     config: &Config,
     admin: &Admin,
     user: &people::User,
+    to: (&str, &str),
     roles: Roles,
 ) -> AppResult<()> {
-    let (link, expires) = if user.password_hash.is_none() {
+    let (name, email) = to;
+    let to_sign_in = user.password_hash.is_some();
+    let (link, expires) = if !to_sign_in {
         let token = tokens::generate();
         let expires_at =
             people::create_token(conn, user.id, TokenPurpose::Invite, &tokens::hash(&token))
@@ -210,17 +248,18 @@ async fn send_invitation(
         (link, "you sign in".to_owned())
     };
     let message = mail::templates::Invitation {
-        invitee_name: &user.name,
+        invitee_name: name,
         inviter_name: &admin.user.name,
         org_name: &admin.org_name,
         roles: &roles.describe(),
         link: &link,
         expires: &expires,
+        to_sign_in,
     }
     .email(
         mail::Recipient {
-            email: user.email.clone(),
-            name: user.name.clone(),
+            email: email.to_owned(),
+            name: name.to_owned(),
         },
         admin.user.id,
     )
@@ -409,7 +448,15 @@ async fn resend(
     let user = people::user_by_id(&mut tx, user_id)
         .await?
         .ok_or(AppError::NotFound)?;
-    send_invitation(&mut tx, &state.config, &admin, &user, person.roles).await?;
+    send_invitation(
+        &mut tx,
+        &state.config,
+        &admin,
+        &user,
+        (&person.name, &person.email),
+        person.roles,
+    )
+    .await?;
     record(
         &mut tx,
         &admin,
