@@ -11,6 +11,7 @@ use tokio::sync::watch;
 use tokio::task::JoinHandle;
 
 use crate::alignment::link::GuestKeys;
+use crate::auth::stamp::StampKey;
 use crate::config::Config;
 use crate::db::{self, PoolSettings};
 use crate::mail::transport::Transport;
@@ -25,6 +26,8 @@ pub struct AppState {
     pub config: Arc<Config>,
     /// Signs and checks managers' guest links.
     pub guest_keys: Arc<GuestKeys>,
+    /// Signs the stamp that binds each form to its person and organisation.
+    pub stamp_key: Arc<crate::auth::stamp::StampKey>,
     /// Wrong guest links per client address.
     pub link_guesses: Arc<crate::auth::throttle::LinkGuesses>,
     /// Programme reports counted in the last few minutes.
@@ -58,6 +61,7 @@ impl Application {
             state: AppState {
                 pool,
                 guest_keys: Arc::new(GuestKeys::new(&secret, config.previous_secret_key.as_ref())),
+                stamp_key: Arc::new(StampKey::new(&secret)),
                 config: Arc::new(config),
                 link_guesses: Arc::default(),
                 reports: Arc::default(),

@@ -219,6 +219,7 @@ mod tests {
             pool: pool.clone(),
             config: std::sync::Arc::new(config),
             guest_keys: std::sync::Arc::new(crate::alignment::link::GuestKeys::new(&key, None)),
+            stamp_key: std::sync::Arc::new(crate::auth::stamp::StampKey::new(&key)),
             link_guesses: std::sync::Arc::default(),
             reports: std::sync::Arc::default(),
         };

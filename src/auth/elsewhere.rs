@@ -13,7 +13,6 @@ use uuid::Uuid;
 use crate::auth::csrf;
 use crate::auth::kept::{self, KeptForm};
 use crate::auth::session::FormFields;
-use crate::auth::stamp::StampKey;
 use crate::db::{self, TenantId, people};
 use crate::startup::AppState;
 use crate::web::flash::Flashes;
@@ -42,14 +41,10 @@ pub async fn refuse(
     if drawn_in.is_none() {
         // A session from before forms were stamped (or a page drawn before an
         // organisation was chosen): pages drawn from now on carry the stamp.
-        match StampKey::from_config(&state.config) {
-            Ok(key) => {
-                if let Err(err) = csrf::stamp_session(session, &key, user.id, Some(current.0)).await
-                {
-                    tracing::warn!(error = %err, "cannot stamp a login session");
-                }
-            }
-            Err(err) => tracing::warn!(error = %err, "cannot read the key for form stamps"),
+        if let Err(err) =
+            csrf::stamp_session(session, &state.stamp_key, user.id, Some(current.0)).await
+        {
+            tracing::warn!(error = %err, "cannot stamp a login session");
         }
     }
     let mut drawn = None;

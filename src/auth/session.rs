@@ -176,14 +176,7 @@ async fn to_sign_in(
         let fields = parts.extensions.get::<FormFields>();
         let stamp = parts.extensions.get::<FormStamp>();
         if let (Some(FormFields(fields)), Some(FormStamp(sent))) = (fields, stamp) {
-            let owner = match StampKey::from_config(&state.config) {
-                Ok(key) if key.verify(sent) => sent.user,
-                Ok(_) => None,
-                Err(err) => {
-                    tracing::warn!(error = %err, "cannot read the key for form stamps");
-                    None
-                }
-            };
+            let owner = state.stamp_key.verify(sent).then_some(sent.user).flatten();
             if let Some(owner) = owner {
                 kept::keep(session, KeptForm::new(path, fields, owner, sent.org)).await;
             }

@@ -18,7 +18,7 @@ use hmac::{Hmac, Mac};
 use sha2::Sha256;
 use uuid::Uuid;
 
-use crate::config::Config;
+use crate::config::SecretKey;
 
 type HmacSha256 = Hmac<Sha256>;
 
@@ -36,11 +36,10 @@ impl std::fmt::Debug for StampKey {
 
 impl StampKey {
     /// Derived from the server secret, for this purpose only.
-    pub fn from_config(config: &Config) -> anyhow::Result<StampKey> {
-        let secret = config.secret_key()?;
+    pub fn new(secret: &SecretKey) -> StampKey {
         let mut mac = HmacSha256::new_from_slice(secret.as_bytes()).expect("HMAC takes any key");
         mac.update(PURPOSE);
-        Ok(StampKey(mac.finalize().into_bytes().into()))
+        StampKey(mac.finalize().into_bytes().into())
     }
 
     fn mac(&self, token: &str, user: &str, org: &str) -> HmacSha256 {
@@ -108,11 +107,7 @@ mod tests {
     use super::*;
 
     fn key(byte: char) -> StampKey {
-        let config = crate::config::Config::from_lookup(|name| {
-            (name == "TRIAD_SECRET_KEY").then(|| byte.to_string().repeat(40))
-        })
-        .unwrap();
-        StampKey::from_config(&config).unwrap()
+        StampKey::new(&SecretKey::from_configured(&byte.to_string().repeat(40)).unwrap())
     }
 
     #[test]

@@ -341,8 +341,8 @@ async fn redeem(
         session_epoch: epoch,
         ..user
     };
-    let key = crate::auth::stamp::StampKey::from_config(&state.config)?;
-    session::begin(session, &user, &key).await?;
+    let key = &*state.stamp_key;
+    session::begin(session, &user, key).await?;
     flash::push(
         session,
         FlashKind::Success,

@@ -21,7 +21,6 @@ use uuid::Uuid;
 
 use crate::audit::{self, Event};
 use crate::auth::session;
-use crate::auth::stamp::StampKey;
 use crate::auth::{SignedIn, kept, password, throttle};
 use crate::db::people::{self, MembershipSummary};
 use crate::db::{self, TenantId};
@@ -165,7 +164,7 @@ async fn sign_in(
     };
 
     throttle::clear(&mut *state.pool.acquire().await?, &account_key).await?;
-    session::begin(&session, &user, &StampKey::from_config(&state.config)?).await?;
+    session::begin(&session, &user, &state.stamp_key).await?;
     audit_person(&state, &user, &orgs, "sign_in", client).await?;
     let destination = land(&state, &session, user.id, &orgs, next).await?;
     Ok(Redirect::to(&destination).into_response())
@@ -203,25 +202,25 @@ pub async fn land(
     orgs: &[MembershipSummary],
     next: String,
 ) -> AppResult<String> {
-    let key = StampKey::from_config(&state.config)?;
+    let key = &*state.stamp_key;
     if let Some(form) = kept::peek(session, user).await {
         match form.org {
             Some(org) if orgs.iter().any(|m| m.org_id == org) => {
-                session::choose_organisation(session, TenantId(org), &key).await?;
+                session::choose_organisation(session, TenantId(org), key).await?;
                 return Ok("/resume".to_owned());
             }
             // Typed in an organisation they no longer belong to.
             Some(_) => kept::drop_kept(session).await,
             None => {
                 if let [only] = orgs {
-                    session::choose_organisation(session, TenantId(only.org_id), &key).await?;
+                    session::choose_organisation(session, TenantId(only.org_id), key).await?;
                 }
                 return Ok("/resume".to_owned());
             }
         }
     }
     if let [only] = orgs {
-        session::choose_organisation(session, TenantId(only.org_id), &key).await?;
+        session::choose_organisation(session, TenantId(only.org_id), key).await?;
     }
     let invited = !invitations_of(state, user).await?.is_empty();
     Ok(if orgs.len() == 1 && !invited {
@@ -294,8 +293,8 @@ async fn switch(
         return Err(AppError::NotFound);
     };
     let org = TenantId(chosen.org_id);
-    let key = StampKey::from_config(&state.config)?;
-    session::choose_organisation(&signed_in.session, org, &key).await?;
+    let key = &*state.stamp_key;
+    session::choose_organisation(&signed_in.session, org, key).await?;
     let actor = format!("{} <{}>", signed_in.user.name, signed_in.user.email);
     let mut tx = db::begin_tenant(&state.pool, org).await?;
     audit::record(

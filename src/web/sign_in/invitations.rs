@@ -13,7 +13,6 @@ use uuid::Uuid;
 use crate::audit::{self, Event};
 use crate::auth::SignedIn;
 use crate::auth::session;
-use crate::auth::stamp::StampKey;
 use crate::db::people::{self, MembershipSummary};
 use crate::db::{self, TenantId};
 use crate::error::{AppError, AppResult};
@@ -56,8 +55,8 @@ pub(super) async fn accept(
     )
     .await?;
     tx.commit().await?;
-    let key = StampKey::from_config(&state.config)?;
-    session::choose_organisation(&signed_in.session, org, &key).await?;
+    let key = &*state.stamp_key;
+    session::choose_organisation(&signed_in.session, org, key).await?;
     flash::push(
         &signed_in.session,
         FlashKind::Success,

@@ -9,7 +9,6 @@ use axum::response::{IntoResponse, Redirect, Response};
 use crate::auth::SignedIn;
 use crate::auth::kept;
 use crate::auth::session;
-use crate::auth::stamp::StampKey;
 use crate::db::TenantId;
 use crate::error::AppResult;
 use crate::startup::AppState;
@@ -53,8 +52,8 @@ pub(super) async fn resume(
                 // No longer theirs to act in: nothing to send it to.
                 return Ok(Redirect::to("/home").into_response());
             }
-            let key = StampKey::from_config(&state.config)?;
-            session::choose_organisation(session, org, &key).await?;
+            let key = &*state.stamp_key;
+            session::choose_organisation(session, org, key).await?;
         }
     }
     let fields = form
