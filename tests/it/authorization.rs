@@ -201,6 +201,7 @@ fn expected(method: &str, path: &str, who: Who) -> Option<u16> {
         | ("POST", "/admin/people/{user_id}/resend")
         | ("POST", "/admin/mail/{id}/retry") => admin_object(303),
         ("POST", "/admin/mail/retry-kind") => admin_page(303),
+        ("POST", "/admin/people/resend-invitation") => admin_object(303),
         _ => return None,
     })
 }
@@ -401,6 +402,7 @@ pub(crate) fn form_for(path: &str, world: &World) -> Vec<(&'static str, String)>
         "/admin/people/{user_id}/roles" => vec![("is_coachee", "on".into())],
         "/admin/alignment-requests/{id}" => vec![("decision", "decline".into())],
         "/admin/mail/retry-kind" => vec![("kind", "meeting_reminder".into())],
+        "/admin/people/resend-invitation" => vec![("email", world.target_email.clone())],
         _ => vec![],
     }
 }

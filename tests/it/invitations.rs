@@ -24,7 +24,7 @@ async fn invited_person_sets_a_password_signs_in_and_reaches_their_dashboard() {
     assert_eq!(invited.status(), 303);
     let people = admin.text("/admin/people").await;
     assert!(
-        people.contains("Robin Rivera") && people.contains("Invited"),
+        people.contains("Robin Rivera") && people.contains("Invitation pending"),
         "{people}"
     );
 

@@ -155,6 +155,83 @@ async fn inviting_someone_with_an_account_shows_only_what_was_typed_and_waits_fo
         !row.contains("Active") && !row.contains("password"),
         "nothing of their password: {row}"
     );
+    // Someone new to Triad, invited the same way, reads exactly alike: the
+    // page does not tell which address already had an account.
+    let fresh = admin
+        .post(
+            "/admin/people/invite",
+            &[
+                ("name", "D. Typed-By-Harbour"),
+                ("email", "dana@new.test"),
+                ("is_coach", "on"),
+            ],
+        )
+        .await;
+    assert_eq!(fresh.status(), 303);
+    let people = admin.text("/admin/people").await;
+    let row_of = |name: &str, email: &str| {
+        people
+            .split("<tr>")
+            .find(|row| row.contains(name))
+            .unwrap_or_else(|| panic!("a row for {name}: {people}"))
+            .split("</tr>")
+            .next()
+            .unwrap()
+            .replace(name, "NAME")
+            .replace(email, "EMAIL")
+    };
+    assert_eq!(
+        row_of("C. Typed-By-Harbour", "casey@coach.test"),
+        row_of("D. Typed-By-Harbour", "dana@new.test")
+    );
+    let again = admin
+        .post(
+            "/admin/people/invite",
+            &[
+                ("name", "C. Typed-By-Harbour"),
+                ("email", "casey@coach.test"),
+                ("is_coach", "on"),
+            ],
+        )
+        .await;
+    let again_new = admin
+        .post(
+            "/admin/people/invite",
+            &[
+                ("name", "D. Typed-By-Harbour"),
+                ("email", "dana@new.test"),
+                ("is_coach", "on"),
+            ],
+        )
+        .await;
+    assert_eq!(
+        (again.status().as_u16(), again_new.status().as_u16()),
+        (422, 422)
+    );
+    let (again, again_new) = (again.text().await.unwrap(), again_new.text().await.unwrap());
+    assert!(again.contains("already waiting for an answer"), "{again}");
+    assert!(
+        again_new.contains("already waiting for an answer"),
+        "{again_new}"
+    );
+    for (email, name) in [
+        ("casey@coach.test", "C. Typed-By-Harbour"),
+        ("dana@new.test", "D. Typed-By-Harbour"),
+    ] {
+        let resent = admin
+            .post("/admin/people/resend-invitation", &[("email", email)])
+            .await;
+        assert_eq!(resent.status(), 303, "{email}");
+        let sent: i64 = sqlx::query_scalar(
+            "select count(*) from outbox_messages where recipient_email = $1 and body_text like '%' || $2 || '%'",
+        )
+        .bind(email)
+        .bind(name)
+        .fetch_one(&mut app.owner_connection().await)
+        .await
+        .unwrap();
+        assert_eq!(sent, 2, "{email} was invited and then sent it again");
+    }
     let audit = admin.text("/admin/audit").await;
     assert!(!audit.contains("Northwindname"), "{audit}");
     let email: String = sqlx::query_scalar(
