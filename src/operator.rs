@@ -339,10 +339,42 @@ pub async fn seed_demo(owner: &PgConnectOptions, config: &Config) -> anyhow::Res
         .await?;
         if !second {
             seed_demo_programme(&mut tx, org, &users, config).await?;
+        } else {
+            invite_second_coach(&mut tx, org, &users).await?;
         }
     }
     tx.commit().await?;
     Ok(logins)
+}
+
+/// Harbour's admin has invited Northwind's second coach, who already has an
+/// account: the invitation waits for them to accept from their own sign-in,
+/// under the name Harbour typed.
+async fn invite_second_coach(
+    conn: &mut PgConnection,
+    org: TenantId,
+    users: &[Uuid],
+) -> anyhow::Result<()> {
+    let index = |email: &str| DEMO_PEOPLE.iter().position(|p| p.0 == email);
+    let (Some(coach), Some(admin)) = (
+        index("coach2@northwind.example"),
+        index("admin@harbour.example"),
+    ) else {
+        return Ok(());
+    };
+    let invitation = people::PendingInvitation {
+        user_id: users[coach],
+        name: "Morgan M.".into(),
+        email: "coach2@northwind.example".into(),
+        roles: Roles {
+            is_admin: false,
+            is_coach: true,
+            is_coachee: false,
+        },
+        created_at: chrono::Utc::now(),
+    };
+    people::invite_existing(conn, org, &invitation, users[admin]).await?;
+    Ok(())
 }
 
 /// Northwind's programme and catalogue, so the admin pages have something to show.

@@ -201,9 +201,25 @@ async fn the_demo_seeds_once_with_logins_that_work() {
             .contains("Giving feedback")
     );
     let coach2 = app.visitor();
-    coach2
+    let landed = coach2
         .sign_in("coach2@northwind.example", "orange kettle under the bridge")
         .await;
+    // Harbour's invitation waits for coach2's answer, under the name Harbour typed.
+    assert!(crate::support::location(&landed).starts_with("/organisations"));
+    let choose = coach2.text("/organisations").await;
+    assert!(
+        choose.contains("Harbour Health Demo") && choose.contains("Accept"),
+        "{choose}"
+    );
+    let harbour = app.visitor();
+    harbour
+        .sign_in("admin@harbour.example", "orange kettle under the bridge")
+        .await;
+    let people = harbour.text("/admin/people").await;
+    assert!(
+        people.contains("Morgan M.") && !people.contains("Morgan Mentor"),
+        "{people}"
+    );
     let home = coach2.text("/home").await;
     assert!(
         home.contains("Jordan Lee") && home.contains("Taylor Brooks"),
