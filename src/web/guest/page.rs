@@ -1,0 +1,210 @@
+//! The manager's page: what they see of the meeting, and the coachee's preview of it.
+
+use askama::Template;
+use askama_web::WebTemplate;
+use axum::extract::State;
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::{IntoResponse, Redirect, Response};
+use chrono::Utc;
+use tower_sessions::Session;
+
+use crate::alignment::notify::Mailer;
+use crate::alignment::{AgendaItem, Status};
+use crate::db::alignment::{self as meetings, Invite, Meeting};
+use crate::db::goals::{self, Goal};
+use crate::db::{TenantId, TenantTx};
+use crate::error::AppResult;
+use crate::startup::AppState;
+use crate::web::alignment::CandidateRow;
+use crate::web::flash::{self, FlashKind, Flashes};
+use crate::web::format;
+
+use super::{
+    AnswersForm, COOKIE_PATH, DeclineForm, GuestEdits, ProposeForm, Refusal, admit, claim_from,
+    refused,
+};
+use crate::web::layout::Layout;
+
+/// What the manager sees of the meeting.
+pub struct ManagerView {
+    pub meeting: Meeting,
+    pub invite: Invite,
+    pub when: String,
+    pub candidates: Vec<CandidateRow>,
+    /// Times the manager proposed, not yet taken up.
+    pub proposals: Vec<CandidateRow>,
+    pub agenda: Vec<AgendaItem>,
+    pub purpose: &'static str,
+    pub goals: Vec<Goal>,
+    /// The questions can be answered until the meeting starts.
+    pub can_answer: bool,
+    pub expires: String,
+}
+
+impl ManagerView {
+    pub fn is_open(&self) -> bool {
+        self.meeting.status().is_open()
+    }
+}
+
+/// Builds the view from the meeting, its invite and the goals the coachee
+/// shares right now.
+async fn manager_view(
+    tx: &mut TenantTx,
+    org: TenantId,
+    meeting: Meeting,
+    invite: Invite,
+) -> AppResult<ManagerView> {
+    let tz = invite.time_zone.clone();
+    let (proposals, candidates): (Vec<CandidateRow>, Vec<CandidateRow>) =
+        meetings::candidates(tx, org, meeting.id)
+            .await?
+            .into_iter()
+            .filter(|c| c.starts_at > Utc::now())
+            .map(|candidate| CandidateRow {
+                when: format::local_time(candidate.starts_at, &tz),
+                candidate,
+            })
+            .partition(|row| row.candidate.proposed_by == "manager");
+    // Times to choose from only while none is set; the manager's own
+    // proposals wait for the coachee or coach to take them.
+    let candidates = if meeting.status() == Status::Proposed {
+        candidates
+    } else {
+        Vec::new()
+    };
+    let goals = goals::shared_of_engagement(tx, org, meeting.engagement_id).await?;
+    Ok(ManagerView {
+        when: meeting
+            .starts_at
+            .map(|at| format::local_time(at, &tz))
+            .unwrap_or_default(),
+        agenda: meeting.kind().agenda(meeting.duration_minutes),
+        purpose: meeting.kind().purpose(),
+        can_answer: meeting.status().is_open()
+            && meeting.starts_at.is_none_or(|at| at > Utc::now()),
+        expires: format::local_time(invite.expires_at, &tz),
+        candidates,
+        proposals,
+        goals,
+        meeting,
+        invite,
+    })
+}
+#[derive(Template, WebTemplate)]
+#[template(path = "guest/meeting.html")]
+struct GuestPage {
+    layout: Layout,
+    view: ManagerView,
+    /// The coachee looking at the manager's page: nothing can be sent.
+    preview: bool,
+    zones: Vec<&'static str>,
+    propose: ProposeForm,
+    propose_problem: Option<String>,
+    answers: AnswersForm,
+    answers_problem: Option<String>,
+    decline: DeclineForm,
+    decline_problem: Option<String>,
+}
+fn guest_page(layout: Layout, view: ManagerView, preview: bool, edits: GuestEdits) -> GuestPage {
+    let (answers, answers_problem) = match edits.answers {
+        Some((form, problem)) => (form, Some(problem)),
+        None => (
+            AnswersForm {
+                strengths: view.invite.strengths.clone(),
+                growth: view.invite.growth.clone(),
+                support: view.invite.support.clone(),
+            },
+            None,
+        ),
+    };
+    let (propose, propose_problem) = edits
+        .propose
+        .map_or((ProposeForm::default(), None), |(f, p)| (f, Some(p)));
+    let (decline, decline_problem) = edits
+        .decline
+        .map_or((DeclineForm::default(), None), |(f, p)| (f, Some(p)));
+    GuestPage {
+        layout,
+        view,
+        preview,
+        zones: format::all_zones().collect(),
+        propose,
+        propose_problem,
+        answers,
+        answers_problem,
+        decline,
+        decline_problem,
+    }
+}
+
+/// The manager's page as the coachee previews it.
+pub async fn preview(
+    tx: &mut TenantTx,
+    org: TenantId,
+    layout: Layout,
+    meeting: Meeting,
+    invite: Invite,
+) -> AppResult<Response> {
+    let view = manager_view(tx, org, meeting, invite).await?;
+    Ok(guest_page(layout, view, true, GuestEdits::default()).into_response())
+}
+
+async fn guest_layout(session: &Session, flashes: Flashes) -> Layout {
+    Layout::for_visitor("Your alignment meeting", session, flashes).await
+}
+
+pub(super) async fn show(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    session: Session,
+    flashes: Flashes,
+) -> AppResult<Response> {
+    let Some(claim) = claim_from(&headers, &state) else {
+        return Ok(refused(Refusal::VisitEnded));
+    };
+    let (mut tx, invite, meeting) = match admit(&state, &claim, false).await? {
+        Ok(admitted) => admitted,
+        Err(refusal) => return Ok(refused(refusal)),
+    };
+    let org = tx.tenant();
+    let view = manager_view(&mut tx, org, meeting, invite).await?;
+    let layout = guest_layout(&session, flashes).await;
+    Ok(guest_page(layout, view, false, GuestEdits::default()).into_response())
+}
+
+/// Re-renders the page with a form's problem, keeping what was typed.
+pub(super) async fn rerender(
+    mut tx: TenantTx,
+    session: &Session,
+    invite: Invite,
+    meeting: Meeting,
+    edits: GuestEdits,
+) -> AppResult<Response> {
+    let org = tx.tenant();
+    let view = manager_view(&mut tx, org, meeting, invite).await?;
+    let layout = guest_layout(session, Flashes::default()).await;
+    Ok((
+        StatusCode::UNPROCESSABLE_ENTITY,
+        guest_page(layout, view, false, edits),
+    )
+        .into_response())
+}
+
+pub(super) async fn back(session: &Session, message: impl Into<String>) -> AppResult<Response> {
+    flash::push(session, FlashKind::Success, message).await?;
+    Ok(Redirect::to(COOKIE_PATH).into_response())
+}
+
+/// The answer to a button pressed on a meeting that is over or called off.
+pub(super) async fn no_longer_planned(session: &Session) -> AppResult<Response> {
+    back(
+        session,
+        "This meeting is no longer planned, so there is nothing to answer.",
+    )
+    .await
+}
+
+pub(super) fn mailer(state: &AppState, org: TenantId) -> Mailer<'_> {
+    Mailer::of(state, org, None)
+}
