@@ -3,8 +3,9 @@
 //! `GET /m/{token}` checks the token's signature before any query, then the
 //! invite in the database (secret, expiry, revocation, the meeting's state),
 //! notes that the link was opened, and swaps the token for a short guest
-//! cookie scoped to `/guest` and to that one invite; the browser moves on to
-//! `/guest`, a URL with no token in it. Opening changes nothing else: mail
+//! cookie for that one invite; the browser moves on to `/guest/{invite}`, a
+//! URL with no token in it. One browser may hold several such visits, one per
+//! invite (see `visit`). Opening changes nothing else: mail
 //! scanners open links. Every action is a button (POST), written to the audit
 //! log, and re-checks the invite. Guest pages are not cached, not indexed and
 //! send no referrer. The cookie means nothing to any other route.
@@ -13,34 +14,26 @@ use std::net::SocketAddr;
 
 use axum::Router;
 use axum::extract::{ConnectInfo, Path, State};
-use axum::http::{HeaderMap, HeaderValue, header};
+use axum::http::{HeaderValue, header};
 use axum::middleware;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use chrono::{Duration, Utc};
 use serde::Deserialize;
-use tower_sessions::cookie::{Cookie, SameSite};
 
-use crate::alignment::Status;
-use crate::alignment::link::GuestClaim;
 use crate::audit;
-use crate::auth::csrf::constant_time_eq;
+use crate::db::TenantTx;
 use crate::db::alignment::{self as meetings, Invite, Meeting};
-use crate::db::{self, TenantId, TenantTx};
-use crate::error::{AppError, AppResult};
+use crate::error::AppResult;
 use crate::startup::AppState;
 
-/// Loads what a guest action needs, or the page that says why not.
+/// Loads what a guest form needs — the invite in the path, which the form
+/// must have been shown for — or the page that says why not.
 macro_rules! admitted {
-    ($state:expr, $headers:expr) => {{
-        let Some(claim) = $crate::web::guest::claim_from(&$headers, &$state) else {
-            return Ok($crate::web::guest::refused(
-                $crate::web::guest::Refusal::VisitEnded,
-            ));
-        };
-        match $crate::web::guest::admit(&$state, &claim, true).await? {
+    ($state:expr, $headers:expr, $key:expr, $shown:expr) => {{
+        match $crate::web::guest::visit::visit_for_form(&$state, &$headers, &$key, &$shown).await? {
             Ok(admitted) => admitted,
-            Err(refusal) => return Ok($crate::web::guest::refused(refusal)),
+            Err(page) => return Ok(page),
         }
     }};
 }
@@ -49,28 +42,30 @@ mod answers;
 mod page;
 mod refusal;
 mod rsvp;
+mod visit;
 
 use answers::{calendar_file, save_answers, set_time_zone};
-use page::show;
 pub use page::{ManagerView, preview};
+use page::{page_moved, show};
 use refusal::{Refusal, refused, too_many_guesses};
 use rsvp::{accept, decline, propose};
+use visit::{admit, guest_cookie, page_of};
 
-const COOKIE: &str = "triad_guest";
-const COOKIE_PATH: &str = "/guest";
 /// How long a guest visit lasts before the link must be opened again.
 const VISIT: Duration = Duration::hours(2);
 
 pub fn router() -> Router<AppState> {
     Router::new()
         .route("/m/{token}", get(open_link))
-        .route("/guest", get(show))
-        .route("/guest/accept", post(accept))
-        .route("/guest/decline", post(decline))
-        .route("/guest/propose", post(propose))
-        .route("/guest/answers", post(save_answers))
-        .route("/guest/time-zone", post(set_time_zone))
-        .route("/guest/meeting.ics", get(calendar_file))
+        // The address before visits were per invite: it names no meeting.
+        .route("/guest", get(page_moved))
+        .route("/guest/{invite}", get(show).post(page_moved))
+        .route("/guest/{invite}/accept", post(accept))
+        .route("/guest/{invite}/decline", post(decline))
+        .route("/guest/{invite}/propose", post(propose))
+        .route("/guest/{invite}/answers", post(save_answers))
+        .route("/guest/{invite}/time-zone", post(set_time_zone))
+        .route("/guest/{invite}/meeting.ics", get(calendar_file))
         .layer(middleware::map_response(private_headers))
 }
 
@@ -89,78 +84,6 @@ async fn private_headers(mut response: Response) -> Response {
     );
     response
 }
-fn guest_cookie(value: String, https: bool, max_age: Duration) -> Cookie<'static> {
-    let mut cookie = Cookie::new(COOKIE, value);
-    cookie.set_path(COOKIE_PATH);
-    cookie.set_http_only(true);
-    // Lax: the first visit arrives from a link in an email.
-    cookie.set_same_site(SameSite::Lax);
-    cookie.set_secure(https);
-    cookie.set_max_age(tower_sessions::cookie::time::Duration::seconds(
-        max_age.num_seconds(),
-    ));
-    cookie
-}
-
-fn claim_from(headers: &HeaderMap, state: &AppState) -> Option<GuestClaim> {
-    let now = Utc::now();
-    headers
-        .get_all(header::COOKIE)
-        .iter()
-        .filter_map(|value| value.to_str().ok())
-        .flat_map(|value| Cookie::split_parse(value.to_owned()))
-        .filter_map(Result::ok)
-        .filter(|cookie| cookie.name() == COOKIE)
-        .find_map(|cookie| state.guest_keys.verify_session(cookie.value(), now))
-}
-
-/// The invite and meeting a verified claim names, if they still admit the manager.
-async fn admit(
-    state: &AppState,
-    claim: &GuestClaim,
-    lock: bool,
-) -> AppResult<Result<(TenantTx, Invite, Meeting), Refusal>> {
-    let org = TenantId(claim.org);
-    let mut tx = db::begin_tenant(&state.pool, org).await?;
-    let invite = meetings::invite(&mut tx, org, claim.invite).await?;
-    let Some(invite) = invite.filter(|i| constant_time_eq(&i.secret_hash, &claim.secret_hash()))
-    else {
-        return Ok(Err(Refusal::NotValid));
-    };
-    // For a change: the meeting first, then the invite — the order every
-    // handler that changes a meeting takes its locks in.
-    let meeting = if lock {
-        meetings::meeting_for_update(&mut tx, org, invite.meeting_id).await?
-    } else {
-        meetings::meeting(&mut tx, org, invite.meeting_id).await?
-    };
-    let Some(meeting) = meeting else {
-        return Ok(Err(Refusal::NotValid));
-    };
-    if !meeting.alignment_enabled {
-        return Ok(Err(Refusal::Unavailable));
-    }
-    let invite = if lock {
-        meetings::invite_for_update(&mut tx, org, invite.id)
-            .await?
-            .ok_or(AppError::NotFound)?
-    } else {
-        invite
-    };
-    if meeting.status() == Status::Cancelled
-        || invite.revoked_reason.as_deref() == Some("cancelled")
-    {
-        return Ok(Err(Refusal::Cancelled));
-    }
-    if invite.revoked_at.is_some() {
-        return Ok(Err(Refusal::Replaced));
-    }
-    if invite.expires_at <= Utc::now() {
-        return Ok(Err(Refusal::Expired));
-    }
-    Ok(Ok((tx, invite, meeting)))
-}
-
 fn actor_of(invite: &Invite) -> String {
     format!("{} <{}> (manager, guest link)", invite.name, invite.email)
 }
@@ -224,11 +147,12 @@ async fn open_link(
     tx.commit().await?;
     let until = (Utc::now() + VISIT).min(invite.expires_at);
     let cookie = guest_cookie(
+        invite.id,
         state.guest_keys.session_value(&claim, until),
         state.config.is_https(),
         until - Utc::now(),
     );
-    let mut response = Redirect::to(COOKIE_PATH).into_response();
+    let mut response = Redirect::to(&page_of(invite.id)).into_response();
     if let Ok(value) = HeaderValue::from_str(&cookie.to_string()) {
         response.headers_mut().append(header::SET_COOKIE, value);
     }
@@ -236,6 +160,9 @@ async fn open_link(
 }
 #[derive(Clone, Debug, Default, Deserialize)]
 struct ProposeForm {
+    /// The invite whose page showed the form.
+    #[serde(default)]
+    invite: String,
     #[serde(default)]
     date: String,
     #[serde(default)]
@@ -246,6 +173,9 @@ struct ProposeForm {
 
 #[derive(Clone, Debug, Default, Deserialize)]
 struct AnswersForm {
+    /// The invite whose page showed the form.
+    #[serde(default)]
+    invite: String,
     #[serde(default)]
     strengths: String,
     #[serde(default)]
@@ -256,11 +186,17 @@ struct AnswersForm {
 
 #[derive(Clone, Debug, Default, Deserialize)]
 struct DeclineForm {
+    /// The invite whose page showed the form.
+    #[serde(default)]
+    invite: String,
     #[serde(default)]
     note: String,
 }
 #[derive(Clone, Debug, Default, Deserialize)]
 struct AcceptForm {
+    /// The invite whose page showed the form.
+    #[serde(default)]
+    invite: String,
     #[serde(default)]
     candidate: String,
     /// The meeting's sequence when the page was shown: the time accepted is
@@ -271,6 +207,9 @@ struct AcceptForm {
 
 #[derive(Clone, Debug, Default, Deserialize)]
 struct TimeZoneForm {
+    /// The invite whose page showed the form.
+    #[serde(default)]
+    invite: String,
     #[serde(default)]
     time_zone: String,
 }

@@ -11,6 +11,7 @@ mod browser;
 mod coaching;
 mod embedded;
 mod forms;
+mod guest_visits;
 mod invitations;
 mod load;
 mod mail;

@@ -3,31 +3,32 @@
 use std::net::SocketAddr;
 
 use axum::Form;
-use axum::extract::{ConnectInfo, State};
+use axum::extract::{ConnectInfo, Path, State};
 use axum::http::{HeaderMap, header};
 use axum::response::{IntoResponse, Response};
 use chrono::Utc;
 use tower_sessions::Session;
 
-use crate::db::TenantId;
 use crate::db::alignment::{self as meetings};
 use crate::error::{AppError, AppResult};
 use crate::mail::calendar::Method;
 use crate::startup::AppState;
 use crate::web::format;
 
-use super::{AnswersForm, GuestEdits, Refusal, TimeZoneForm, admit, claim_from, record, refused};
+use super::visit::visit;
+use super::{AnswersForm, GuestEdits, TimeZoneForm, record};
 
 use super::page::{back, mailer, rerender};
 
 pub(super) async fn save_answers(
     State(state): State<AppState>,
     ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    Path(key): Path<String>,
     headers: HeaderMap,
     session: Session,
     Form(form): Form<AnswersForm>,
 ) -> AppResult<Response> {
-    let (mut tx, invite, meeting) = admitted!(state, headers);
+    let (mut tx, invite, meeting) = admitted!(state, headers, key, form.invite);
     let org = tx.tenant();
     let started = meeting.starts_at.is_some_and(|at| at <= Utc::now());
     let problem = if started || !meeting.status().is_open() {
@@ -57,7 +58,7 @@ pub(super) async fn save_answers(
     )
     .await?;
     if !changed {
-        return back(&session, "Your answers are saved.").await;
+        return back(&session, invite.id, "Your answers are saved.").await;
     }
     if invite.answered_at.is_none() {
         mailer(&state, org)
@@ -73,8 +74,7 @@ pub(super) async fn save_answers(
     }
     record(&mut tx, &invite, &meeting, "guest.answered", Some(peer)).await?;
     tx.commit().await?;
-    back(
-        &session,
+    back(&session, invite.id,
         "Thank you. Your answers are saved; the coachee and coach will read them before the meeting.",
     )
     .await
@@ -83,14 +83,15 @@ pub(super) async fn save_answers(
 pub(super) async fn set_time_zone(
     State(state): State<AppState>,
     ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    Path(key): Path<String>,
     headers: HeaderMap,
     session: Session,
     Form(form): Form<TimeZoneForm>,
 ) -> AppResult<Response> {
-    let (mut tx, invite, meeting) = admitted!(state, headers);
+    let (mut tx, invite, meeting) = admitted!(state, headers, key, form.invite);
     let org = tx.tenant();
     let Some(zone) = format::all_zones().find(|z| *z == form.time_zone) else {
-        return back(&session, "Choose a time zone from the list.").await;
+        return back(&session, invite.id, "Choose a time zone from the list.").await;
     };
     meetings::set_invite_time_zone(&mut tx, org, invite.id, zone).await?;
     record(
@@ -102,24 +103,29 @@ pub(super) async fn set_time_zone(
     )
     .await?;
     tx.commit().await?;
-    back(&session, format!("Times are now shown in {zone}.")).await
+    back(
+        &session,
+        invite.id,
+        format!("Times are now shown in {zone}."),
+    )
+    .await
 }
 
 pub(super) async fn calendar_file(
     State(state): State<AppState>,
+    Path(key): Path<String>,
     headers: HeaderMap,
 ) -> AppResult<Response> {
-    let Some(claim) = claim_from(&headers, &state) else {
-        return Ok(refused(Refusal::VisitEnded));
-    };
-    let (_tx, invite, meeting) = match admit(&state, &claim, false).await? {
+    let (tx, invite, meeting) = match visit(&state, &headers, &key, false).await? {
         Ok(admitted) => admitted,
-        Err(refusal) => return Ok(refused(refusal)),
+        Err(page) => return Ok(page),
     };
+    let org = tx.tenant();
+    drop(tx);
     let Some(starts) = meeting.starts_at else {
         return Err(AppError::NotFound);
     };
-    let mailer = mailer(&state, TenantId(claim.org));
+    let mailer = mailer(&state, org);
     let page = mailer.guest_link(&invite);
     let part = mailer.calendar(&meeting, &invite, starts, Method::Request, page.as_deref());
     Ok((

@@ -2,11 +2,12 @@
 
 use askama::Template;
 use askama_web::WebTemplate;
-use axum::extract::State;
+use axum::extract::{Path, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
 use chrono::Utc;
 use tower_sessions::Session;
+use uuid::Uuid;
 
 use crate::alignment::notify::Mailer;
 use crate::alignment::{AgendaItem, Status};
@@ -19,10 +20,9 @@ use crate::web::alignment::CandidateRow;
 use crate::web::flash::{self, FlashKind, Flashes};
 use crate::web::format;
 
-use super::{
-    AnswersForm, COOKIE_PATH, DeclineForm, GuestEdits, ProposeForm, Refusal, admit, claim_from,
-    refused,
-};
+use super::refusal::{Refusal, refused};
+use super::visit::{page_of, visit};
+use super::{AnswersForm, DeclineForm, GuestEdits, ProposeForm};
 use crate::web::layout::Layout;
 
 /// What the manager sees of the meeting.
@@ -42,6 +42,11 @@ pub struct ManagerView {
 }
 
 impl ManagerView {
+    /// The invite as its page's address and every form on it name it.
+    pub fn key(&self) -> String {
+        crate::alignment::link::invite_key(self.invite.id)
+    }
+
     pub fn is_open(&self) -> bool {
         self.meeting.status().is_open()
     }
@@ -106,6 +111,7 @@ struct GuestPage {
     decline: DeclineForm,
     decline_problem: Option<String>,
 }
+
 fn guest_page(layout: Layout, view: ManagerView, preview: bool, edits: GuestEdits) -> GuestPage {
     let (answers, answers_problem) = match edits.answers {
         Some((form, problem)) => (form, Some(problem)),
@@ -114,6 +120,7 @@ fn guest_page(layout: Layout, view: ManagerView, preview: bool, edits: GuestEdit
                 strengths: view.invite.strengths.clone(),
                 growth: view.invite.growth.clone(),
                 support: view.invite.support.clone(),
+                ..AnswersForm::default()
             },
             None,
         ),
@@ -156,16 +163,14 @@ async fn guest_layout(session: &Session, flashes: Flashes) -> Layout {
 
 pub(super) async fn show(
     State(state): State<AppState>,
+    Path(key): Path<String>,
     headers: HeaderMap,
     session: Session,
     flashes: Flashes,
 ) -> AppResult<Response> {
-    let Some(claim) = claim_from(&headers, &state) else {
-        return Ok(refused(Refusal::VisitEnded));
-    };
-    let (mut tx, invite, meeting) = match admit(&state, &claim, false).await? {
+    let (mut tx, invite, meeting) = match visit(&state, &headers, &key, false).await? {
         Ok(admitted) => admitted,
-        Err(refusal) => return Ok(refused(refusal)),
+        Err(page) => return Ok(page),
     };
     let org = tx.tenant();
     let view = manager_view(&mut tx, org, meeting, invite).await?;
@@ -191,15 +196,27 @@ pub(super) async fn rerender(
         .into_response())
 }
 
-pub(super) async fn back(session: &Session, message: impl Into<String>) -> AppResult<Response> {
+/// Back to the invite's own page, with a word on what happened.
+pub(super) async fn back(
+    session: &Session,
+    invite: Uuid,
+    message: impl Into<String>,
+) -> AppResult<Response> {
     flash::push(session, FlashKind::Success, message).await?;
-    Ok(Redirect::to(COOKIE_PATH).into_response())
+    Ok(Redirect::to(&page_of(invite)).into_response())
+}
+
+/// The old address, and forms from pages made before each invite had its
+/// own: they name no meeting, so nothing can be done but open the link again.
+pub(super) async fn page_moved() -> Response {
+    refused(Refusal::VisitEnded)
 }
 
 /// The answer to a button pressed on a meeting that is over or called off.
-pub(super) async fn no_longer_planned(session: &Session) -> AppResult<Response> {
+pub(super) async fn no_longer_planned(session: &Session, invite: Uuid) -> AppResult<Response> {
     back(
         session,
+        invite,
         "This meeting is no longer planned, so there is nothing to answer.",
     )
     .await

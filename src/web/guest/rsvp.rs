@@ -3,7 +3,7 @@
 use std::net::SocketAddr;
 
 use axum::Form;
-use axum::extract::{ConnectInfo, State};
+use axum::extract::{ConnectInfo, Path, State};
 use axum::http::HeaderMap;
 use axum::response::Response;
 use chrono::{Duration, Utc};
@@ -23,18 +23,20 @@ use super::page::{back, mailer, no_longer_planned, rerender};
 pub(super) async fn accept(
     State(state): State<AppState>,
     ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    Path(key): Path<String>,
     headers: HeaderMap,
     session: Session,
     Form(form): Form<AcceptForm>,
 ) -> AppResult<Response> {
-    let (mut tx, invite, meeting) = admitted!(state, headers);
+    let (mut tx, invite, meeting) = admitted!(state, headers, key, form.invite);
     let org = tx.tenant();
     if !meeting.status().is_open() {
-        return no_longer_planned(&session).await;
+        return no_longer_planned(&session, invite.id).await;
     }
     if form.sequence.parse::<i32>().ok() != Some(meeting.sequence) {
         return back(
             &session,
+            invite.id,
             "The meeting changed while the page was open. Here it is as it stands now.",
         )
         .await;
@@ -52,6 +54,7 @@ pub(super) async fn accept(
             else {
                 return back(
                     &session,
+                    invite.id,
                     "That time is no longer on offer; choose one of those below.",
                 )
                 .await;
@@ -88,6 +91,7 @@ pub(super) async fn accept(
             let when = format::local_time(chosen.starts_at, &invite.time_zone);
             back(
                 &session,
+                invite.id,
                 format!(
                     "Thank you. The meeting is set for {when}; a calendar invite is on its way."
                 ),
@@ -97,7 +101,7 @@ pub(super) async fn accept(
         _ => {
             // A time is set: accepting it again changes nothing.
             if invite.rsvp == "accepted" {
-                return back(&session, "You have accepted this meeting.").await;
+                return back(&session, invite.id, "You have accepted this meeting.").await;
             }
             meetings::set_rsvp(&mut tx, org, invite.id, "accepted", "").await?;
             let starts = meeting.starts_at;
@@ -117,7 +121,12 @@ pub(super) async fn accept(
                 .await?;
             record(&mut tx, &invite, &meeting, "guest.accepted", Some(peer)).await?;
             tx.commit().await?;
-            back(&session, "Thank you. You have accepted the meeting.").await
+            back(
+                &session,
+                invite.id,
+                "Thank you. You have accepted the meeting.",
+            )
+            .await
         }
     }
 }
@@ -125,14 +134,15 @@ pub(super) async fn accept(
 pub(super) async fn decline(
     State(state): State<AppState>,
     ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    Path(key): Path<String>,
     headers: HeaderMap,
     session: Session,
     Form(form): Form<DeclineForm>,
 ) -> AppResult<Response> {
-    let (mut tx, invite, meeting) = admitted!(state, headers);
+    let (mut tx, invite, meeting) = admitted!(state, headers, key, form.invite);
     let org = tx.tenant();
     if !meeting.status().is_open() {
-        return no_longer_planned(&session).await;
+        return no_longer_planned(&session, invite.id).await;
     }
     let note = form.note.trim().to_owned();
     if note.chars().count() > 500 {
@@ -143,7 +153,7 @@ pub(super) async fn decline(
         return rerender(tx, &session, invite, meeting, edits).await;
     }
     if invite.rsvp == "declined" && invite.rsvp_note == note {
-        return back(&session, "You have declined this meeting.").await;
+        return back(&session, invite.id, "You have declined this meeting.").await;
     }
     meetings::set_rsvp(&mut tx, org, invite.id, "declined", &note).await?;
     // No reminder for someone who will not come.
@@ -166,6 +176,7 @@ pub(super) async fn decline(
     tx.commit().await?;
     back(
         &session,
+        invite.id,
         "You have declined. The coachee and coach have been told and may suggest another time.",
     )
     .await
@@ -174,14 +185,15 @@ pub(super) async fn decline(
 pub(super) async fn propose(
     State(state): State<AppState>,
     ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    Path(key): Path<String>,
     headers: HeaderMap,
     session: Session,
     Form(form): Form<ProposeForm>,
 ) -> AppResult<Response> {
-    let (mut tx, invite, meeting) = admitted!(state, headers);
+    let (mut tx, invite, meeting) = admitted!(state, headers, key, form.invite);
     let org = tx.tenant();
     if !meeting.status().is_open() {
-        return no_longer_planned(&session).await;
+        return no_longer_planned(&session, invite.id).await;
     }
     let at = format::instant_from_local(&form.date, &form.time, &invite.time_zone).and_then(|at| {
         if at <= Utc::now() {
@@ -213,7 +225,7 @@ pub(super) async fn propose(
         .iter()
         .any(|c| c.proposed_by == "manager" && c.starts_at == at);
     if already {
-        return back(&session, format!("You have proposed {when}.")).await;
+        return back(&session, invite.id, format!("You have proposed {when}.")).await;
     }
     // A new proposal replaces the manager's earlier one.
     meetings::withdraw_candidates_by(&mut tx, org, meeting.id, "manager").await?;
@@ -249,6 +261,7 @@ pub(super) async fn propose(
     tx.commit().await?;
     back(
         &session,
+        invite.id,
         format!("Thank you. You proposed {when}; the coachee and coach have been told."),
     )
     .await
