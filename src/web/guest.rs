@@ -40,13 +40,15 @@ macro_rules! admitted {
 
 mod answers;
 mod page;
+mod preview;
 mod refusal;
 mod rsvp;
 mod visit;
 
 use answers::{calendar_file, save_answers, set_time_zone};
-pub use page::{ManagerView, preview};
+pub use page::ManagerView;
 use page::{page_moved, show};
+pub use preview::{engagement_preview, preview, previewed_name};
 use refusal::{Refusal, refused, too_many_guesses};
 use rsvp::{accept, decline, propose};
 use visit::{admit, guest_cookie, page_of};

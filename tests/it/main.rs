@@ -15,6 +15,7 @@ mod guest_visits;
 mod invitations;
 mod load;
 mod mail;
+mod manager_preview;
 mod pages;
 mod programmes;
 mod progress;

@@ -1,4 +1,4 @@
-//! The manager's page: what they see of the meeting, and the coachee's preview of it.
+//! The manager's page: what they see of the meeting.
 
 use askama::Template;
 use askama_web::WebTemplate;
@@ -54,7 +54,7 @@ impl ManagerView {
 
 /// Builds the view from the meeting, its invite and the goals the coachee
 /// shares right now.
-async fn manager_view(
+pub(super) async fn manager_view(
     tx: &mut TenantTx,
     org: TenantId,
     meeting: Meeting,
@@ -98,7 +98,7 @@ async fn manager_view(
 }
 #[derive(Template, WebTemplate)]
 #[template(path = "guest/meeting.html")]
-struct GuestPage {
+pub(super) struct GuestPage {
     layout: Layout,
     view: ManagerView,
     /// The coachee looking at the manager's page: nothing can be sent.
@@ -112,7 +112,12 @@ struct GuestPage {
     decline_problem: Option<String>,
 }
 
-fn guest_page(layout: Layout, view: ManagerView, preview: bool, edits: GuestEdits) -> GuestPage {
+pub(super) fn guest_page(
+    layout: Layout,
+    view: ManagerView,
+    preview: bool,
+    edits: GuestEdits,
+) -> GuestPage {
     let (answers, answers_problem) = match edits.answers {
         Some((form, problem)) => (form, Some(problem)),
         None => (
@@ -143,18 +148,6 @@ fn guest_page(layout: Layout, view: ManagerView, preview: bool, edits: GuestEdit
         decline,
         decline_problem,
     }
-}
-
-/// The manager's page as the coachee previews it.
-pub async fn preview(
-    tx: &mut TenantTx,
-    org: TenantId,
-    layout: Layout,
-    meeting: Meeting,
-    invite: Invite,
-) -> AppResult<Response> {
-    let view = manager_view(tx, org, meeting, invite).await?;
-    Ok(guest_page(layout, view, true, GuestEdits::default()).into_response())
 }
 
 async fn guest_layout(session: &Session, flashes: Flashes) -> Layout {
