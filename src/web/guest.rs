@@ -5,10 +5,10 @@
 //! notes that the link was opened, and swaps the token for a short guest
 //! cookie for that one invite; the browser moves on to `/guest/{invite}`, a
 //! URL with no token in it. One browser may hold several such visits, one per
-//! invite (see `visit`). Opening changes nothing else: mail
-//! scanners open links. Every action is a button (POST), written to the audit
-//! log, and re-checks the invite. Guest pages are not cached, not indexed and
-//! send no referrer. The cookie means nothing to any other route.
+//! invite (see `visit`). Opening changes nothing else: mail scanners open
+//! links. Every action is a button (POST), written to the audit log, and
+//! re-checks the invite. Guest pages are not cached, not indexed and send no
+//! referrer. The cookie means nothing to any other route.
 
 use std::net::SocketAddr;
 
@@ -59,7 +59,8 @@ const VISIT: Duration = Duration::hours(2);
 pub fn router() -> Router<AppState> {
     Router::new()
         .route("/m/{token}", get(open_link))
-        // The address before visits were per invite: it names no meeting.
+        // The address before visits were per invite, and forms from pages of
+        // that time (`/guest/accept` and the like): they name no meeting.
         .route("/guest", get(page_moved))
         .route("/guest/{invite}", get(show).post(page_moved))
         .route("/guest/{invite}/accept", post(accept))
