@@ -142,6 +142,17 @@ fn uuid_part(value: &str) -> Option<Uuid> {
     Uuid::try_parse(value).ok()
 }
 
+/// How an invite is written in a guest URL or cookie name: lower-case hex,
+/// one spelling only, like every part of a link.
+pub fn invite_key(invite: Uuid) -> String {
+    invite.simple().to_string()
+}
+
+/// The invite a guest URL names, if it is written as [`invite_key`] writes it.
+pub fn invite_of_key(key: &str) -> Option<Uuid> {
+    uuid_part(key)
+}
+
 fn secret_part(value: &str) -> Option<&str> {
     is_lower_hex(value, 32).then_some(value)
 }
@@ -352,6 +363,16 @@ mod tests {
                 );
             }
         }
+    }
+
+    #[test]
+    fn an_invite_key_has_one_spelling() {
+        let invite = Uuid::now_v7();
+        let key = invite_key(invite);
+        assert_eq!(invite_of_key(&key), Some(invite));
+        assert_eq!(invite_of_key(&key.to_ascii_uppercase()), None);
+        assert_eq!(invite_of_key(&invite.to_string()), None);
+        assert_eq!(invite_of_key("meeting.ics"), None);
     }
 
     #[test]

@@ -105,6 +105,9 @@ struct EngagementPage {
     time_zone: String,
     /// Where the coachee stands with alignment meetings, when the programme has them.
     alignment: Option<crate::web::alignment::ReadinessShown>,
+    /// Who the manager preview is for: the person invited, not always the
+    /// manager of record.
+    previewed: String,
 }
 
 impl EngagementPage {
@@ -134,6 +137,7 @@ async fn engagement_page(
         .await?
         .first()
         .and_then(|state| crate::web::alignment::readiness_shown(state, side, &tz));
+    let previewed = crate::web::guest::previewed_name(tx, member.org, &engagement).await?;
     let title = match side {
         Side::Coach => format!("Coaching {}", engagement.coachee_name),
         Side::Coachee => "Your coaching".to_owned(),
@@ -149,6 +153,7 @@ async fn engagement_page(
         problem,
         time_zone: tz,
         alignment,
+        previewed,
     })
 }
 

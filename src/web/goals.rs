@@ -1,6 +1,6 @@
 //! Goals: the coachee writes, orders and updates them, and alone decides which
 //! are shared with their manager; the coach reads them all. A preview shows
-//! exactly what the manager would see.
+//! exactly what the manager would see: the guest page itself.
 
 use askama::Template;
 use askama_web::WebTemplate;
@@ -371,26 +371,17 @@ async fn share(
     Ok(Redirect::to(&format!("/engagements/{}#goals", engagement.id)).into_response())
 }
 
-#[derive(Template, WebTemplate)]
-#[template(path = "coaching/manager_view.html")]
-struct ManagerView {
-    layout: Layout,
-    engagement: Engagement,
-    goals: Vec<Goal>,
-}
-
+/// The manager's page as it is, for the person invited — or, before anyone
+/// is, the goals as that page will show them. The guest module renders it,
+/// so the preview is the page itself.
 async fn manager_view(
     State(state): State<AppState>,
     member: Member,
     flashes: Flashes,
     Path(id): Path<Uuid>,
-) -> AppResult<ManagerView> {
+) -> AppResult<Response> {
     let mut tx = db::begin_tenant(&state.pool, member.org).await?;
     let (engagement, _) = engagement_for(&mut tx, &member, id).await?;
-    let goals = goals::shared_of_engagement(&mut tx, member.org, engagement.id).await?;
-    Ok(ManagerView {
-        layout: Layout::for_member("What your manager sees", &member, flashes).await,
-        engagement,
-        goals,
-    })
+    let layout = Layout::for_member("What the manager sees", &member, flashes).await;
+    crate::web::guest::engagement_preview(&mut tx, member.org, layout, &engagement).await
 }

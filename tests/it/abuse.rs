@@ -659,17 +659,19 @@ async fn meeting_races(world: &World, figures: &mut Figures) {
         tx.commit().await.unwrap();
 
         let manager = world.app.visitor();
-        manager.get(&format!("/m/{}", link.token)).await;
-        let page = manager.text("/guest").await;
+        let opened = manager.get(&format!("/m/{}", link.token)).await;
+        let guest_page = crate::support::location(&opened);
+        let page = manager.text(&guest_page).await;
+        let accept = format!("{guest_page}/accept");
         let form = forms_in(&page)
             .into_iter()
-            .find(|f| f.action == "/guest/accept")
+            .find(|f| f.action == accept)
             .expect("the accept form");
         let coachee_token = coachee.csrf().await;
         let mut actions = Vec::new();
         {
             let client = manager.client.clone();
-            let url = manager.url("/guest/accept");
+            let url = manager.url(&accept);
             let fields = form.fields.clone();
             actions.push(tokio::spawn(async move {
                 client

@@ -155,9 +155,21 @@ impl Trio {
         let manager = self.app.visitor();
         let response = manager.get(&format!("/m/{token}")).await;
         assert_eq!(response.status(), 303);
-        assert_eq!(location(&response), "/guest");
+        assert_eq!(location(&response), guest(token));
         manager
     }
+}
+
+/// The manager's page for the invite a link names: `/guest/{invite}`.
+fn guest(token: &str) -> String {
+    format!("/guest/{}", token.split('.').nth(1).unwrap())
+}
+
+/// A guest form's fields: every one says which invite's page showed it.
+fn shown_on<'a>(token: &'a str, fields: &[(&'a str, &'a str)]) -> Vec<(&'a str, &'a str)> {
+    let mut all = vec![("invite", token.split('.').nth(1).unwrap())];
+    all.extend_from_slice(fields);
+    all
 }
 
 fn hidden(html: &str, name: &str) -> String {
@@ -343,13 +355,18 @@ async fn the_managers_link_opens_one_meeting_and_a_bare_open_changes_nothing_els
     let scanner = t.app.visitor();
     let response = scanner.get(&format!("/m/{token}")).await;
     assert_eq!(response.status(), 303);
-    assert_eq!(location(&response), "/guest");
+    assert_eq!(location(&response), guest(&token));
     let cookie = response
         .headers()
         .get_all("set-cookie")
         .iter()
         .map(|v| v.to_str().unwrap().to_owned())
-        .find(|c| c.starts_with("triad_guest="))
+        .find(|c| {
+            c.starts_with(&format!(
+                "triad_guest_{}=",
+                token.split('.').nth(1).unwrap()
+            ))
+        })
         .expect("a guest cookie");
     assert!(cookie.contains("Path=/guest"), "{cookie}");
     assert!(cookie.contains("HttpOnly"), "{cookie}");
@@ -377,7 +394,7 @@ async fn the_managers_link_opens_one_meeting_and_a_bare_open_changes_nothing_els
     );
 
     // The manager's page: private, with the shared goal only.
-    let response = scanner.get("/guest").await;
+    let response = scanner.get(&guest(&token)).await;
     assert_eq!(response.status(), 200);
     assert_eq!(response.headers()["cache-control"], "no-store");
     assert_eq!(response.headers()["referrer-policy"], "no-referrer");
@@ -407,7 +424,7 @@ async fn the_managers_link_opens_one_meeting_and_a_bare_open_changes_nothing_els
         .post(&format!("/goals/{goal}/share"), &[("shared", "no")])
         .await;
     assert_eq!(response.status(), 303);
-    let page = scanner.text("/guest").await;
+    let page = scanner.text(&guest(&token)).await;
     assert!(!page.contains("Shared goal: run calmer meetings"), "{page}");
 
     // The coachee and coach see that the link was opened.
@@ -497,16 +514,19 @@ async fn forged_truncated_and_foreign_links_are_refused_with_no_data() {
             .await,
         0
     );
-    // Without the cookie, the guest page says how to get back in.
-    let response = t.app.visitor().get("/guest").await;
-    assert_eq!(response.status(), 401);
-    assert!(
-        response
-            .text()
-            .await
-            .unwrap()
-            .contains("Open your meeting link again")
-    );
+    // Without the cookie, the guest page — and the old address, which names
+    // no meeting — says how to get back in.
+    for path in [guest(&token), "/guest".to_owned()] {
+        let response = t.app.visitor().get(&path).await;
+        assert_eq!(response.status(), 401);
+        assert!(
+            response
+                .text()
+                .await
+                .unwrap()
+                .contains("Open your meeting link again")
+        );
+    }
 }
 
 #[tokio::test]
@@ -547,22 +567,30 @@ async fn expired_replaced_and_cancelled_links_say_what_happened() {
     assert_eq!(response.status(), 303);
     for response in [
         t.app.visitor().get(&format!("/m/{first}")).await,
-        first_manager.get("/guest").await,
+        first_manager.get(&guest(&first)).await,
     ] {
         assert_eq!(response.status(), 410);
         assert!(response.text().await.unwrap().contains("passed on"));
     }
     let second = t.manager_token("dana@example.com").await;
     let dana = t.manager(&second).await;
-    assert!(dana.text("/guest").await.contains("Hello Dana Deputy"));
+    assert!(
+        dana.text(&guest(&second))
+            .await
+            .contains("Hello Dana Deputy")
+    );
 
     // Cancelled by the coachee: the link is revoked, everyone gets a CANCEL.
     let response = t.coachee.post(&format!("{meeting_path}/cancel"), &[]).await;
     assert_eq!(response.status(), 303);
     for response in [
         t.app.visitor().get(&format!("/m/{second}")).await,
-        dana.get("/guest").await,
-        dana.post("/guest/accept", &[]).await,
+        dana.get(&guest(&second)).await,
+        dana.post(
+            &format!("{}/accept", guest(&second)),
+            &shown_on(&second, &[]),
+        )
+        .await,
     ] {
         assert_eq!(response.status(), 410);
         let body = response.text().await.unwrap();
@@ -598,14 +626,17 @@ async fn the_manager_picks_a_time_answers_and_a_replayed_answer_changes_nothing(
     let meeting_path = t.schedule(&[(day(10), "10:00"), (day(11), "15:00")]).await;
     let token = t.manager_token(MANAGER).await;
     let manager = t.manager(&token).await;
-    let page = manager.text("/guest").await;
+    let page = manager.text(&guest(&token)).await;
     let candidate = hidden(&page, "candidate");
     let sequence = hidden(&page, "sequence");
 
     let response = manager
         .post(
-            "/guest/accept",
-            &[("candidate", &candidate), ("sequence", &sequence)],
+            &format!("{}/accept", guest(&token)),
+            &shown_on(
+                &token,
+                &[("candidate", &candidate), ("sequence", &sequence)],
+            ),
         )
         .await;
     assert_eq!(response.status(), 303);
@@ -628,8 +659,11 @@ async fn the_manager_picks_a_time_answers_and_a_replayed_answer_changes_nothing(
     // The same button again, and the answers twice: one change each.
     let response = manager
         .post(
-            "/guest/accept",
-            &[("candidate", &candidate), ("sequence", &sequence)],
+            &format!("{}/accept", guest(&token)),
+            &shown_on(
+                &token,
+                &[("candidate", &candidate), ("sequence", &sequence)],
+            ),
         )
         .await;
     assert_eq!(response.status(), 303);
@@ -639,7 +673,12 @@ async fn the_manager_picks_a_time_answers_and_a_replayed_answer_changes_nothing(
         ("support", "A monthly check-in"),
     ];
     for _ in 0..2 {
-        let response = manager.post("/guest/answers", &answers).await;
+        let response = manager
+            .post(
+                &format!("{}/answers", guest(&token)),
+                &shown_on(&token, &answers),
+            )
+            .await;
         assert_eq!(response.status(), 303);
     }
     assert_eq!(
@@ -674,18 +713,26 @@ async fn the_manager_picks_a_time_answers_and_a_replayed_answer_changes_nothing(
         );
         assert!(page.contains("Accepted"), "{page}");
     }
-    assert!(manager.text("/guest").await.contains("MANAGER-ANSWER"));
+    assert!(
+        manager
+            .text(&guest(&token))
+            .await
+            .contains("MANAGER-ANSWER")
+    );
 
     // A time proposed twice is one proposal.
     for _ in 0..2 {
         let response = manager
             .post(
-                "/guest/propose",
-                &[
-                    ("date", &day(14)),
-                    ("time", "08:00"),
-                    ("note", "Mornings suit me"),
-                ],
+                &format!("{}/propose", guest(&token)),
+                &shown_on(
+                    &token,
+                    &[
+                        ("date", &day(14)),
+                        ("time", "08:00"),
+                        ("note", "Mornings suit me"),
+                    ],
+                ),
             )
             .await;
         assert_eq!(response.status(), 303);
@@ -700,12 +747,15 @@ async fn the_manager_picks_a_time_answers_and_a_replayed_answer_changes_nothing(
     // A proposal in the past is explained, and the typed note kept.
     let response = manager
         .post(
-            "/guest/propose",
-            &[
-                ("date", "2020-02-02"),
-                ("time", "08:00"),
-                ("note", "Typed note"),
-            ],
+            &format!("{}/propose", guest(&token)),
+            &shown_on(
+                &token,
+                &[
+                    ("date", "2020-02-02"),
+                    ("time", "08:00"),
+                    ("note", "Typed note"),
+                ],
+            ),
         )
         .await;
     assert_eq!(response.status(), 422);
@@ -731,7 +781,7 @@ async fn the_manager_picks_a_time_answers_and_a_replayed_answer_changes_nothing(
             .contains("COACH-NOTE careful")
     );
     assert!(!t.coachee.text(&meeting_path).await.contains("COACH-NOTE"));
-    let page = manager.text("/guest").await;
+    let page = manager.text(&guest(&token)).await;
     assert!(
         !page.contains("COACH-NOTE") && !page.contains("PREP-SECRET"),
         "{page}"
@@ -761,10 +811,13 @@ async fn across_daylight_saving_each_person_sees_their_own_time_and_one_reminder
     let token = t.manager_token(MANAGER).await;
     let manager = t.manager(&token).await;
     let response = manager
-        .post("/guest/time-zone", &[("time_zone", "America/New_York")])
+        .post(
+            &format!("{}/time-zone", guest(&token)),
+            &shown_on(&token, &[("time_zone", "America/New_York")]),
+        )
         .await;
     assert_eq!(response.status(), 303);
-    let page = manager.text("/guest").await;
+    let page = manager.text(&guest(&token)).await;
     assert!(
         page.contains(&format!("17 Mar {year}, 06:00 EDT")),
         "{page}"
@@ -773,14 +826,17 @@ async fn across_daylight_saving_each_person_sees_their_own_time_and_one_reminder
     let sequence = hidden(&page, "sequence");
     let response = manager
         .post(
-            "/guest/accept",
-            &[("candidate", &candidate), ("sequence", &sequence)],
+            &format!("{}/accept", guest(&token)),
+            &shown_on(
+                &token,
+                &[("candidate", &candidate), ("sequence", &sequence)],
+            ),
         )
         .await;
     assert_eq!(response.status(), 303);
     assert!(
         manager
-            .text("/guest")
+            .text(&guest(&token))
             .await
             .contains(&format!("17 Mar {year}, 06:00 EDT"))
     );
@@ -824,7 +880,7 @@ async fn across_daylight_saving_each_person_sees_their_own_time_and_one_reminder
     assert_eq!(value("SEQUENCE"), "1");
     let uid = value("UID");
     // The downloadable file says the same.
-    let download = manager.get("/guest/meeting.ics").await;
+    let download = manager.get(&format!("{}/meeting.ics", guest(&token))).await;
     assert_eq!(download.status(), 200);
     assert!(
         download
@@ -899,7 +955,12 @@ async fn across_daylight_saving_each_person_sees_their_own_time_and_one_reminder
     let due = format!("{year}-03-16 11:00:00+00");
     assert!(rows.iter().all(|(_, at)| *at == due), "{rows:?}");
     // The manager is asked to confirm the new time.
-    assert!(manager.text("/guest").await.contains("Not answered yet"));
+    assert!(
+        manager
+            .text(&guest(&token))
+            .await
+            .contains("Not answered yet")
+    );
 }
 
 #[tokio::test]

@@ -140,12 +140,14 @@ fn expected(method: &str, path: &str, who: Who) -> Option<u16> {
         // guest cookie nobody — signed in or not — gets in.
         ("GET", "/m/{token}") => 404,
         ("GET", "/guest")
-        | ("GET", "/guest/meeting.ics")
-        | ("POST", "/guest/accept")
-        | ("POST", "/guest/decline")
-        | ("POST", "/guest/propose")
-        | ("POST", "/guest/answers")
-        | ("POST", "/guest/time-zone") => 401,
+        | ("GET", "/guest/{invite}")
+        | ("POST", "/guest/{invite}")
+        | ("GET", "/guest/{invite}/meeting.ics")
+        | ("POST", "/guest/{invite}/accept")
+        | ("POST", "/guest/{invite}/decline")
+        | ("POST", "/guest/{invite}/propose")
+        | ("POST", "/guest/{invite}/answers")
+        | ("POST", "/guest/{invite}/time-zone") => 401,
         ("GET", "/admin/alignment-requests") => admin_page(200),
         ("POST", "/admin/alignment-requests/{id}") => admin_object(303),
         ("POST", "/admin/programmes/{id}/alignment") => admin_object(422),
@@ -390,6 +392,8 @@ pub(crate) fn concrete(path: &str, world: &World) -> String {
         .replace("{org_id}", &id.to_string())
         .replace("{activity_id}", &world.target_activity.to_string())
         .replace("{name}", "triad.css")
+        // Written as an invite is, but with no guest visit behind it.
+        .replace("{invite}", &id.simple().to_string())
         .replace(
             "{token}",
             &format!("{}.{}.00.00", world.acme.0.simple(), id.simple()),

@@ -266,7 +266,7 @@ async fn the_demo_seeds_once_with_logins_that_work() {
     let owen = app.visitor();
     let response = owen.get(path).await;
     assert_eq!(response.status(), 303);
-    let page = owen.text("/guest").await;
+    let page = owen.text(&location(&response)).await;
     assert!(
         page.contains("Hello Owen Clarke") && page.contains("Sam Patel"),
         "{page}"

@@ -1,0 +1,145 @@
+//! The manager's answers to the questions, their time zone, and the calendar file.
+
+use std::net::SocketAddr;
+
+use axum::Form;
+use axum::extract::{ConnectInfo, Path, State};
+use axum::http::{HeaderMap, header};
+use axum::response::{IntoResponse, Response};
+use chrono::Utc;
+use tower_sessions::Session;
+
+use crate::db::alignment::{self as meetings};
+use crate::error::{AppError, AppResult};
+use crate::mail::calendar::Method;
+use crate::startup::AppState;
+use crate::web::format;
+
+use super::visit::visit;
+use super::{AnswersForm, GuestEdits, TimeZoneForm, record};
+
+use super::page::{back, mailer, rerender};
+
+pub(super) async fn save_answers(
+    State(state): State<AppState>,
+    ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    Path(key): Path<String>,
+    headers: HeaderMap,
+    session: Session,
+    Form(form): Form<AnswersForm>,
+) -> AppResult<Response> {
+    let (mut tx, invite, meeting) = admitted!(state, headers, key, form.invite);
+    let org = tx.tenant();
+    let started = meeting.starts_at.is_some_and(|at| at <= Utc::now());
+    let problem = if started || !meeting.status().is_open() {
+        Some("The meeting has started, so the answers can no longer be changed.")
+    } else if [&form.strengths, &form.growth, &form.support]
+        .iter()
+        .any(|t| t.chars().count() > 2000)
+    {
+        Some("Keep each answer to 2,000 characters.")
+    } else {
+        None
+    };
+    if let Some(problem) = problem {
+        let edits = GuestEdits {
+            answers: Some((form, problem.into())),
+            ..GuestEdits::default()
+        };
+        return rerender(tx, &session, invite, meeting, edits).await;
+    }
+    let changed = meetings::save_answers(
+        &mut tx,
+        org,
+        invite.id,
+        form.strengths.trim(),
+        form.growth.trim(),
+        form.support.trim(),
+    )
+    .await?;
+    if !changed {
+        return back(&session, invite.id, "Your answers are saved.").await;
+    }
+    if invite.answered_at.is_none() {
+        mailer(&state, org)
+            .manager_answered(
+                &mut tx,
+                &meeting,
+                &invite,
+                "answered the questions before the meeting",
+                &|_| Some("Their answers are on the meeting page.".into()),
+                None,
+            )
+            .await?;
+    }
+    record(&mut tx, &invite, &meeting, "guest.answered", Some(peer)).await?;
+    tx.commit().await?;
+    back(&session, invite.id,
+        "Thank you. Your answers are saved; the coachee and coach will read them before the meeting.",
+    )
+    .await
+}
+
+pub(super) async fn set_time_zone(
+    State(state): State<AppState>,
+    ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    Path(key): Path<String>,
+    headers: HeaderMap,
+    session: Session,
+    Form(form): Form<TimeZoneForm>,
+) -> AppResult<Response> {
+    let (mut tx, invite, meeting) = admitted!(state, headers, key, form.invite);
+    let org = tx.tenant();
+    let Some(zone) = format::all_zones().find(|z| *z == form.time_zone) else {
+        return back(&session, invite.id, "Choose a time zone from the list.").await;
+    };
+    meetings::set_invite_time_zone(&mut tx, org, invite.id, zone).await?;
+    record(
+        &mut tx,
+        &invite,
+        &meeting,
+        "guest.time_zone_changed",
+        Some(peer),
+    )
+    .await?;
+    tx.commit().await?;
+    back(
+        &session,
+        invite.id,
+        format!("Times are now shown in {zone}."),
+    )
+    .await
+}
+
+pub(super) async fn calendar_file(
+    State(state): State<AppState>,
+    Path(key): Path<String>,
+    headers: HeaderMap,
+) -> AppResult<Response> {
+    let (tx, invite, meeting) = match visit(&state, &headers, &key, false).await? {
+        Ok(admitted) => admitted,
+        Err(page) => return Ok(page),
+    };
+    let org = tx.tenant();
+    drop(tx);
+    let Some(starts) = meeting.starts_at else {
+        return Err(AppError::NotFound);
+    };
+    let mailer = mailer(&state, org);
+    let page = mailer.guest_link(&invite);
+    let part = mailer.calendar(&meeting, &invite, starts, Method::Request, page.as_deref());
+    Ok((
+        [
+            (
+                header::CONTENT_TYPE,
+                "text/calendar; charset=utf-8; method=REQUEST",
+            ),
+            (
+                header::CONTENT_DISPOSITION,
+                "attachment; filename=\"alignment-meeting.ics\"",
+            ),
+        ],
+        part.ics,
+    )
+        .into_response())
+}

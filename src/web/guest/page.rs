@@ -1,0 +1,220 @@
+//! The manager's page: what they see of the meeting.
+
+use askama::Template;
+use askama_web::WebTemplate;
+use axum::extract::{Path, State};
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::{IntoResponse, Redirect, Response};
+use chrono::Utc;
+use tower_sessions::Session;
+use uuid::Uuid;
+
+use crate::alignment::notify::Mailer;
+use crate::alignment::{AgendaItem, Status};
+use crate::db::alignment::{self as meetings, Invite, Meeting};
+use crate::db::goals::{self, Goal};
+use crate::db::{TenantId, TenantTx};
+use crate::error::AppResult;
+use crate::startup::AppState;
+use crate::web::alignment::CandidateRow;
+use crate::web::flash::{self, FlashKind, Flashes};
+use crate::web::format;
+
+use super::refusal::{Refusal, refused};
+use super::visit::{page_of, visit};
+use super::{AnswersForm, DeclineForm, GuestEdits, ProposeForm};
+use crate::web::layout::Layout;
+
+/// What the manager sees of the meeting.
+pub struct ManagerView {
+    pub meeting: Meeting,
+    pub invite: Invite,
+    pub when: String,
+    pub candidates: Vec<CandidateRow>,
+    /// Times the manager proposed, not yet taken up.
+    pub proposals: Vec<CandidateRow>,
+    pub agenda: Vec<AgendaItem>,
+    pub purpose: &'static str,
+    pub goals: Vec<Goal>,
+    /// The questions can be answered until the meeting starts.
+    pub can_answer: bool,
+    pub expires: String,
+}
+
+impl ManagerView {
+    /// The invite as its page's address and every form on it name it.
+    pub fn key(&self) -> String {
+        crate::alignment::link::invite_key(self.invite.id)
+    }
+
+    pub fn is_open(&self) -> bool {
+        self.meeting.status().is_open()
+    }
+}
+
+/// Builds the view from the meeting, its invite and the goals the coachee
+/// shares right now.
+pub(super) async fn manager_view(
+    tx: &mut TenantTx,
+    org: TenantId,
+    meeting: Meeting,
+    invite: Invite,
+) -> AppResult<ManagerView> {
+    let tz = invite.time_zone.clone();
+    let (proposals, candidates): (Vec<CandidateRow>, Vec<CandidateRow>) =
+        meetings::candidates(tx, org, meeting.id)
+            .await?
+            .into_iter()
+            .filter(|c| c.starts_at > Utc::now())
+            .map(|candidate| CandidateRow {
+                when: format::local_time(candidate.starts_at, &tz),
+                candidate,
+            })
+            .partition(|row| row.candidate.proposed_by == "manager");
+    // Times to choose from only while none is set; the manager's own
+    // proposals wait for the coachee or coach to take them.
+    let candidates = if meeting.status() == Status::Proposed {
+        candidates
+    } else {
+        Vec::new()
+    };
+    let goals = goals::shared_of_engagement(tx, org, meeting.engagement_id).await?;
+    Ok(ManagerView {
+        when: meeting
+            .starts_at
+            .map(|at| format::local_time(at, &tz))
+            .unwrap_or_default(),
+        agenda: meeting.kind().agenda(meeting.duration_minutes),
+        purpose: meeting.kind().purpose(),
+        can_answer: meeting.status().is_open()
+            && meeting.starts_at.is_none_or(|at| at > Utc::now()),
+        expires: format::local_time(invite.expires_at, &tz),
+        candidates,
+        proposals,
+        goals,
+        meeting,
+        invite,
+    })
+}
+#[derive(Template, WebTemplate)]
+#[template(path = "guest/meeting.html")]
+pub(super) struct GuestPage {
+    layout: Layout,
+    view: ManagerView,
+    /// The coachee looking at the manager's page: nothing can be sent.
+    preview: bool,
+    zones: Vec<&'static str>,
+    propose: ProposeForm,
+    propose_problem: Option<String>,
+    answers: AnswersForm,
+    answers_problem: Option<String>,
+    decline: DeclineForm,
+    decline_problem: Option<String>,
+}
+
+pub(super) fn guest_page(
+    layout: Layout,
+    view: ManagerView,
+    preview: bool,
+    edits: GuestEdits,
+) -> GuestPage {
+    let (answers, answers_problem) = match edits.answers {
+        Some((form, problem)) => (form, Some(problem)),
+        None => (
+            AnswersForm {
+                strengths: view.invite.strengths.clone(),
+                growth: view.invite.growth.clone(),
+                support: view.invite.support.clone(),
+                ..AnswersForm::default()
+            },
+            None,
+        ),
+    };
+    let (propose, propose_problem) = edits
+        .propose
+        .map_or((ProposeForm::default(), None), |(f, p)| (f, Some(p)));
+    let (decline, decline_problem) = edits
+        .decline
+        .map_or((DeclineForm::default(), None), |(f, p)| (f, Some(p)));
+    GuestPage {
+        layout,
+        view,
+        preview,
+        zones: format::all_zones().collect(),
+        propose,
+        propose_problem,
+        answers,
+        answers_problem,
+        decline,
+        decline_problem,
+    }
+}
+
+async fn guest_layout(session: &Session, flashes: Flashes) -> Layout {
+    Layout::for_visitor("Your alignment meeting", session, flashes).await
+}
+
+pub(super) async fn show(
+    State(state): State<AppState>,
+    Path(key): Path<String>,
+    headers: HeaderMap,
+    session: Session,
+    flashes: Flashes,
+) -> AppResult<Response> {
+    let (mut tx, invite, meeting) = match visit(&state, &headers, &key, false).await? {
+        Ok(admitted) => admitted,
+        Err(page) => return Ok(page),
+    };
+    let org = tx.tenant();
+    let view = manager_view(&mut tx, org, meeting, invite).await?;
+    let layout = guest_layout(&session, flashes).await;
+    Ok(guest_page(layout, view, false, GuestEdits::default()).into_response())
+}
+
+/// Re-renders the page with a form's problem, keeping what was typed.
+pub(super) async fn rerender(
+    mut tx: TenantTx,
+    session: &Session,
+    invite: Invite,
+    meeting: Meeting,
+    edits: GuestEdits,
+) -> AppResult<Response> {
+    let org = tx.tenant();
+    let view = manager_view(&mut tx, org, meeting, invite).await?;
+    let layout = guest_layout(session, Flashes::default()).await;
+    Ok((
+        StatusCode::UNPROCESSABLE_ENTITY,
+        guest_page(layout, view, false, edits),
+    )
+        .into_response())
+}
+
+/// Back to the invite's own page, with a word on what happened.
+pub(super) async fn back(
+    session: &Session,
+    invite: Uuid,
+    message: impl Into<String>,
+) -> AppResult<Response> {
+    flash::push(session, FlashKind::Success, message).await?;
+    Ok(Redirect::to(&page_of(invite)).into_response())
+}
+
+/// The old address, and forms from pages made before each invite had its
+/// own: they name no meeting, so nothing can be done but open the link again.
+pub(super) async fn page_moved() -> Response {
+    refused(Refusal::VisitEnded)
+}
+
+/// The answer to a button pressed on a meeting that is over or called off.
+pub(super) async fn no_longer_planned(session: &Session, invite: Uuid) -> AppResult<Response> {
+    back(
+        session,
+        invite,
+        "This meeting is no longer planned, so there is nothing to answer.",
+    )
+    .await
+}
+
+pub(super) fn mailer(state: &AppState, org: TenantId) -> Mailer<'_> {
+    Mailer::of(state, org, None)
+}

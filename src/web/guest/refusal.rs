@@ -1,0 +1,100 @@
+//! The pages that say why a link or visit does not open the meeting.
+
+use askama::Template;
+use askama_web::WebTemplate;
+use axum::http::{HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+
+use crate::web::layout::Layout;
+
+/// Why a link or visit does not open the meeting.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(super) enum Refusal {
+    /// Forged, altered, incomplete, or for a meeting that is not there.
+    NotValid,
+    Expired,
+    Cancelled,
+    Replaced,
+    /// The programme no longer uses alignment meetings.
+    Unavailable,
+    /// No guest cookie, or an old one.
+    VisitEnded,
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "guest/refused.html")]
+struct RefusedPage {
+    layout: Layout,
+    heading: &'static str,
+    explanation: &'static str,
+    next_step: &'static str,
+}
+
+pub(super) fn refused(refusal: Refusal) -> Response {
+    let (status, heading, explanation, next_step) = match refusal {
+        Refusal::NotValid => (
+            StatusCode::NOT_FOUND,
+            "This link does not work",
+            "It may have been cut short or changed on its way: long links sometimes break across two lines in an email.",
+            "Open the link again straight from the email, or ask the colleague who invited you to send the invitation again.",
+        ),
+        Refusal::Expired => (
+            StatusCode::GONE,
+            "This link has expired",
+            "Meeting links work until a few days after the meeting, then stop, so that the meeting's details do not stay reachable.",
+            "If you still need something about this meeting, ask the colleague who invited you.",
+        ),
+        Refusal::Cancelled => (
+            StatusCode::GONE,
+            "This meeting was cancelled",
+            "The meeting this link was for has been called off, so the link no longer opens it.",
+            "If a new meeting is planned, a new invitation will reach you by email.",
+        ),
+        Refusal::Replaced => (
+            StatusCode::GONE,
+            "This invitation has been passed on",
+            "Someone else has been invited to this meeting in your place, so this link no longer opens it.",
+            "If you think that is a mistake, tell the colleague who invited you.",
+        ),
+        // Switched off, alignment routes answer 404 — with words all the same.
+        Refusal::Unavailable => (
+            StatusCode::NOT_FOUND,
+            "This meeting page is no longer available",
+            "The programme this meeting belonged to no longer plans its meetings in Triad, so the link no longer opens it.",
+            "If the meeting still matters to you, ask the colleague who invited you.",
+        ),
+        Refusal::VisitEnded => (
+            StatusCode::UNAUTHORIZED,
+            "Open your meeting link again",
+            "For privacy, the meeting page closes a while after you open it, and it only opens from the link in your invitation.",
+            "Find the invitation email and open its link again.",
+        ),
+    };
+    let page = RefusedPage {
+        layout: Layout::new(heading),
+        heading,
+        explanation,
+        next_step,
+    };
+    (status, page).into_response()
+}
+
+/// Too many wrong links from one address: a pause, said plainly.
+pub(super) fn too_many_guesses(wait: std::time::Duration) -> Response {
+    let minutes = wait.as_secs().div_ceil(60).max(1);
+    let page = RefusedPage {
+        layout: Layout::new("Too many wrong links"),
+        heading: "Too many wrong links",
+        explanation: "Several meeting links that do not work were opened from your network in a short time, so Triad is pausing before it checks more.",
+        next_step: if minutes == 1 {
+            "Try your link again in a minute."
+        } else {
+            "Try your link again in a few minutes."
+        },
+    };
+    let mut response = (StatusCode::TOO_MANY_REQUESTS, page).into_response();
+    if let Ok(value) = HeaderValue::from_str(&(minutes * 60).to_string()) {
+        response.headers_mut().insert(header::RETRY_AFTER, value);
+    }
+    response
+}
