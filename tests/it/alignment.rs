@@ -7,9 +7,11 @@ use chrono::{Datelike, Duration, Utc};
 
 use crate::support::{TestApp, Visitor, location, queries, roles};
 
-struct Trio {
-    app: TestApp,
-    admin: Visitor,
+/// A coachee, their coach and an admin of one organisation, signed in; other
+/// test modules borrow it to reach a meeting the way its people do.
+pub(crate) struct Trio {
+    pub(crate) app: TestApp,
+    pub(crate) admin: Visitor,
     coach: Visitor,
     coachee: Visitor,
     org: triad::db::TenantId,
@@ -18,11 +20,11 @@ struct Trio {
     coachee_id: uuid::Uuid,
 }
 
-const MANAGER: &str = "morgan.manager@example.com";
+pub(crate) const MANAGER: &str = "morgan.manager@example.com";
 
 /// Robin (Europe/London) coached by Casey (Europe/Berlin) in a programme with
 /// alignment meetings switched on or off; one goal shared, one private.
-async fn trio(enabled: bool) -> Trio {
+pub(crate) async fn trio(enabled: bool) -> Trio {
     let app = TestApp::spawn().await;
     let org = app.create_org("Acme").await;
     let (admin, _) = app
@@ -119,7 +121,7 @@ impl Trio {
 
     /// The coachee sends the scheduling form with `times` (date, time in
     /// London); returns the meeting's page path and the form's fields.
-    async fn schedule(&self, times: &[(String, &str)]) -> String {
+    pub(crate) async fn schedule(&self, times: &[(String, &str)]) -> String {
         let page = self
             .coachee
             .text(&format!("/engagements/{}/alignment", self.engagement))
@@ -137,7 +139,7 @@ impl Trio {
         location(&response)
     }
 
-    async fn scalar_i64(&self, sql: &str) -> i64 {
+    pub(crate) async fn scalar_i64(&self, sql: &str) -> i64 {
         sqlx::query_scalar(sql)
             .fetch_one(&mut self.app.owner_connection().await)
             .await
@@ -217,7 +219,7 @@ fn schedule_fields(page: &str, times: &[(String, &str)]) -> Vec<(&'static str, S
     fields
 }
 
-fn day(days: i64) -> String {
+pub(crate) fn day(days: i64) -> String {
     (Utc::now() + Duration::days(days))
         .format("%Y-%m-%d")
         .to_string()
