@@ -40,10 +40,16 @@ pub struct FormFields(pub Vec<(String, String)>);
 /// before sign-in is worth nothing after it. A form kept from an ended session
 /// comes along only if it is this person's own and recent; anything else the
 /// old session held — someone else's typing included — is gone with it.
-pub async fn begin(session: &Session, user: &User, key: &StampKey) -> anyhow::Result<()> {
+pub async fn begin(session: &Session, user: &User, state: &AppState) -> anyhow::Result<()> {
+    let key = &*state.stamp_key;
     let kept = kept::any(session).await;
     session.cycle_id().await?;
     session.clear().await;
+    // A session that held only a kept form was cut short (see `to_sign_in`);
+    // a login session lives by the usual idle rule.
+    session.set_expiry(Some(tower_sessions::Expiry::OnInactivity(
+        tower_sessions::cookie::time::Duration::try_from(state.config.session_idle)?,
+    )));
     session.insert(USER, user.id).await?;
     session.insert(EPOCH, user.session_epoch).await?;
     session.insert(SIGNED_IN_AT, Utc::now().timestamp()).await?;
@@ -179,6 +185,12 @@ async fn to_sign_in(
             let owner = state.stamp_key.verify(sent).then_some(sent.user).flatten();
             if let Some(owner) = owner {
                 kept::keep(session, KeptForm::new(path, fields, owner, sent.org)).await;
+                // What was typed (a private note, say) sits in a session that
+                // is nobody's yet: the store deletes it when the form lapses.
+                session.set_expiry(Some(tower_sessions::Expiry::AtDateTime(
+                    tower_sessions::cookie::time::OffsetDateTime::now_utc()
+                        + tower_sessions::cookie::time::Duration::minutes(kept::KEEP_FOR_MINUTES),
+                )));
             }
         }
     }
@@ -385,7 +397,15 @@ async fn member_and_tx(
             // A form acts only in the organisation it was drawn in.
             if !matches!(parts.method, Method::GET | Method::HEAD | Method::OPTIONS) {
                 let sent = parts.extensions.get::<FormStamp>().map(|s| &s.0);
-                if !sent.is_some_and(|sent| sent.org == Some(org.0) && sent.user == Some(user.id)) {
+                // The CSRF layer has checked the token; the stamp's own
+                // signature is checked here too, so its person and
+                // organisation never rest on another layer alone.
+                let drawn_here = sent.is_some_and(|sent| {
+                    sent.org == Some(org.0)
+                        && sent.user == Some(user.id)
+                        && state.stamp_key.verify(sent)
+                });
+                if !drawn_here {
                     drop(tx);
                     let page = crate::auth::elsewhere::refuse(
                         parts,

@@ -61,6 +61,15 @@ impl StampKey {
 
     /// Whether a sent stamp is one this server made.
     pub fn verify(&self, sent: &Sent) -> bool {
+        // One spelling only, as for guest links: lower-case hex.
+        if sent.mac.len() != 64
+            || !sent
+                .mac
+                .bytes()
+                .all(|b| matches!(b, b'0'..=b'9' | b'a'..=b'f'))
+        {
+            return false;
+        }
         let Ok(tag) = hex::decode(&sent.mac) else {
             return false;
         };

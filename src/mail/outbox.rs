@@ -284,15 +284,16 @@ pub async fn release(pool: &PgPool, messages: &[Claimed]) -> sqlx::Result<()> {
 }
 
 /// Starts a new round of attempts for a failed or waiting message, now.
-pub async fn retry_now(conn: &mut PgConnection, id: Uuid) -> sqlx::Result<bool> {
+pub async fn retry_now(conn: &mut PgConnection, org: TenantId, id: Uuid) -> sqlx::Result<bool> {
     let updated = sqlx::query(
         "update outbox_messages
          set status = 'queued', next_attempt_at = now(), queued_at = now(),
              attempts = 0, lease_until = null
-         where id = $1 and status in ('failed', 'queued') and kind = any($2)",
+         where org_id = $3 and id = $1 and status in ('failed', 'queued') and kind = any($2)",
     )
     .bind(id)
     .bind(listed_kinds())
+    .bind(org.0)
     .execute(conn)
     .await?;
     Ok(updated.rows_affected() == 1)

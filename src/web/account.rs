@@ -341,8 +341,7 @@ async fn redeem(
         session_epoch: epoch,
         ..user
     };
-    let key = &*state.stamp_key;
-    session::begin(session, &user, key).await?;
+    session::begin(session, &user, state).await?;
     flash::push(
         session,
         FlashKind::Success,

@@ -164,7 +164,7 @@ async fn sign_in(
     };
 
     throttle::clear(&mut *state.pool.acquire().await?, &account_key).await?;
-    session::begin(&session, &user, &state.stamp_key).await?;
+    session::begin(&session, &user, &state).await?;
     audit_person(&state, &user, &orgs, "sign_in", client).await?;
     let destination = land(&state, &session, user.id, &orgs, next).await?;
     Ok(Redirect::to(&destination).into_response())

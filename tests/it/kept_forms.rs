@@ -89,6 +89,20 @@ async fn a_private_note_sent_after_sign_out_is_never_shown_to_the_next_person_to
     let sent = send_notes(&browser, &page, &path, note).await;
     assert_eq!(sent.status(), 303);
     assert!(location(&sent).starts_with("/sign-in"));
+    // Kept in a session that is nobody's yet, which the store lets go of when
+    // the form lapses, not half an hour later.
+    let lapses_within_minutes: f64 = sqlx::query_scalar(
+        "select extract(epoch from max(expiry_date) - now())::float8 / 60
+         from tower_sessions.session where position(convert_to($1, 'UTF8') in data) > 0",
+    )
+    .bind("NOTE-FOR-CASEY-ONLY")
+    .fetch_one(&mut app.owner_connection().await)
+    .await
+    .unwrap();
+    assert!(
+        lapses_within_minutes <= 15.5,
+        "the note is kept for {lapses_within_minutes:.1} minutes"
+    );
 
     // The coachee signs in at the same browser.
     let next: String =

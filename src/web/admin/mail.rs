@@ -96,7 +96,7 @@ async fn retry(
     let mut tx = db::begin_tenant(&state.pool, admin.org).await?;
     // Row-level security keeps other organisations' messages out of reach:
     // for them, as for a message already sent, nothing changes and it is a 404.
-    if !outbox::retry_now(&mut tx, id).await? {
+    if !outbox::retry_now(&mut tx, admin.org, id).await? {
         return Err(AppError::NotFound);
     }
     tx.commit().await?;
