@@ -387,6 +387,9 @@ pub struct Quiet {
     pub inactivity_weeks: i32,
 }
 
+/// Quiet is counted in whole weeks, Monday to Monday (UTC): an engagement
+/// joins the list at the start of a week, so watching the list tells an admin
+/// neither the day nor the hour of anyone's last session.
 const QUIET: &str = "select e.id as engagement_id, p.name as program_name, e.coach_id,
         coach.name as coach_name, coach.email as coach_email, coachee.name as coachee_name,
         last.at as last_completed, e.starts_on,
@@ -402,7 +405,8 @@ const QUIET: &str = "select e.id as engagement_id, p.name as program_name, e.coa
          where s.org_id = e.org_id and s.engagement_id = e.id and s.status = 'completed'
      ) last on true
      where e.org_id = $1 and e.status = 'active' and p.archived_at is null
-       and coalesce(last.at, e.starts_on::timestamptz) < now() - make_interval(weeks => p.inactivity_weeks)";
+       and date_trunc('week', coalesce(last.at, e.starts_on::timestamptz), 'UTC')
+           < date_trunc('week', now(), 'UTC') - make_interval(weeks => p.inactivity_weeks)";
 
 /// Quiet engagements of the organisation (or one programme), by coach.
 pub async fn quiet_engagements(

@@ -11,7 +11,7 @@ use axum::Router;
 use axum::extract::{ConnectInfo, Path, State};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
-use chrono::Utc;
+use chrono::{Datelike, Utc};
 use serde::Deserialize;
 use uuid::Uuid;
 
@@ -55,9 +55,15 @@ fn quiet_for(quiet: &Quiet, now: chrono::DateTime<Utc>) -> String {
     let since = quiet
         .last_completed
         .unwrap_or_else(|| quiet.starts_on.and_time(chrono::NaiveTime::MIN).and_utc());
-    let weeks = (now - since).num_weeks().max(0);
+    // Whole weeks from Monday to Monday, as the list itself is drawn.
+    let monday = |at: chrono::DateTime<Utc>| {
+        let day = at.date_naive();
+        day - chrono::Days::new(u64::from(day.weekday().num_days_from_monday()))
+    };
+    let weeks = (monday(now) - monday(since)).num_weeks().max(1);
     let step = i64::from(quiet.inactivity_weeks.max(1));
-    let over = (weeks / step).max(1) * step;
+    // Quiet for more than `over` weeks, in steps of the programme's weeks.
+    let over = ((weeks - 1) / step).max(1) * step;
     format!("Quiet for over {over} weeks")
 }
 
