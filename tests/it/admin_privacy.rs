@@ -15,27 +15,10 @@ async fn quiet_engagements_say_how_long_not_the_date_of_the_last_session() {
     let (admin, _) = app
         .signed_in(org, "admin@acme.test", roles(true, false, false))
         .await;
-    let coach = app
-        .seed_member(
-            org,
-            "casey@acme.test",
-            "Casey Coach",
-            roles(false, true, false),
-        )
-        .await;
-    let coachee = app
-        .seed_member(
-            org,
-            "robin@acme.test",
-            "Robin Rivera",
-            roles(false, false, true),
-        )
-        .await;
+    let pair = crate::support::casey_coaches_robin(&app, org).await;
+    let (coach, engagement) = (pair.coach, pair.engagement);
     let last = Utc::now() - Duration::weeks(9) - Duration::days(3);
     let mut tx = triad::db::begin_tenant(&app.pool, org).await.unwrap();
-    let (_, engagement) =
-        crate::support::programme_and_engagement(&mut tx, org, "Leading Teams", coachee, coach)
-            .await;
     let session = triad::db::coaching::schedule(&mut tx, org, engagement, last, 60, coach)
         .await
         .unwrap();

@@ -2,7 +2,7 @@
 //! browser's or a proxy's cache once they have signed out.
 
 use crate::support::browser::Browser;
-use crate::support::{PASSWORD, TestApp, roles};
+use crate::support::{PASSWORD, TestApp};
 
 const NOTE: &str = "Worried about the reorganisation; keep between us";
 
@@ -10,26 +10,9 @@ const NOTE: &str = "Worried about the reorganisation; keep between us";
 /// returns the session's path.
 async fn coach_with_private_note(app: &TestApp) -> String {
     let org = app.create_org("Acme").await;
-    let coach = app
-        .seed_member(
-            org,
-            "casey@acme.test",
-            "Casey Coach",
-            roles(false, true, false),
-        )
-        .await;
-    let coachee = app
-        .seed_member(
-            org,
-            "robin@acme.test",
-            "Robin Rivera",
-            roles(false, false, true),
-        )
-        .await;
+    let pair = crate::support::casey_coaches_robin(app, org).await;
+    let (coach, engagement) = (pair.coach, pair.engagement);
     let mut tx = triad::db::begin_tenant(&app.pool, org).await.unwrap();
-    let (_, engagement) =
-        crate::support::programme_and_engagement(&mut tx, org, "Leading Teams", coachee, coach)
-            .await;
     let session = triad::db::coaching::schedule(
         &mut tx,
         org,

@@ -708,3 +708,34 @@ pub async fn alignment_meeting_with_link(
     tx.commit().await.unwrap();
     (meeting, request, link.token)
 }
+
+/// Casey Coach (casey@acme.test) coaching Robin Rivera (robin@acme.test) in
+/// `org`, both able to sign in with [`PASSWORD`].
+pub struct CoachingPair {
+    pub coach: uuid::Uuid,
+    pub engagement: uuid::Uuid,
+}
+
+pub async fn casey_coaches_robin(app: &TestApp, org: triad::db::TenantId) -> CoachingPair {
+    let coach = app
+        .seed_member(
+            org,
+            "casey@acme.test",
+            "Casey Coach",
+            roles(false, true, false),
+        )
+        .await;
+    let coachee = app
+        .seed_member(
+            org,
+            "robin@acme.test",
+            "Robin Rivera",
+            roles(false, false, true),
+        )
+        .await;
+    let mut tx = triad::db::begin_tenant(&app.pool, org).await.unwrap();
+    let (_, engagement) =
+        programme_and_engagement(&mut tx, org, "Leading Teams", coachee, coach).await;
+    tx.commit().await.unwrap();
+    CoachingPair { coach, engagement }
+}
