@@ -103,37 +103,23 @@ const SUMS: &[(&str, &[&str])] = &[(
 
 const GOAL_STATUSES: [&str; 4] = ["draft", "active", "achieved", "dropped"];
 
-/// Rates as shares of two counts: (line, numerator, denominator, whether the
-/// numerator is drawn afresh whenever the denominator's records change). The
-/// counts need not be lines of their own.
-const RATES: &[(&str, &str, &str, bool)] = &[
-    (
-        "completion_rate",
-        "sessions_completed",
-        "sessions_ended",
-        false,
-    ),
-    // Engagements that keep the cadence are a subset of the active ones, and
-    // which of them are active is the admin's to change: were the share's
-    // numerator to stay put when an engagement is paused, that alone would
-    // say whether the paused one kept the cadence.
-    (
-        "cadence_kept_rate",
-        "cadence_kept",
-        "engagements_active",
-        true,
-    ),
+/// Rates as shares of two counts: (line, numerator, denominator). The counts
+/// need not be lines of their own. Each count is protected by its own records'
+/// keys alone (pure cell-key): a count whose records did not change prints the
+/// same however much else changed, so no change the admin makes elsewhere —
+/// pausing or activating another engagement — draws it afresh.
+const RATES: &[(&str, &str, &str)] = &[
+    ("completion_rate", "sessions_completed", "sessions_ended"),
+    ("cadence_kept_rate", "cadence_kept", "engagements_active"),
     (
         "meeting_held_rate",
         "engagements_with_meeting_held",
         "engagements",
-        false,
     ),
     (
         "activity_rate",
         "sessions_with_activity",
         "sessions_completed",
-        false,
     ),
 ];
 
@@ -266,24 +252,11 @@ impl Report {
             }
         }
         let mut rates = Vec::new();
-        for (line, numerator, denominator, drawn_with) in RATES {
+        for (line, numerator, denominator) in RATES {
             for grp in &columns {
                 let rate = at.of(&rows, line, *grp);
                 let n = at.of(&rows, numerator, *grp);
                 let d = at.of(&rows, denominator, *grp);
-                if *drawn_with {
-                    if let (Noise::Count { key }, Noise::Count { key: with }) =
-                        (&at.cells[n].noise, &at.cells[d].noise)
-                    {
-                        // A cell of its own, so that the count's own line
-                        // (if any) keeps its key.
-                        let mut mixed = at.cells[n].clone();
-                        mixed.noise = Noise::Count { key: key + with };
-                        let n = at.push(mixed);
-                        rates.push((rate, n, d));
-                        continue;
-                    }
-                }
                 rates.push((rate, n, d));
             }
         }
