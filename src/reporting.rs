@@ -30,6 +30,12 @@ pub struct Cell {
     pub value: Option<f64>,
     /// The distinct coachees behind the figure.
     pub people: i64,
+    /// A sketch of who they are: each coachee sets one of 64 bits, picked by
+    /// a hash of their id (see `db::reporting`). Several figures' sketches
+    /// together count at most as many people as they have (two coachees may
+    /// share a bit, never one coachee two), so a union of figures is known
+    /// to be about at least that many distinct people. 0 when not known.
+    pub who: u64,
     pub hidden: bool,
     /// Hidden because it describes too few people (not only to protect another).
     pub small: bool,
@@ -72,6 +78,7 @@ impl Cell {
         Cell {
             value,
             people,
+            who: 0,
             hidden: false,
             small: false,
             noise,
@@ -86,6 +93,11 @@ impl Cell {
 
     pub fn empty() -> Cell {
         Cell::count(0, 0, 0)
+    }
+
+    /// The same figure, with the sketch of who is behind it.
+    pub fn among(self, who: u64) -> Cell {
+        Cell { who, ..self }
     }
 
     /// Hidden on its own account: about some people, but fewer than the threshold.
@@ -156,6 +168,7 @@ pub fn rate(numerator: &Cell, denominator: &Cell) -> Cell {
     Cell {
         value,
         people: denominator.people,
+        who: denominator.who,
         hidden,
         small,
         noise: Noise::Settled,
@@ -213,12 +226,23 @@ pub enum Rule {
     Sum { total: usize, parts: Vec<usize> },
 }
 
+/// The fewest distinct people the figures at `parts` can be about together:
+/// the same coachee behind several of them counts once. Their sketches give
+/// a lower bound, and so does the largest of them alone.
+pub fn people_in(cells: &[Cell], parts: &[usize]) -> i64 {
+    let sketched = parts.iter().fold(0u64, |who, &i| who | cells[i].who);
+    let largest = parts.iter().map(|&i| cells[i].people).max().unwrap_or(0);
+    i64::from(sketched.count_ones()).max(largest)
+}
+
 /// Decides which figures to hide. Every figure about some people but fewer
 /// than `threshold` is hidden. Then, for each sum, while the hidden parts
-/// together describe fewer people than the threshold (so the total minus the
-/// shown parts would reveal them), the smallest shown part is hidden as well —
-/// or the total, when no part is left. Rules are applied again until nothing
-/// changes, since hiding a figure for one sum can matter to another.
+/// together describe fewer distinct people than the threshold (so the total
+/// minus the shown parts would reveal them) — the same people behind several
+/// hidden parts counted once ([`people_in`]) — the smallest shown part is
+/// hidden as well, or the total, when no part is left. Rules are applied
+/// again until nothing changes, since hiding a figure for one sum can matter
+/// to another.
 pub fn protect(cells: &mut [Cell], rules: &[Rule], threshold: i64) {
     for cell in cells.iter_mut() {
         if cell.too_few(threshold) {
@@ -233,7 +257,7 @@ pub fn protect(cells: &mut [Cell], rules: &[Rule], threshold: i64) {
             loop {
                 let hidden: Vec<usize> =
                     parts.iter().copied().filter(|&i| cells[i].hidden).collect();
-                let hidden_people: i64 = hidden.iter().map(|&i| cells[i].people).sum();
+                let hidden_people = people_in(cells, &hidden);
                 if hidden.is_empty() || cells[*total].hidden || hidden_people >= threshold {
                     break;
                 }

@@ -14,6 +14,7 @@ use uuid::Uuid;
 
 use crate::support::{TestApp, Visitor, roles};
 
+mod overlaps;
 mod toggling;
 
 const THRESHOLD: i64 = 5;

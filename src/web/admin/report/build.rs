@@ -170,13 +170,14 @@ fn gather(rows: &[Figure], metric: &str, grp: Option<&str>) -> Cell {
         .filter(|r| r.month.is_some())
         .map(|r| (whole(r.value), r.key))
         .collect();
-    if metric == "days_to_first_meeting" {
+    let cell = if metric == "days_to_first_meeting" {
         Cell::days(period.value, period.people, period.key)
     } else if months.is_empty() {
         Cell::count(whole(period.value), period.people, period.key)
     } else {
         Cell::over_months(period.people, months)
-    }
+    };
+    cell.among(period.who as u64)
 }
 
 fn whole(value: Option<f64>) -> i64 {
@@ -195,11 +196,12 @@ fn tally(tallies: &[Tally], label: &str, detail: &str) -> Cell {
         .filter(|t| t.month.is_some())
         .map(|t| (t.value, t.key))
         .collect();
-    if months.is_empty() {
+    let cell = if months.is_empty() {
         Cell::count(period.value, period.people, period.key)
     } else {
         Cell::over_months(period.people, months)
-    }
+    };
+    cell.among(period.who as u64)
 }
 
 impl Report {
@@ -259,6 +261,19 @@ impl Report {
                 let d = at.of(&rows, denominator, *grp);
                 rates.push((rate, n, d));
             }
+            // A share hidden for one group must not be left to the
+            // programme's share less the other groups': the counts behind
+            // the shares add up across groups like any other.
+            if !groups.is_empty() {
+                for count in [numerator, denominator] {
+                    let cells: Vec<usize> =
+                        columns.iter().map(|g| at.of(&rows, count, *g)).collect();
+                    rules.push(Rule::Sum {
+                        total: cells[0],
+                        parts: cells[1..].to_vec(),
+                    });
+                }
+            }
         }
         let listed = |tallies: &[Tally], at: &mut Cells| -> Vec<Listed> {
             let mut labels: Vec<(String, String)> = tallies
@@ -298,28 +313,9 @@ impl Report {
             for status in GOAL_STATUSES {
                 at.push(tally(&goals, &skill, status));
             }
-            let of_status = |status: &str| {
-                goals
-                    .iter()
-                    .find(|g| g.label == skill && g.detail == status && g.month.is_none())
-            };
-            let all: i64 = GOAL_STATUSES
-                .iter()
-                .filter_map(|s| of_status(s))
-                .map(|g| g.value)
-                .sum();
-            let people: i64 = GOAL_STATUSES
-                .iter()
-                .filter_map(|s| of_status(s))
-                .map(|g| g.people)
-                .sum();
-            // The records of all four statuses together: their keys add up.
-            let key: i64 = GOAL_STATUSES
-                .iter()
-                .filter_map(|s| of_status(s))
-                .map(|g| g.key)
-                .sum();
-            at.push(Cell::count(all, people, key));
+            // All the skill's goals: its people counted once, however many
+            // statuses their goals are in.
+            at.push(tally(&goals, &skill, "all"));
             at.push(tally(&goals, &skill, "achieved_in_period"));
             rules.push(Rule::Sum {
                 total: start + 4,
