@@ -9,6 +9,10 @@
 
 pub mod noise;
 
+use std::collections::HashSet;
+
+use uuid::Uuid;
+
 /// The label of departments merged because each is too small on its own.
 pub const OTHER_DEPARTMENTS: &str = "Other departments";
 /// The label of engagements with no department recorded.
@@ -30,12 +34,10 @@ pub struct Cell {
     pub value: Option<f64>,
     /// The distinct coachees behind the figure.
     pub people: i64,
-    /// A sketch of who they are: each coachee sets one of 64 bits, picked by
-    /// a hash of their id (see `db::reporting`). Several figures' sketches
-    /// together count at most as many people as they have (two coachees may
-    /// share a bit, never one coachee two), so a union of figures is known
-    /// to be about at least that many distinct people. 0 when not known.
-    pub who: u64,
+    /// Who they are, for a figure about fewer than 100 (the highest
+    /// threshold): so that several figures about the same people count them
+    /// once. None when not known.
+    pub who: Option<Vec<Uuid>>,
     pub hidden: bool,
     /// Hidden because it describes too few people (not only to protect another).
     pub small: bool,
@@ -78,7 +80,7 @@ impl Cell {
         Cell {
             value,
             people,
-            who: 0,
+            who: None,
             hidden: false,
             small: false,
             noise,
@@ -95,8 +97,8 @@ impl Cell {
         Cell::count(0, 0, 0)
     }
 
-    /// The same figure, with the sketch of who is behind it.
-    pub fn among(self, who: u64) -> Cell {
+    /// The same figure, with who is behind it.
+    pub fn among(self, who: Option<Vec<Uuid>>) -> Cell {
         Cell { who, ..self }
     }
 
@@ -168,7 +170,7 @@ pub fn rate(numerator: &Cell, denominator: &Cell) -> Cell {
     Cell {
         value,
         people: denominator.people,
-        who: denominator.who,
+        who: None,
         hidden,
         small,
         noise: Noise::Settled,
@@ -227,12 +229,16 @@ pub enum Rule {
 }
 
 /// The fewest distinct people the figures at `parts` can be about together:
-/// the same coachee behind several of them counts once. Their sketches give
-/// a lower bound, and so does the largest of them alone.
+/// the same coachee behind several of them counts once. The people known
+/// behind them give a lower bound, and so does the largest of them alone.
 pub fn people_in(cells: &[Cell], parts: &[usize]) -> i64 {
-    let sketched = parts.iter().fold(0u64, |who, &i| who | cells[i].who);
+    let known: HashSet<&Uuid> = parts
+        .iter()
+        .filter_map(|&i| cells[i].who.as_ref())
+        .flatten()
+        .collect();
     let largest = parts.iter().map(|&i| cells[i].people).max().unwrap_or(0);
-    i64::from(sketched.count_ones()).max(largest)
+    (known.len() as i64).max(largest)
 }
 
 /// Decides which figures to hide. Every figure about some people but fewer

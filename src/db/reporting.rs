@@ -40,8 +40,8 @@ pub struct Figure {
     pub value: Option<f64>,
     pub people: i64,
     pub key: i64,
-    /// A sketch of the coachees behind the figure ([`WHO`]).
-    pub who: i64,
+    /// The coachees behind a small figure ([`WHO`]).
+    pub who: Option<Vec<Uuid>>,
 }
 
 /// A labelled count, for the programme as a whole: over the period (`month`
@@ -54,19 +54,21 @@ pub struct Tally {
     pub value: i64,
     pub people: i64,
     pub key: i64,
-    /// A sketch of the coachees behind the figure ([`WHO`]).
-    pub who: i64,
+    /// The coachees behind a small figure ([`WHO`]).
+    pub who: Option<Vec<Uuid>>,
 }
 
-/// The sketch of a figure's coachees: each sets one of 64 bits, picked by a
-/// hash of their id, so the sketches of several figures together say at least
-/// how many distinct people are behind them (see `reporting::people_in`).
-const WHO: &str = "coalesce(bit_or(1::bigint << (hashtext(coachee_id::text) & 63)), 0)";
+/// The coachees behind a figure of fewer than 100 (the highest threshold a
+/// programme may set), so that several small figures together are counted as
+/// the distinct people they are (see `reporting::people_in`); None above.
+const WHO: &str =
+    "case when count(distinct coachee_id) < 100 then array_agg(distinct coachee_id) end";
 
 /// [`WHO`] over the rows where `filter` holds.
 fn who(filter: &str) -> String {
     format!(
-        "coalesce(bit_or(1::bigint << (hashtext(coachee_id::text) & 63)) filter (where {filter}), 0)"
+        "case when count(distinct coachee_id) filter (where {filter}) < 100
+              then array_agg(distinct coachee_id) filter (where {filter}) end"
     )
 }
 
@@ -320,7 +322,8 @@ pub async fn sessions_by_month(conn: &mut PgConnection, scope: &Scope) -> sqlx::
                to_char(date_trunc('month', s.starts_at at time zone $7), 'Mon YYYY') as detail,
                null::text as month, count(*) as value, count(distinct eng.coachee_id) as people,
                coalesce(sum(report_record_key(eng.report_key, s.id::text)), 0) as key,
-               coalesce(bit_or(1::bigint << (hashtext(eng.coachee_id::text) & 63)), 0) as who
+               case when count(distinct eng.coachee_id) < 100
+                    then array_agg(distinct eng.coachee_id) end as who
         from coaching_sessions s join eng on s.engagement_id = eng.id
         where s.org_id = $1 and s.status = 'completed' and s.starts_at >= $8 and s.starts_at < $9
         group by 1, 2, 3 order by 1"

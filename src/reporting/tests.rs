@@ -5,6 +5,16 @@ fn cell(value: i64, people: i64) -> Cell {
     Cell::new(Some(value as f64), people)
 }
 
+/// The people numbered in `bits` (of 64), as a figure's coachees.
+fn ids(bits: u64) -> Option<Vec<uuid::Uuid>> {
+    Some(
+        (0..64)
+            .filter(|i| bits >> i & 1 == 1)
+            .map(|i| uuid::Uuid::from_u128(i + 1))
+            .collect(),
+    )
+}
+
 #[test]
 fn small_departments_merge_until_the_merged_group_is_big_enough() {
     let depts = vec![
@@ -57,9 +67,9 @@ fn one_hidden_part_takes_another_with_it_so_the_total_gives_nothing_away() {
     // Two small parts of different people that together reach the
     // threshold: the split stays unknown, the total can show.
     let mut cells = vec![
-        cell(7, 7).among(0b111_1111),
-        cell(3, 3).among(0b000_0111),
-        cell(4, 4).among(0b111_1000),
+        cell(7, 7).among(ids(0b111_1111)),
+        cell(3, 3).among(ids(0b000_0111)),
+        cell(4, 4).among(ids(0b111_1000)),
     ];
     protect(&mut cells, &[sum(0, &[1, 2])], 5);
     let hidden: Vec<bool> = cells.iter().map(|c| c.hidden).collect();
@@ -126,16 +136,16 @@ fn the_same_people_behind_several_hidden_parts_count_once() {
     // three more. The three describe two people, not six: the total less the
     // big theme would be those two people's sessions, so one of them goes.
     let mut cells = vec![
-        cell(60, 18).among(everyone),
-        cell(54, 18).among(everyone),
-        cell(2, 2).among(two),
-        cell(2, 2).among(two),
-        cell(2, 2).among(two),
+        cell(60, 18).among(ids(everyone)),
+        cell(54, 18).among(ids(everyone)),
+        cell(2, 2).among(ids(two)),
+        cell(2, 2).among(ids(two)),
+        cell(2, 2).among(ids(two)),
     ];
     protect(&mut cells, std::slice::from_ref(&sum), 5);
     assert!(cells[1].hidden, "{cells:?}");
     assert!(!cells[0].hidden);
-    // Without sketches (nothing known of who), only the largest hidden part
+    // Without knowing who, only the largest hidden part
     // is sure to count: still two people, and the big theme goes.
     let mut cells = vec![
         cell(60, 18),
@@ -168,7 +178,7 @@ mod properties {
                 1..5,
             ),
             threshold in 3i64..7,
-            sketched in any::<bool>(),
+            known in any::<bool>(),
         ) {
             let rows = table.len();
             let cols = table[0].len();
@@ -181,7 +191,7 @@ mod properties {
             let of = |who: u64| {
                 let n = i64::from(who.count_ones());
                 let cell = Cell::new(Some(n as f64), n);
-                if sketched { cell.among(who) } else { cell }
+                if known { cell.among(ids(who)) } else { cell }
             };
             // cells: the parts, then row totals, then column totals, then the grand total.
             let mut cells: Vec<Cell> = Vec::new();

@@ -177,7 +177,7 @@ fn gather(rows: &[Figure], metric: &str, grp: Option<&str>) -> Cell {
     } else {
         Cell::over_months(period.people, months)
     };
-    cell.among(period.who as u64)
+    cell.among(period.who.clone())
 }
 
 fn whole(value: Option<f64>) -> i64 {
@@ -201,7 +201,7 @@ fn tally(tallies: &[Tally], label: &str, detail: &str) -> Cell {
     } else {
         Cell::over_months(period.people, months)
     };
-    cell.among(period.who as u64)
+    cell.among(period.who.clone())
 }
 
 impl Report {
