@@ -58,18 +58,15 @@ pub struct Tally {
     pub who: Option<Vec<Uuid>>,
 }
 
-/// The coachees behind a figure of fewer than 100 (the highest threshold a
-/// programme may set), so that several small figures together are counted as
-/// the distinct people they are (see `reporting::people_in`); None above.
+/// The coachees behind a figure of fewer than 100 (the highest threshold), so
+/// small figures together count distinct people (`reporting::people_in`).
 const WHO: &str =
     "case when count(distinct coachee_id) < 100 then array_agg(distinct coachee_id) end";
 
 /// [`WHO`] over the rows where `filter` holds.
 fn who(filter: &str) -> String {
-    format!(
-        "case when count(distinct coachee_id) filter (where {filter}) < 100
-              then array_agg(distinct coachee_id) filter (where {filter}) end"
-    )
+    let people = format!("distinct coachee_id) filter (where {filter})");
+    format!("case when count({people} < 100 then array_agg({people} end")
 }
 
 /// Plans the report's queries for the period at hand: a period runs from a
