@@ -9,6 +9,10 @@
 
 pub mod noise;
 
+use std::collections::HashSet;
+
+use uuid::Uuid;
+
 /// The label of departments merged because each is too small on its own.
 pub const OTHER_DEPARTMENTS: &str = "Other departments";
 /// The label of engagements with no department recorded.
@@ -30,6 +34,10 @@ pub struct Cell {
     pub value: Option<f64>,
     /// The distinct coachees behind the figure.
     pub people: i64,
+    /// Who they are, for a figure about fewer than 100 (the highest
+    /// threshold): so that several figures about the same people count them
+    /// once. None when not known.
+    pub who: Option<Vec<Uuid>>,
     pub hidden: bool,
     /// Hidden because it describes too few people (not only to protect another).
     pub small: bool,
@@ -72,6 +80,7 @@ impl Cell {
         Cell {
             value,
             people,
+            who: None,
             hidden: false,
             small: false,
             noise,
@@ -86,6 +95,11 @@ impl Cell {
 
     pub fn empty() -> Cell {
         Cell::count(0, 0, 0)
+    }
+
+    /// The same figure, with who is behind it.
+    pub fn among(self, who: Option<Vec<Uuid>>) -> Cell {
+        Cell { who, ..self }
     }
 
     /// Hidden on its own account: about some people, but fewer than the threshold.
@@ -156,6 +170,7 @@ pub fn rate(numerator: &Cell, denominator: &Cell) -> Cell {
     Cell {
         value,
         people: denominator.people,
+        who: None,
         hidden,
         small,
         noise: Noise::Settled,
@@ -213,12 +228,27 @@ pub enum Rule {
     Sum { total: usize, parts: Vec<usize> },
 }
 
+/// The fewest distinct people the figures at `parts` can be about together:
+/// the same coachee behind several of them counts once. The people known
+/// behind them give a lower bound, and so does the largest of them alone.
+pub fn people_in(cells: &[Cell], parts: &[usize]) -> i64 {
+    let known: HashSet<&Uuid> = parts
+        .iter()
+        .filter_map(|&i| cells[i].who.as_ref())
+        .flatten()
+        .collect();
+    let largest = parts.iter().map(|&i| cells[i].people).max().unwrap_or(0);
+    (known.len() as i64).max(largest)
+}
+
 /// Decides which figures to hide. Every figure about some people but fewer
 /// than `threshold` is hidden. Then, for each sum, while the hidden parts
-/// together describe fewer people than the threshold (so the total minus the
-/// shown parts would reveal them), the smallest shown part is hidden as well —
-/// or the total, when no part is left. Rules are applied again until nothing
-/// changes, since hiding a figure for one sum can matter to another.
+/// together describe fewer distinct people than the threshold (so the total
+/// minus the shown parts would reveal them) — the same people behind several
+/// hidden parts counted once ([`people_in`]) — the smallest shown part is
+/// hidden as well, or the total, when no part is left. Rules are applied
+/// again until nothing changes, since hiding a figure for one sum can matter
+/// to another.
 pub fn protect(cells: &mut [Cell], rules: &[Rule], threshold: i64) {
     for cell in cells.iter_mut() {
         if cell.too_few(threshold) {
@@ -233,7 +263,7 @@ pub fn protect(cells: &mut [Cell], rules: &[Rule], threshold: i64) {
             loop {
                 let hidden: Vec<usize> =
                     parts.iter().copied().filter(|&i| cells[i].hidden).collect();
-                let hidden_people: i64 = hidden.iter().map(|&i| cells[i].people).sum();
+                let hidden_people = people_in(cells, &hidden);
                 if hidden.is_empty() || cells[*total].hidden || hidden_people >= threshold {
                     break;
                 }

@@ -40,6 +40,8 @@ pub struct Figure {
     pub value: Option<f64>,
     pub people: i64,
     pub key: i64,
+    /// The coachees behind a small figure ([`WHO`]).
+    pub who: Option<Vec<Uuid>>,
 }
 
 /// A labelled count, for the programme as a whole: over the period (`month`
@@ -52,6 +54,19 @@ pub struct Tally {
     pub value: i64,
     pub people: i64,
     pub key: i64,
+    /// The coachees behind a small figure ([`WHO`]).
+    pub who: Option<Vec<Uuid>>,
+}
+
+/// The coachees behind a figure of fewer than 100 (the highest threshold), so
+/// small figures together count distinct people (`reporting::people_in`).
+const WHO: &str =
+    "case when count(distinct coachee_id) < 100 then array_agg(distinct coachee_id) end";
+
+/// [`WHO`] over the rows where `filter` holds.
+fn who(filter: &str) -> String {
+    let people = format!("distinct coachee_id) filter (where {filter})");
+    format!("case when count({people} < 100 then array_agg({people} end")
 }
 
 /// Plans the report's queries for the period at hand: a period runs from a
@@ -123,10 +138,15 @@ fn happening(metric: &str, source: &str, filter: &str, mon: &str) -> String {
         "select grp, '{metric}', case when grouping({mon}) = 0 then coalesce({mon}, '-') end,
                 count(*) filter (where {filter})::float8,
                 count(distinct coachee_id) filter (where {filter}),
-                coalesce(sum(rk) filter (where {filter}), 0)
-           from {source} group by grouping sets ((grp), (), (grp, {mon}), ({mon}))"
+                coalesce(sum(rk) filter (where {filter}), 0), {who}
+           from {source} group by grouping sets ((grp), (), (grp, {mon}), ({mon}))",
+        who = who(filter)
     )
 }
+
+/// An active engagement keeps the cadence: a completed session (or its start)
+/// within the cadence before the end of the period.
+const KEPT: &str = "coalesce(last_at, starts_on::timestamptz) >= $8 - make_interval(days => $9)";
 
 /// Every figure of the report, for the programme and for each group, in one
 /// statement. Binds: org, program, departments, groups, from, to, period start,
@@ -185,17 +205,17 @@ pub async fn figures(conn: &mut PgConnection, scope: &Scope) -> sqlx::Result<Vec
         )
         select grp, 'coachees' as metric, null::text as month,
                count(distinct coachee_id)::float8 as value,
-               count(distinct coachee_id) as people, coalesce(sum(rk), 0) as key
+               count(distinct coachee_id) as people, coalesce(sum(rk), 0) as key, {WHO} as who
           from eng group by grouping sets ((grp), ())
         union all
         select grp, 'engagements_' || st, null, count(e.id) filter (where e.status = st)::float8,
                count(distinct e.coachee_id) filter (where e.status = st),
-               coalesce(sum(e.rk) filter (where e.status = st), 0)
+               coalesce(sum(e.rk) filter (where e.status = st), 0), {who_st}
           from eng e cross join unnest(array['active', 'paused', 'completed', 'cancelled']) st
           group by grouping sets ((grp, st), (st))
         union all
         select grp, 'engagements', null, count(*)::float8, count(distinct coachee_id),
-               coalesce(sum(rk), 0)
+               coalesce(sum(rk), 0), {WHO}
           from eng group by grouping sets ((grp), ())
         union all
         {sessions_completed}
@@ -207,7 +227,7 @@ pub async fn figures(conn: &mut PgConnection, scope: &Scope) -> sqlx::Result<Vec
         select grp, 'cadence_kept', null,
                count(*) filter (where {kept})::float8,
                count(distinct coachee_id) filter (where {kept}),
-               coalesce(sum(rk) filter (where {kept}), 0)
+               coalesce(sum(rk) filter (where {kept}), 0), {who_kept}
           from last_done group by grouping sets ((grp), ())
         union all
         {activities_assigned}
@@ -225,20 +245,20 @@ pub async fn figures(conn: &mut PgConnection, scope: &Scope) -> sqlx::Result<Vec
         select grp, 'engagements_with_meeting_held', null,
                count(*) filter (where held_at is not null)::float8,
                count(distinct coachee_id) filter (where held_at is not null),
-               coalesce(sum(rk) filter (where held_at is not null), 0)
+               coalesce(sum(rk) filter (where held_at is not null), 0), {who_held}
           from first_held group by grouping sets ((grp), ())
         union all
         select grp, 'days_to_first_meeting', null,
                percentile_cont(0.5) within group (order by (held_at::date - starts_on))
                  filter (where held_at is not null),
                count(distinct coachee_id) filter (where held_at is not null),
-               coalesce(sum(rk) filter (where held_at is not null), 0)
+               coalesce(sum(rk) filter (where held_at is not null), 0), {who_held}
           from first_held group by grouping sets ((grp), ())
         union all
         select grp, 'requests_' || st, case when grouping(mon) = 0 then mon end,
                count(r.status) filter (where r.status = st)::float8,
                count(distinct r.coachee_id) filter (where r.status = st),
-               coalesce(sum(r.rk) filter (where r.status = st), 0)
+               coalesce(sum(r.rk) filter (where r.status = st), 0), {who_st}
           from req r cross join unnest(array['pending', 'approved', 'declined']) st
           group by grouping sets ((grp, st), (st), (grp, st, mon), (st, mon))",
         assigned_mon = month("a.assigned_at"),
@@ -246,7 +266,10 @@ pub async fn figures(conn: &mut PgConnection, scope: &Scope) -> sqlx::Result<Vec
         session_mon = month("s.starts_at"),
         meeting_mon = month("m.created_at"),
         request_mon = month("r.created_at"),
-        kept = "coalesce(last_at, starts_on::timestamptz) >= $8 - make_interval(days => $9)",
+        kept = KEPT,
+        who_kept = who(KEPT),
+        who_st = who("status = st"),
+        who_held = who("held_at is not null"),
         sessions_completed = happening("sessions_completed", "sess", "status = 'completed'", "mon"),
         sessions_ended = happening(
             "sessions_ended",
@@ -295,7 +318,9 @@ pub async fn sessions_by_month(conn: &mut PgConnection, scope: &Scope) -> sqlx::
         select to_char(date_trunc('month', s.starts_at at time zone $7), 'YYYY-MM') as label,
                to_char(date_trunc('month', s.starts_at at time zone $7), 'Mon YYYY') as detail,
                null::text as month, count(*) as value, count(distinct eng.coachee_id) as people,
-               coalesce(sum(report_record_key(eng.report_key, s.id::text)), 0) as key
+               coalesce(sum(report_record_key(eng.report_key, s.id::text)), 0) as key,
+               case when count(distinct eng.coachee_id) < 100
+                    then array_agg(distinct eng.coachee_id) end as who
         from coaching_sessions s join eng on s.engagement_id = eng.id
         where s.org_id = $1 and s.status = 'completed' and s.starts_at >= $8 and s.starts_at < $9
         group by 1, 2, 3 order by 1"
@@ -327,7 +352,7 @@ pub async fn session_themes(conn: &mut PgConnection, scope: &Scope) -> sqlx::Res
         )
         select label, '' as detail, case when grouping(mon) = 0 then mon end as month,
                count(*) as value, count(distinct coachee_id) as people,
-               coalesce(sum(rk), 0) as key
+               coalesce(sum(rk), 0) as key, {WHO} as who
         from themed group by grouping sets ((label), (label, mon))
         order by 1, 3 nulls first"
     );
@@ -340,7 +365,9 @@ pub async fn session_themes(conn: &mut PgConnection, scope: &Scope) -> sqlx::Res
 }
 
 /// Goals by skill and status at the end of the period (`detail` is the status),
-/// plus, as status `achieved_in_period`, those achieved during it, over the
+/// all of a skill's goals whatever their status (`all`: its people are the
+/// distinct coachees, not the sum over statuses, since one coachee may have
+/// goals in several), plus, as status `achieved_in_period`, those achieved during it, over the
 /// period and month by month.
 pub async fn goals_by_skill(conn: &mut PgConnection, scope: &Scope) -> sqlx::Result<Vec<Tally>> {
     let sql = format!(
@@ -353,12 +380,13 @@ pub async fn goals_by_skill(conn: &mut PgConnection, scope: &Scope) -> sqlx::Res
             left join skills k on k.org_id = g.org_id and k.id = g.skill_id
             where g.org_id = $1 and g.created_at < $8
         )
-        select skill as label, status as detail, null::text as month, count(*) as value,
-               count(distinct coachee_id) as people, coalesce(sum(rk), 0) as key
-        from g group by skill, status
+        select skill as label, coalesce(status, 'all') as detail, null::text as month,
+               count(*) as value, count(distinct coachee_id) as people,
+               coalesce(sum(rk), 0) as key, {WHO} as who
+        from g group by grouping sets ((skill, status), (skill))
         union all
         select skill, 'achieved_in_period', case when grouping(mon) = 0 then mon end,
-               count(*), count(distinct coachee_id), coalesce(sum(rk), 0)
+               count(*), count(distinct coachee_id), coalesce(sum(rk), 0), {WHO}
         from g where status = 'achieved' and updated_at >= $7 and updated_at < $8
         group by grouping sets ((skill), (skill, mon))
         order by 1, 2, 3 nulls first"

@@ -14,6 +14,9 @@ use uuid::Uuid;
 
 use crate::support::{TestApp, Visitor, roles};
 
+mod overlaps;
+mod toggling;
+
 const THRESHOLD: i64 = 5;
 
 struct World {
@@ -287,8 +290,7 @@ fn parse(date: &str) -> NaiveDate {
     NaiveDate::parse_from_str(date, "%Y-%m-%d").unwrap()
 }
 
-/// Every value in `low..=high` not ruled out; a disclosure when that leaves
-/// only the truth.
+/// Every value in `low..=high` not ruled out; a disclosure when that leaves only the truth.
 fn assert_not_pinned(low: i64, high: i64, truth: i64, what: &str) {
     assert!(
         low > high || (low, high) != (truth, truth),
@@ -348,7 +350,6 @@ async fn a_rate_beside_a_hidden_count_does_not_give_the_count_away() {
             );
         }
     }
-    let _ = (&w.engagements, w.coach, &w.app);
 }
 
 #[tokio::test]

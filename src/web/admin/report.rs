@@ -155,6 +155,15 @@ fn period(
         .max(month_end(program.starts_on));
     let from = month_start(parse(&query.from, program.starts_on, "first")?);
     let to = month_end(parse(&query.to, default_to, "last")?);
+    // A date far outside any programme is a mistake, or a probe for the
+    // edge of the calendar: refused before any arithmetic on it.
+    if !YEARS.contains(&from.year()) || !YEARS.contains(&to.year()) {
+        return Err(format!(
+            "Choose dates between {} and {}.",
+            YEARS.start(),
+            YEARS.end()
+        ));
+    }
     if to < from {
         return Err("The period ends before it starts: swap the dates.".into());
     }
@@ -163,6 +172,9 @@ fn period(
     }
     Ok((from, to))
 }
+
+/// The years a report's period may fall in.
+const YEARS: std::ops::RangeInclusive<i32> = 2000..=2100;
 
 fn cadence_days(program: &Program) -> i32 {
     match Cadence::parse(&program.cadence) {
@@ -347,7 +359,12 @@ async fn export(
     let tz = admin.user.time_zone.clone();
     let today = Utc::now().with_timezone(&format::zone(&tz)).date_naive();
     let Ok((from, to)) = period(&query, &program, today) else {
-        return Ok(Redirect::to(&format!("/admin/programmes/{id}/report")).into_response());
+        // The page says what is wrong with the dates, and keeps them.
+        let typed = form_urlencoded::Serializer::new(String::new())
+            .append_pair("from", query.from.as_deref().unwrap_or_default())
+            .append_pair("to", query.to.as_deref().unwrap_or_default())
+            .finish();
+        return Ok(Redirect::to(&format!("/admin/programmes/{id}/report?{typed}")).into_response());
     };
     let report = counted(&state, &mut tx, admin.org, &program, from, to)
         .await?

@@ -103,37 +103,23 @@ const SUMS: &[(&str, &[&str])] = &[(
 
 const GOAL_STATUSES: [&str; 4] = ["draft", "active", "achieved", "dropped"];
 
-/// Rates as shares of two counts: (line, numerator, denominator, whether the
-/// numerator is drawn afresh whenever the denominator's records change). The
-/// counts need not be lines of their own.
-const RATES: &[(&str, &str, &str, bool)] = &[
-    (
-        "completion_rate",
-        "sessions_completed",
-        "sessions_ended",
-        false,
-    ),
-    // Engagements that keep the cadence are a subset of the active ones, and
-    // which of them are active is the admin's to change: were the share's
-    // numerator to stay put when an engagement is paused, that alone would
-    // say whether the paused one kept the cadence.
-    (
-        "cadence_kept_rate",
-        "cadence_kept",
-        "engagements_active",
-        true,
-    ),
+/// Rates as shares of two counts: (line, numerator, denominator). The counts
+/// need not be lines of their own. Each count is protected by its own records'
+/// keys alone (pure cell-key): a count whose records did not change prints the
+/// same however much else changed, so no change the admin makes elsewhere —
+/// pausing or activating another engagement — draws it afresh.
+const RATES: &[(&str, &str, &str)] = &[
+    ("completion_rate", "sessions_completed", "sessions_ended"),
+    ("cadence_kept_rate", "cadence_kept", "engagements_active"),
     (
         "meeting_held_rate",
         "engagements_with_meeting_held",
         "engagements",
-        false,
     ),
     (
         "activity_rate",
         "sessions_with_activity",
         "sessions_completed",
-        false,
     ),
 ];
 
@@ -184,13 +170,14 @@ fn gather(rows: &[Figure], metric: &str, grp: Option<&str>) -> Cell {
         .filter(|r| r.month.is_some())
         .map(|r| (whole(r.value), r.key))
         .collect();
-    if metric == "days_to_first_meeting" {
+    let cell = if metric == "days_to_first_meeting" {
         Cell::days(period.value, period.people, period.key)
     } else if months.is_empty() {
         Cell::count(whole(period.value), period.people, period.key)
     } else {
         Cell::over_months(period.people, months)
-    }
+    };
+    cell.among(period.who.clone())
 }
 
 fn whole(value: Option<f64>) -> i64 {
@@ -209,11 +196,12 @@ fn tally(tallies: &[Tally], label: &str, detail: &str) -> Cell {
         .filter(|t| t.month.is_some())
         .map(|t| (t.value, t.key))
         .collect();
-    if months.is_empty() {
+    let cell = if months.is_empty() {
         Cell::count(period.value, period.people, period.key)
     } else {
         Cell::over_months(period.people, months)
-    }
+    };
+    cell.among(period.who.clone())
 }
 
 impl Report {
@@ -266,25 +254,25 @@ impl Report {
             }
         }
         let mut rates = Vec::new();
-        for (line, numerator, denominator, drawn_with) in RATES {
+        for (line, numerator, denominator) in RATES {
             for grp in &columns {
                 let rate = at.of(&rows, line, *grp);
                 let n = at.of(&rows, numerator, *grp);
                 let d = at.of(&rows, denominator, *grp);
-                if *drawn_with {
-                    if let (Noise::Count { key }, Noise::Count { key: with }) =
-                        (&at.cells[n].noise, &at.cells[d].noise)
-                    {
-                        // A cell of its own, so that the count's own line
-                        // (if any) keeps its key.
-                        let mut mixed = at.cells[n].clone();
-                        mixed.noise = Noise::Count { key: key + with };
-                        let n = at.push(mixed);
-                        rates.push((rate, n, d));
-                        continue;
-                    }
-                }
                 rates.push((rate, n, d));
+            }
+            // A share hidden for one group must not be left to the
+            // programme's share less the other groups': the counts behind
+            // the shares add up across groups like any other.
+            if !groups.is_empty() {
+                for count in [numerator, denominator] {
+                    let cells: Vec<usize> =
+                        columns.iter().map(|g| at.of(&rows, count, *g)).collect();
+                    rules.push(Rule::Sum {
+                        total: cells[0],
+                        parts: cells[1..].to_vec(),
+                    });
+                }
             }
         }
         let listed = |tallies: &[Tally], at: &mut Cells| -> Vec<Listed> {
@@ -325,28 +313,9 @@ impl Report {
             for status in GOAL_STATUSES {
                 at.push(tally(&goals, &skill, status));
             }
-            let of_status = |status: &str| {
-                goals
-                    .iter()
-                    .find(|g| g.label == skill && g.detail == status && g.month.is_none())
-            };
-            let all: i64 = GOAL_STATUSES
-                .iter()
-                .filter_map(|s| of_status(s))
-                .map(|g| g.value)
-                .sum();
-            let people: i64 = GOAL_STATUSES
-                .iter()
-                .filter_map(|s| of_status(s))
-                .map(|g| g.people)
-                .sum();
-            // The records of all four statuses together: their keys add up.
-            let key: i64 = GOAL_STATUSES
-                .iter()
-                .filter_map(|s| of_status(s))
-                .map(|g| g.key)
-                .sum();
-            at.push(Cell::count(all, people, key));
+            // All the skill's goals: its people counted once, however many
+            // statuses their goals are in.
+            at.push(tally(&goals, &skill, "all"));
             at.push(tally(&goals, &skill, "achieved_in_period"));
             rules.push(Rule::Sum {
                 total: start + 4,
