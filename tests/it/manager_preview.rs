@@ -14,6 +14,13 @@ fn main_part(html: &str) -> String {
         let close = at + main[at..].find("</p>").unwrap() + "</p>".len();
         main.replace_range(at..close, "");
     }
+    // The calendar file is the manager's to download: a preview shows the
+    // button, not the link.
+    while let Some(at) = main.find("Add to my calendar (.ics)") {
+        let open = main[..at].rfind("<p>").unwrap();
+        let close = at + main[at..].find("</p>").unwrap() + "</p>".len();
+        main.replace_range(open..close, "");
+    }
     for field in ["_csrf", "_once"] {
         let marker = format!(r#"name="{field}" value=""#);
         let mut rest = 0;
@@ -128,4 +135,20 @@ async fn the_manager_preview_is_the_invitees_own_page_and_names_who_was_invited(
         assert!(page.contains("Preview what Secret Manager"), "{page}");
         assert!(!page.contains("Preview what Leading Manager"), "{page}");
     }
+    // Once the meeting is cancelled the manager's link shows only that; the
+    // meeting's preview shows the same, not a page the manager cannot open.
+    let cancelled = coachee
+        .post(&format!("/alignment/{meeting}/cancel"), &[])
+        .await;
+    assert_eq!(cancelled.status(), 303);
+    let managers_page = manager.get(&location(&opened)).await.text().await.unwrap();
+    assert!(
+        managers_page.contains("This meeting was cancelled"),
+        "{managers_page}"
+    );
+    let preview = coachee
+        .text(&format!("/alignment/{meeting}/manager-view"))
+        .await;
+    assert!(preview.contains("This meeting was cancelled"), "{preview}");
+    assert!(!preview.contains("When and where"), "{preview}");
 }

@@ -18,6 +18,8 @@ use crate::web::layout::Layout;
 
 use super::GuestEdits;
 use super::page::{guest_page, manager_view};
+use super::refusal::refused_preview;
+use super::visit::refusal_of;
 
 /// The manager's page for `invite` as the coachee or coach previews it:
 /// the same page, its buttons disabled.
@@ -28,6 +30,11 @@ pub async fn preview(
     meeting: Meeting,
     invite: Invite,
 ) -> AppResult<Response> {
+    // A link that no longer opens the meeting is previewed as the page the
+    // manager would get instead.
+    if let Some(refusal) = refusal_of(&meeting, &invite) {
+        return Ok(refused_preview(refusal, layout, &invite.name, meeting.id));
+    }
     let view = manager_view(tx, org, meeting, invite).await?;
     Ok(guest_page(layout, view, true, GuestEdits::default()).into_response())
 }

@@ -5,6 +5,8 @@ use askama_web::WebTemplate;
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 
+use uuid::Uuid;
+
 use crate::web::layout::Layout;
 
 /// Why a link or visit does not open the meeting.
@@ -28,10 +30,43 @@ struct RefusedPage {
     heading: &'static str,
     explanation: &'static str,
     next_step: &'static str,
+    /// For a coachee's or coach's preview: who is shown this, and the meeting
+    /// page to go back to.
+    preview: Option<(String, Uuid)>,
 }
 
 pub(super) fn refused(refusal: Refusal) -> Response {
-    let (status, heading, explanation, next_step) = match refusal {
+    let (status, heading, explanation, next_step) = words(refusal);
+    let page = RefusedPage {
+        layout: Layout::new(heading),
+        heading,
+        explanation,
+        next_step,
+        preview: None,
+    };
+    (status, page).into_response()
+}
+
+/// The refusal as a preview: what `invitee` sees now when they open their link.
+pub(super) fn refused_preview(
+    refusal: Refusal,
+    layout: Layout,
+    invitee: &str,
+    meeting: Uuid,
+) -> Response {
+    let (_, heading, explanation, next_step) = words(refusal);
+    RefusedPage {
+        layout,
+        heading,
+        explanation,
+        next_step,
+        preview: Some((invitee.to_owned(), meeting)),
+    }
+    .into_response()
+}
+
+fn words(refusal: Refusal) -> (StatusCode, &'static str, &'static str, &'static str) {
+    match refusal {
         Refusal::NotValid => (
             StatusCode::NOT_FOUND,
             "This link does not work",
@@ -69,14 +104,7 @@ pub(super) fn refused(refusal: Refusal) -> Response {
             "For privacy, the meeting page closes a while after you open it, and it only opens from the link in your invitation.",
             "Find the invitation email and open its link again.",
         ),
-    };
-    let page = RefusedPage {
-        layout: Layout::new(heading),
-        heading,
-        explanation,
-        next_step,
-    };
-    (status, page).into_response()
+    }
 }
 
 /// Too many wrong links from one address: a pause, said plainly.
@@ -91,6 +119,7 @@ pub(super) fn too_many_guesses(wait: std::time::Duration) -> Response {
         } else {
             "Try your link again in a few minutes."
         },
+        preview: None,
     };
     let mut response = (StatusCode::TOO_MANY_REQUESTS, page).into_response();
     if let Ok(value) = HeaderValue::from_str(&(minutes * 60).to_string()) {

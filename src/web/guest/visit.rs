@@ -109,18 +109,30 @@ pub(super) async fn admit(
     } else {
         invite
     };
+    if let Some(refusal) = refusal_of(&meeting, &invite) {
+        return Ok(Err(refusal));
+    }
+    Ok(Ok((tx, invite, meeting)))
+}
+
+/// Why the manager's link no longer opens this meeting, if it does not: the
+/// same answer for the manager and for a preview of their page.
+pub(super) fn refusal_of(meeting: &Meeting, invite: &Invite) -> Option<Refusal> {
+    if !meeting.alignment_enabled {
+        return Some(Refusal::Unavailable);
+    }
     if meeting.status() == Status::Cancelled
         || invite.revoked_reason.as_deref() == Some("cancelled")
     {
-        return Ok(Err(Refusal::Cancelled));
+        return Some(Refusal::Cancelled);
     }
     if invite.revoked_at.is_some() {
-        return Ok(Err(Refusal::Replaced));
+        return Some(Refusal::Replaced);
     }
     if invite.expires_at <= Utc::now() {
-        return Ok(Err(Refusal::Expired));
+        return Some(Refusal::Expired);
     }
-    Ok(Ok((tx, invite, meeting)))
+    None
 }
 
 /// What a guest route needs: the transaction, invite and meeting.
