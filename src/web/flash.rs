@@ -55,6 +55,40 @@ pub async fn push(
     Ok(())
 }
 
+/// Queues a message for the next page of one thing only — one guest invite's
+/// page, say, when a browser holds several — under `scope`.
+pub async fn push_for(
+    session: &Session,
+    scope: &str,
+    kind: FlashKind,
+    message: impl Into<String>,
+) -> anyhow::Result<()> {
+    let key = format!("{KEY}:{scope}");
+    let mut queued: Vec<Flash> = session.get(&key).await?.unwrap_or_default();
+    queued.push(Flash {
+        kind,
+        message: message.into(),
+    });
+    session.insert(&key, queued).await?;
+    Ok(())
+}
+
+/// The messages queued for `scope` by [`push_for`]; taking them clears them.
+pub async fn take_for(session: &Session, scope: &str) -> Flashes {
+    let key = format!("{KEY}:{scope}");
+    match session.get::<Vec<Flash>>(&key).await {
+        Ok(Some(waiting)) => {
+            let _ = session.remove_value(&key).await;
+            Flashes(waiting)
+        }
+        Ok(None) => Flashes::default(),
+        Err(err) => {
+            tracing::warn!(error = %err, "could not read flash messages");
+            Flashes::default()
+        }
+    }
+}
+
 /// The messages waiting for this request; taking them clears them.
 #[derive(Debug, Default)]
 pub struct Flashes(pub Vec<Flash>);

@@ -431,3 +431,37 @@ async fn a_form_for_one_meeting_sent_to_another_meetings_address_changes_nothing
         "{page}"
     );
 }
+
+/// A word after an action belongs to the meeting it was about: the other
+/// tab's next page does not say it.
+#[tokio::test]
+async fn the_word_after_an_action_shows_on_that_meetings_page_only() {
+    let w = world().await;
+    let owen = w.app.visitor();
+    let mut pages = Vec::new();
+    for report in [&w.sam, &w.robin] {
+        let response = owen.get(&format!("/m/{}", report.token)).await;
+        pages.push(location(&response));
+    }
+    let sams_page = owen.text(&pages[0]).await;
+    let answers = form(&sams_page, "/answers");
+    let mut fields = answers.fields;
+    fields.extend(
+        [("strengths", "s"), ("growth", "g"), ("support", "s")]
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string())),
+    );
+    let response = owen
+        .client
+        .post(owen.url(&answers.action))
+        .form(&fields)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 303);
+    // Robin's tab reloads before Sam's redirect lands.
+    let robins = owen.text(&pages[1]).await;
+    assert!(!robins.contains("Your answers are saved"), "{robins}");
+    let sams = owen.text(&location(&response)).await;
+    assert!(sams.contains("Your answers are saved"), "{sams}");
+}

@@ -159,12 +159,13 @@ pub(super) async fn show(
     Path(key): Path<String>,
     headers: HeaderMap,
     session: Session,
-    flashes: Flashes,
 ) -> AppResult<Response> {
     let (mut tx, invite, meeting) = match visit(&state, &headers, &key, false).await? {
         Ok(admitted) => admitted,
         Err(page) => return Ok(page),
     };
+    // Only this invite's messages: a browser may hold several meetings.
+    let flashes = flash::take_for(&session, &invite.id.simple().to_string()).await;
     let org = tx.tenant();
     let view = manager_view(&mut tx, org, meeting, invite).await?;
     let layout = guest_layout(&session, flashes).await;
@@ -195,7 +196,13 @@ pub(super) async fn back(
     invite: Uuid,
     message: impl Into<String>,
 ) -> AppResult<Response> {
-    flash::push(session, FlashKind::Success, message).await?;
+    flash::push_for(
+        session,
+        &invite.simple().to_string(),
+        FlashKind::Success,
+        message,
+    )
+    .await?;
     Ok(Redirect::to(&page_of(invite)).into_response())
 }
 
