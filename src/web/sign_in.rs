@@ -39,13 +39,26 @@ pub fn router() -> Router<AppState> {
         .route("/invitations/{org_id}/decline", post(invitations::decline))
 }
 
-/// Only paths on this site: no `//host` or `https://` that would send someone away.
+/// Only paths on this site. `next` is read as a browser reads a link — by
+/// the WHATWG URL rules, which drop tabs and line breaks and take `\\` for
+/// `/` — against a stand-in origin, and kept only if it stays there; what is
+/// given back is the parsed path and query, so it is also a valid `Location`.
+/// Anything else, control characters included, goes home.
 pub fn safe_next(next: Option<&str>) -> String {
-    match next {
-        Some(next) if next.starts_with('/') && !next.starts_with("//") && !next.contains('\\') => {
-            next.to_owned()
-        }
-        _ => "/home".to_owned(),
+    const HOME: &str = "/home";
+    let Some(next) = next else {
+        return HOME.to_owned();
+    };
+    if !next.starts_with('/') || next.chars().any(char::is_control) {
+        return HOME.to_owned();
+    }
+    let here = url::Url::parse("https://triad.invalid/").expect("a valid base");
+    match here.join(next) {
+        Ok(url) if url.origin() == here.origin() => match url.query() {
+            Some(query) => format!("{}?{query}", url.path()),
+            None => url.path().to_owned(),
+        },
+        _ => HOME.to_owned(),
     }
 }
 
@@ -325,9 +338,40 @@ mod tests {
             "https://evil.example/",
             "javascript:alert(1)",
             "/\\evil.example",
+            // Browsers drop tabs and line breaks from a URL: these are `//evil.example/`.
+            "/\t/evil.example/",
+            "/\n/evil.example/",
+            "/\r\n/evil.example",
+            "\t//evil.example",
+            "/%09/evil.example/x\u{7}",
+            "/home\u{1}",
+            "/\\/evil.example",
         ] {
             assert_eq!(safe_next(Some(bad)), "/home", "{bad}");
         }
         assert_eq!(safe_next(None), "/home");
+        assert_eq!(safe_next(Some("/a b?c=d e")), "/a%20b?c=d%20e");
+    }
+
+    mod properties {
+        use super::safe_next;
+        use proptest::prelude::*;
+
+        proptest! {
+            #![proptest_config(crate::testing::cases(1000))]
+
+            /// Whatever is asked for, the answer is a path on this site that a
+            /// browser follows to this site, and can go in a `Location` header.
+            #[test]
+            fn any_next_is_a_path_on_this_site(next in "/?\\PC{0,40}|[/\\\\\t\n\r.:a-z%0-9]{0,12}") {
+                let safe = safe_next(Some(&next));
+                prop_assert!(safe.starts_with('/'));
+                prop_assert!(!safe.chars().any(|c| c.is_control() || c.is_whitespace()), "{:?}", safe);
+                prop_assert!(axum::http::HeaderValue::from_str(&safe).is_ok());
+                let here = url::Url::parse("https://triad.example/").unwrap();
+                let followed = here.join(&safe).unwrap();
+                prop_assert_eq!(followed.origin(), here.origin());
+            }
+        }
     }
 }

@@ -321,3 +321,44 @@ async fn over_https_the_session_cookie_is_secure_and_host_bound() {
         .unwrap();
     assert!(hsts.contains("max-age="));
 }
+
+/// Where sign-in sends someone stays on this site, read as a browser reads
+/// it: a tab or line break inside `next` does not turn it into another host,
+/// and a control character is not a server error.
+#[tokio::test]
+async fn after_sign_in_next_never_leaves_the_site_nor_fails() {
+    let app = TestApp::spawn().await;
+    let org = app.create_org("Acme").await;
+    app.seed_member(org, "robin@acme.test", "Robin", roles(false, false, true))
+        .await;
+    let here = url::Url::parse(&app.base).unwrap();
+    for next in [
+        "/\t/evil.example/",
+        "/\n/evil.example/",
+        "/\\/evil.example/",
+        "/home\u{7}",
+        "/home\r\nSet-Cookie: x=1",
+    ] {
+        let visitor = app.visitor();
+        let response = visitor
+            .post(
+                "/sign-in",
+                &[
+                    ("email", "robin@acme.test"),
+                    ("password", PASSWORD),
+                    ("next", next),
+                ],
+            )
+            .await;
+        assert_eq!(response.status(), 303, "{next:?}");
+        let to = location(&response);
+        // Followed the way a browser would: tabs and line breaks dropped.
+        let cleaned: String = to
+            .chars()
+            .filter(|c| !matches!(c, '\t' | '\n' | '\r'))
+            .collect();
+        let followed = here.join(&cleaned).unwrap();
+        assert_eq!(followed.origin(), here.origin(), "{next:?} led to {to}");
+    }
+    app.shutdown().await.unwrap();
+}
