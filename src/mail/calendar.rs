@@ -69,7 +69,7 @@ pub fn ics(invitation: &Invitation, now: DateTime<Utc>) -> String {
         .starts(invitation.starts)
         .ends(invitation.ends)
         .summary(&single_line(&invitation.summary))
-        .description(&invitation.description)
+        .description(&multi_line(&invitation.description))
         .status(match invitation.method {
             Method::Request => EventStatus::Confirmed,
             Method::Cancel => EventStatus::Cancelled,
@@ -155,6 +155,24 @@ fn person(key: &str, person: &Person) -> Property {
 
 fn single_line(value: &str) -> String {
     crate::mail::outbox::header_safe(value)
+}
+
+/// A TEXT value that may hold line breaks: every break becomes one `\n`
+/// (which the encoder writes as the escaped `\\n`), a tab a space, and every
+/// other control character is dropped. A bare CR left in place would be a
+/// line break to some readers, and so a way to add a property of one's own.
+fn multi_line(value: &str) -> String {
+    value
+        .replace("\r\n", "\n")
+        .replace('\r', "\n")
+        .chars()
+        .filter_map(|c| match c {
+            '\n' => Some('\n'),
+            '\t' => Some(' '),
+            c if c.is_control() => None,
+            c => Some(c),
+        })
+        .collect()
 }
 
 #[cfg(test)]
@@ -295,8 +313,9 @@ mod tests {
     }
 
     #[test]
-    fn line_breaks_in_a_summary_cannot_add_properties() {
+    fn line_breaks_and_control_characters_cannot_add_properties() {
         let mut hostile = invitation(Method::Request, 0);
+        hostile.description = "Notes\rATTENDEE:mailto:evil@example.com\u{0}\u{b}".into();
         hostile.summary = "Hello\r\nATTENDEE:mailto:evil@example.com".into();
         hostile.attendees[0].name = "Eve\r\nMETHOD:CANCEL".into();
         let text = ics(&hostile, Utc::now());
@@ -305,6 +324,19 @@ mod tests {
         let event = &calendar.events[0].properties;
         assert_eq!(event.iter().filter(|p| p.name == "ATTENDEE").count(), 2);
         assert!(!text.contains("\r\nATTENDEE:mailto:evil"));
+        // No CR but the one ending each line, and no other control character.
+        assert!(!text.replace("\r\n", "").contains('\r'), "{text:?}");
+        assert!(
+            !text
+                .chars()
+                .any(|c| c.is_control() && c != '\r' && c != '\n'),
+            "{text:?}"
+        );
+        let description = unescape(value(event, "DESCRIPTION"));
+        assert!(
+            description.starts_with("Notes\nATTENDEE:"),
+            "{description:?}"
+        );
     }
 
     mod properties {
@@ -320,7 +352,7 @@ mod tests {
             #[test]
             fn any_text_round_trips_through_an_independent_parser(
                 summary in "\\PC{0,120}",
-                description in "(\\PC|\n|;|,|\\\\){0,300}",
+                description in "(\\PC|\n|\r|\t|\u{0}|\u{85}|;|,|\\\\){0,300}",
                 location in "\\PC{0,80}",
                 name in "\\PC{0,60}",
                 sequence in 0u32..1000,
@@ -359,6 +391,8 @@ mod tests {
                 prop_assert_eq!(parsed_summary.trim_end(), single.trim_end());
                 // No line of the file is longer than 75 octets.
                 prop_assert!(text.split("\r\n").all(|line| line.len() <= 75));
+                // A CR only ends a line; no other control character at all.
+                prop_assert!(!text.replace("\r\n", "").chars().any(char::is_control));
             }
         }
     }
