@@ -39,6 +39,7 @@ pub mod guest;
 pub mod health;
 pub mod home;
 pub mod layout;
+pub mod names;
 pub mod request_id;
 pub mod sign_in;
 

@@ -85,6 +85,8 @@ async fn update_profile(
         Some("Enter your name.")
     } else if name.chars().count() > 200 {
         Some("Use at most 200 characters for your name.")
+    } else if crate::web::names::breaks_lines(name) {
+        Some(crate::web::names::ONE_LINE)
     } else if form.time_zone.parse::<chrono_tz::Tz>().is_err() {
         Some("Choose a time zone from the list.")
     } else {

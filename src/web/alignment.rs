@@ -442,6 +442,9 @@ fn check_manager(name: &str, email: &str) -> Result<(String, String), String> {
     if name.is_empty() || name.chars().count() > 120 {
         return Err("Enter your manager's name (up to 120 characters).".into());
     }
+    if crate::web::names::breaks_lines(name) {
+        return Err(crate::web::names::ONE_LINE.into());
+    }
     if email.len() > 254 || email.parse::<lettre::Address>().is_err() {
         return Err("Enter your manager's email address, like name@example.com.".into());
     }

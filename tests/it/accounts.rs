@@ -362,3 +362,50 @@ async fn after_sign_in_next_never_leaves_the_site_nor_fails() {
     }
     app.shutdown().await.unwrap();
 }
+
+/// A name is one line: one with a line break or another control character
+/// is refused at the form, with the words to fix it and what was typed kept,
+/// before it can reach an email header or a calendar file.
+#[tokio::test]
+async fn names_with_line_breaks_are_refused_at_the_form() {
+    let app = TestApp::spawn().await;
+    let org = app.create_org("Acme").await;
+    let (admin, _) = app
+        .signed_in(org, "admin@acme.test", roles(true, false, false))
+        .await;
+    let invited = admin
+        .post(
+            "/admin/people/invite",
+            &[
+                ("name", "Eve\r\nATTENDEE:mailto:evil@example.com"),
+                ("email", "eve@acme.test"),
+                ("is_coachee", "on"),
+            ],
+        )
+        .await;
+    assert_eq!(invited.status(), 422);
+    let page = invited.text().await.unwrap();
+    assert!(page.contains("without line breaks"), "{page}");
+    assert!(page.contains("eve@acme.test"), "what was typed is kept");
+    let users: i64 = sqlx::query_scalar("select count(*) from users where email = 'eve@acme.test'")
+        .fetch_one(&mut app.owner_connection().await)
+        .await
+        .unwrap();
+    assert_eq!(users, 0);
+
+    let profile = admin
+        .post(
+            "/account",
+            &[("name", "Ada\u{2028}Admin"), ("time_zone", "Europe/London")],
+        )
+        .await;
+    assert_eq!(profile.status(), 422);
+    assert!(
+        profile
+            .text()
+            .await
+            .unwrap()
+            .contains("without line breaks")
+    );
+    app.shutdown().await.unwrap();
+}

@@ -160,6 +160,8 @@ impl EngagementForm {
         let manager_name = self.manager_name.trim();
         if manager_name.is_empty() || manager_name.chars().count() > 120 {
             problems.manager_name = Some("Enter the manager's name (at most 120 characters).");
+        } else if crate::web::names::breaks_lines(manager_name) {
+            problems.manager_name = Some(crate::web::names::ONE_LINE);
         }
         let manager_email = self.manager_email.trim();
         if manager_email.parse::<lettre::Address>().is_err() || manager_email.len() > 254 {

@@ -141,6 +141,8 @@ async fn invite(
     let mut problems = InviteProblems::default();
     if name.is_empty() || name.chars().count() > 200 {
         problems.name = Some("Enter their name (at most 200 characters).");
+    } else if crate::web::names::breaks_lines(&name) {
+        problems.name = Some(crate::web::names::ONE_LINE);
     }
     if email.parse::<lettre::Address>().is_err() || email.len() > 254 {
         problems.email = Some("Enter an email address like name@example.com.");
