@@ -11,6 +11,9 @@ use std::time::Duration;
 use rand::RngCore;
 use url::Url;
 
+mod proxies;
+pub use proxies::TrustedProxies;
+
 /// Where the database is.
 #[derive(Clone, Debug)]
 pub enum Database {
@@ -56,6 +59,9 @@ pub struct Config {
     pub smtp_timeout: Duration,
     /// When failed deliveries are tried again.
     pub mail_retry: crate::mail::worker::RetryPolicy,
+    /// The reverse proxies whose `X-Forwarded-For` / `Forwarded` is believed
+    /// (`TRIAD_TRUSTED_PROXIES`); empty: none is.
+    pub trusted_proxies: TrustedProxies,
 }
 
 /// A configuration value that is set but unusable.
@@ -241,6 +247,12 @@ impl Config {
             }
         };
 
+        let trusted_proxies = match get("TRIAD_TRUSTED_PROXIES") {
+            None => TrustedProxies::default(),
+            Some(value) => TrustedProxies::parse(&value)
+                .map_err(|problem| bad("TRIAD_TRUSTED_PROXIES", problem))?,
+        };
+
         Ok(Config {
             bind,
             database,
@@ -259,6 +271,7 @@ impl Config {
             mail_poll_interval: Duration::from_secs(1),
             smtp_timeout,
             mail_retry: crate::mail::worker::RetryPolicy::default(),
+            trusted_proxies,
         })
     }
 
@@ -419,6 +432,7 @@ mod tests {
             ("TRIAD_SESSION_IDLE_MINUTES", "0"),
             ("TRIAD_SESSION_MAX_HOURS", "twelve"),
             ("TRIAD_MAIL_WORKER", "sometimes"),
+            ("TRIAD_TRUSTED_PROXIES", "10.0.0.1, proxy.internal"),
         ];
         for (variable, value) in cases {
             let err = config(&[(variable, value)]).unwrap_err();

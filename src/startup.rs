@@ -28,6 +28,10 @@ pub struct AppState {
     pub guest_keys: Arc<GuestKeys>,
     /// Signs the stamp that binds each form to its person and organisation.
     pub stamp_key: Arc<crate::auth::stamp::StampKey>,
+    /// Signs the cookie of a browser its person has signed in on before.
+    pub device_key: Arc<crate::web::sign_in::device::DeviceKey>,
+    /// Work requests left for after their answers.
+    pub after_answer: Arc<crate::web::after::AfterAnswer>,
     /// Wrong guest links per client address.
     pub link_guesses: Arc<crate::auth::throttle::LinkGuesses>,
     /// Programme reports counted in the last few minutes.
@@ -62,6 +66,8 @@ impl Application {
                 pool,
                 guest_keys: Arc::new(GuestKeys::new(&secret, config.previous_secret_key.as_ref())),
                 stamp_key: Arc::new(StampKey::new(&secret)),
+                device_key: Arc::new(crate::web::sign_in::device::DeviceKey::new(&secret)),
+                after_answer: Arc::default(),
                 config: Arc::new(config),
                 link_guesses: Arc::default(),
                 reports: Arc::default(),
@@ -128,6 +134,7 @@ impl Application {
                 server.abort();
             }
         }
+        state.after_answer.finish(grace).await;
         for task in background {
             let _ = task.await;
         }
@@ -165,6 +172,9 @@ fn spawn_background_tasks(
                 every.tick().await;
                 if let Err(err) = crate::auth::once::sweep(&pool).await {
                     tracing::warn!(error = %err, "cannot sweep old form keys");
+                }
+                if let Err(err) = crate::auth::throttle::sweep(&pool).await {
+                    tracing::warn!(error = %err, "cannot sweep old attempt counts");
                 }
             }
         };

@@ -27,9 +27,11 @@ use crate::startup::AppState;
 
 pub mod account;
 pub mod admin;
+pub mod after;
 pub mod alignment;
 pub mod assets;
 pub mod charts;
+pub mod client;
 pub mod coaching;
 pub mod dev_mailbox;
 pub mod flash;
@@ -221,6 +223,8 @@ mod tests {
             config: std::sync::Arc::new(config),
             guest_keys: std::sync::Arc::new(crate::alignment::link::GuestKeys::new(&key, None)),
             stamp_key: std::sync::Arc::new(crate::auth::stamp::StampKey::new(&key)),
+            device_key: std::sync::Arc::new(crate::web::sign_in::device::DeviceKey::new(&key)),
+            after_answer: std::sync::Arc::default(),
             link_guesses: std::sync::Arc::default(),
             reports: std::sync::Arc::default(),
         };

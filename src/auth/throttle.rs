@@ -1,167 +1,331 @@
-//! Sign-in throttling, kept in PostgreSQL so it holds across restarts and
-//! across every app process. Failures are counted per account and per client
-//! address over a sliding window; past the limit, the answer says when to try
-//! again.
+//! Attempt limits: how often a password may be tried, and a reset asked for.
+//!
+//! The pattern is the one OWASP's authentication guidance describes: no hard
+//! lock that anyone could renew against someone else, but a delay that grows
+//! with every attempt past a free allowance, counted per key — an account, a
+//! client address, a device that has signed in before. Each attempt is
+//! reserved before the password is checked, atomically in PostgreSQL: a row
+//! per key says when the next attempt may be made, and the statement that
+//! counts an attempt only does so if that time has come. Thirty guesses sent
+//! at once therefore get the free allowance and no more, in every process.
+//! A success takes its own attempt back.
+
+mod links;
 
 use chrono::{DateTime, Utc};
-use sqlx::PgConnection;
+use sqlx::PgPool;
 
-/// Failures allowed in the window before sign-in pauses.
-pub const PER_ACCOUNT: i64 = 5;
-pub const PER_ADDRESS: i64 = 20;
-/// The sliding window.
-pub fn window() -> chrono::Duration {
-    chrono::Duration::minutes(15)
+pub use links::LinkGuesses;
+
+/// How one kind of key is limited.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Limit {
+    /// Attempts without any wait.
+    pub free: i32,
+    /// The first wait past the allowance, in seconds; it doubles per attempt…
+    pub base_seconds: i32,
+    /// …up to this.
+    pub cap_seconds: i32,
+    /// A key left alone this long starts over.
+    pub quiet_seconds: i32,
+    /// Whether a success forgets the key's count (an account, a device) or
+    /// only takes back its own attempt (a client address, shared by many).
+    pub success_clears: bool,
+    /// Whether an attempt is counted before the password is checked (and
+    /// taken back on success), so that a burst sent at once gets the free
+    /// allowance and no more. Off only for a device its person proved they
+    /// hold: its count is of its own failures, so that a person signing in
+    /// from several tabs at once is never told to wait.
+    pub counted_before_check: bool,
 }
 
-pub fn account_key(email: &str) -> String {
-    format!("account:{}", email.trim().to_lowercase())
+/// Sign-in attempts on one account from browsers it has not signed in on.
+pub const ACCOUNT: Limit = Limit {
+    free: 5,
+    base_seconds: 5,
+    cap_seconds: 15 * 60,
+    quiet_seconds: 60 * 60,
+    success_clears: true,
+    counted_before_check: true,
+};
+/// Sign-in attempts from one client address, whatever the account.
+pub const ADDRESS: Limit = Limit {
+    free: 20,
+    base_seconds: 5,
+    cap_seconds: 15 * 60,
+    quiet_seconds: 60 * 60,
+    success_clears: false,
+    counted_before_check: true,
+};
+/// Sign-in attempts from a device its person signed in on before: slowed by
+/// its own failures only.
+pub const DEVICE: Limit = Limit {
+    counted_before_check: false,
+    ..ACCOUNT
+};
+/// Password-reset emails asked for one address…
+pub const RESET_ACCOUNT: Limit = Limit {
+    free: 3,
+    base_seconds: 5 * 60,
+    cap_seconds: 60 * 60,
+    quiet_seconds: 60 * 60,
+    success_clears: false,
+    counted_before_check: true,
+};
+/// …and from one client address.
+pub const RESET_ADDRESS: Limit = Limit {
+    free: 10,
+    base_seconds: 60,
+    cap_seconds: 60 * 60,
+    quiet_seconds: 60 * 60,
+    success_clears: false,
+    counted_before_check: true,
+};
+/// Current-password guesses on the change-password form, per person.
+pub const PASSWORD_CHANGE: Limit = ACCOUNT;
+
+/// One counted thing: what it is and how it is limited.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Key {
+    pub name: String,
+    pub limit: Limit,
 }
 
-pub fn address_key(addr: &std::net::IpAddr) -> String {
-    format!("address:{addr}")
-}
-
-/// When sign-in opens again for any of `keys`, if one is past its limit now.
-pub async fn blocked_until(
-    conn: &mut PgConnection,
-    keys: &[(String, i64)],
-) -> sqlx::Result<Option<DateTime<Utc>>> {
-    let mut until: Option<DateTime<Utc>> = None;
-    for (key, limit) in keys {
-        // The limit-th most recent failure in the window: once it ages out of
-        // the window, the key is under its limit again.
-        let oldest_counted: Option<DateTime<Utc>> = sqlx::query_scalar(
-            "select failed_at from sign_in_failures
-             where key = $1 and failed_at > now() - make_interval(secs => $2)
-             order by failed_at desc offset $3 - 1 limit 1",
-        )
-        .bind(key)
-        .bind(window().num_seconds() as f64)
-        .bind(limit)
-        .fetch_optional(&mut *conn)
-        .await?;
-        if let Some(at) = oldest_counted {
-            let opens = at + window();
-            until = Some(until.map_or(opens, |u| u.max(opens)));
+impl Key {
+    pub fn account(email: &str) -> Key {
+        Key {
+            name: format!("sign-in:account:{}", normalise(email)),
+            limit: ACCOUNT,
         }
     }
-    Ok(until)
+
+    pub fn address(addr: std::net::IpAddr) -> Key {
+        Key {
+            name: format!("sign-in:address:{}", bucket(addr)),
+            limit: ADDRESS,
+        }
+    }
+
+    pub fn device(device: &str) -> Key {
+        Key {
+            name: format!("sign-in:device:{device}"),
+            limit: DEVICE,
+        }
+    }
+
+    pub fn reset_account(email: &str) -> Key {
+        Key {
+            name: format!("reset:account:{}", normalise(email)),
+            limit: RESET_ACCOUNT,
+        }
+    }
+
+    pub fn reset_address(addr: std::net::IpAddr) -> Key {
+        Key {
+            name: format!("reset:address:{}", bucket(addr)),
+            limit: RESET_ADDRESS,
+        }
+    }
+
+    pub fn password_change(user: uuid::Uuid) -> Key {
+        Key {
+            name: format!("password-change:{user}"),
+            limit: PASSWORD_CHANGE,
+        }
+    }
 }
 
-/// Records a failure under each key, and prunes what the window has passed.
-pub async fn record_failure(conn: &mut PgConnection, keys: &[String]) -> sqlx::Result<()> {
+fn normalise(email: &str) -> String {
+    email.trim().to_lowercase()
+}
+
+/// IPv6 clients are counted by their /64: one client holds a whole one, and
+/// counting single addresses would let it rotate through them.
+pub fn bucket(addr: std::net::IpAddr) -> std::net::IpAddr {
+    match addr.to_canonical() {
+        std::net::IpAddr::V6(v6) => {
+            let mut octets = v6.octets();
+            octets[8..].fill(0);
+            std::net::IpAddr::V6(octets.into())
+        }
+        v4 => v4,
+    }
+}
+
+/// What reserving an attempt gave.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Attempt {
+    /// Counted: go ahead.
+    Reserved,
+    /// Not counted: every key was not open; the earliest time all are.
+    Wait(DateTime<Utc>),
+}
+
+/// Reserves one attempt under every key at once, or none: if any key must
+/// still wait, nothing is counted and the answer says until when. (Keys not
+/// counted before the check are only checked here; see [`failed`].)
+pub async fn reserve(pool: &PgPool, keys: &[Key]) -> sqlx::Result<Attempt> {
+    let mut keys: Vec<&Key> = keys.iter().collect();
+    // One order for every request, so two bursts cannot deadlock.
+    keys.sort_by(|a, b| a.name.cmp(&b.name));
+    let mut tx = pool.begin().await?;
+    let mut wait: Option<DateTime<Utc>> = None;
+    for key in &keys {
+        let open = if key.limit.counted_before_check {
+            count(&mut tx, key).await?
+        } else {
+            sqlx::query_scalar::<_, bool>(
+                "select not exists (select 1 from attempt_limits where key = $1 and next_at > now())",
+            )
+            .bind(&key.name)
+            .fetch_one(&mut *tx)
+            .await?
+        };
+        if !open {
+            let next: DateTime<Utc> =
+                sqlx::query_scalar("select next_at from attempt_limits where key = $1")
+                    .bind(&key.name)
+                    .fetch_one(&mut *tx)
+                    .await?;
+            wait = Some(wait.map_or(next, |w| w.max(next)));
+        }
+    }
+    match wait {
+        Some(until) => {
+            tx.rollback().await?;
+            Ok(Attempt::Wait(until))
+        }
+        None => {
+            tx.commit().await?;
+            Ok(Attempt::Reserved)
+        }
+    }
+}
+
+/// Counts one attempt under `key` if it is open now; says whether it was.
+async fn count(conn: &mut sqlx::PgConnection, key: &Key) -> sqlx::Result<bool> {
+    let limit = key.limit;
+    let counted = sqlx::query(
+        "insert into attempt_limits as t (key, attempts, last_at, next_at)
+         values ($1, 1, now(), now() + attempt_delay(1, $2, $3, $4))
+         on conflict (key) do update set
+             attempts = case when t.last_at < now() - make_interval(secs => $5)
+                             then 1 else t.attempts + 1 end,
+             last_at = now(),
+             next_at = now() + attempt_delay(
+                 case when t.last_at < now() - make_interval(secs => $5)
+                      then 1 else t.attempts + 1 end, $2, $3, $4)
+         where t.next_at <= now()",
+    )
+    .bind(&key.name)
+    .bind(limit.free)
+    .bind(f64::from(limit.base_seconds))
+    .bind(f64::from(limit.cap_seconds))
+    .bind(f64::from(limit.quiet_seconds))
+    .execute(conn)
+    .await?;
+    Ok(counted.rows_affected() == 1)
+}
+
+/// A reserved attempt failed: keys that were only checked before count it now.
+pub async fn failed(pool: &PgPool, keys: &[Key]) -> sqlx::Result<()> {
+    let mut conn = pool.acquire().await?;
+    for key in keys.iter().filter(|k| !k.limit.counted_before_check) {
+        count(&mut conn, key).await?;
+    }
+    Ok(())
+}
+
+/// A reserved attempt succeeded: keys that a success clears are forgotten;
+/// the others take back this attempt and open again.
+pub async fn succeeded(pool: &PgPool, keys: &[Key]) -> sqlx::Result<()> {
     for key in keys {
-        sqlx::query("insert into sign_in_failures (key) values ($1)")
-            .bind(key)
-            .execute(&mut *conn)
+        if key.limit.success_clears {
+            sqlx::query("delete from attempt_limits where key = $1")
+                .bind(&key.name)
+                .execute(pool)
+                .await?;
+        } else if key.limit.counted_before_check {
+            sqlx::query(
+                "update attempt_limits
+                 set attempts = greatest(attempts - 1, 0), next_at = least(next_at, now())
+                 where key = $1",
+            )
+            .bind(&key.name)
+            .execute(pool)
+            .await?;
+        }
+    }
+    Ok(())
+}
+
+/// Forgets the count of keys (a password reset proves the account is its
+/// owner's, whatever was tried against it before).
+pub async fn forget(pool: &PgPool, keys: &[Key]) -> sqlx::Result<()> {
+    for key in keys {
+        sqlx::query("delete from attempt_limits where key = $1")
+            .bind(&key.name)
+            .execute(pool)
             .await?;
     }
-    sqlx::query("delete from sign_in_failures where failed_at < now() - make_interval(secs => $1)")
-        .bind(window().num_seconds() as f64)
-        .execute(conn)
-        .await?;
     Ok(())
 }
 
-/// A successful sign-in clears the account's count (not the address's).
-pub async fn clear(conn: &mut PgConnection, key: &str) -> sqlx::Result<()> {
-    sqlx::query("delete from sign_in_failures where key = $1")
-        .bind(key)
-        .execute(conn)
-        .await?;
-    Ok(())
+/// Drops keys that have been quiet for a day.
+pub async fn sweep(pool: &PgPool) -> sqlx::Result<u64> {
+    let done = sqlx::query(
+        "delete from attempt_limits
+         where last_at < now() - interval '1 day' and next_at < now()",
+    )
+    .execute(pool)
+    .await?;
+    Ok(done.rows_affected())
 }
 
-/// Wrong guest links per client address. Kept in memory: a forged link is
-/// refused before any query, and counting it in the database would undo that.
-/// Each process counts on its own, so behind a balancer the limit is per
-/// process — guessing a 128-bit secret stays hopeless either way; this stops
-/// a client from trying at full speed.
-#[derive(Debug)]
-pub struct LinkGuesses {
-    seen: std::sync::Mutex<std::collections::HashMap<std::net::IpAddr, (u32, std::time::Instant)>>,
-    limit: u32,
-    window: std::time::Duration,
-}
-
-impl Default for LinkGuesses {
-    fn default() -> Self {
-        LinkGuesses::new(20, std::time::Duration::from_secs(600))
-    }
-}
-
-impl LinkGuesses {
-    pub fn new(limit: u32, window: std::time::Duration) -> Self {
-        LinkGuesses {
-            seen: Default::default(),
-            limit,
-            window,
-        }
-    }
-
-    /// IPv6 clients get a whole /64 each: counting single addresses would let
-    /// one client rotate through them.
-    fn bucket(addr: std::net::IpAddr) -> std::net::IpAddr {
-        match addr {
-            std::net::IpAddr::V6(v6) => {
-                let mut octets = v6.octets();
-                octets[8..].fill(0);
-                std::net::IpAddr::V6(octets.into())
-            }
-            v4 => v4,
-        }
-    }
-
-    /// How long `addr` must wait, if it has guessed wrong too often lately.
-    pub fn blocked(&self, addr: std::net::IpAddr) -> Option<std::time::Duration> {
-        let addr = Self::bucket(addr);
-        let seen = self.seen.lock().unwrap_or_else(|p| p.into_inner());
-        let (count, since) = seen.get(&addr)?;
-        let elapsed = since.elapsed();
-        (*count >= self.limit && elapsed < self.window).then(|| self.window - elapsed)
-    }
-
-    /// Counts one wrong link from `addr`.
-    pub fn failed(&self, addr: std::net::IpAddr) {
-        let addr = Self::bucket(addr);
-        let mut seen = self.seen.lock().unwrap_or_else(|p| p.into_inner());
-        if seen.len() >= 10_000 && !seen.contains_key(&addr) {
-            let window = self.window;
-            seen.retain(|_, (_, since)| since.elapsed() < window);
-            // Still full: a flood of addresses. Memory stays bounded; the
-            // counts start over.
-            if seen.len() >= 10_000 {
-                seen.clear();
-            }
-        }
-        let entry = seen.entry(addr).or_insert((0, std::time::Instant::now()));
-        if entry.1.elapsed() >= self.window {
-            *entry = (0, std::time::Instant::now());
-        }
-        entry.0 += 1;
+/// "12 seconds", "3 minutes": how long until `until`, for a person.
+pub fn wait_words(until: DateTime<Utc>, now: DateTime<Utc>) -> String {
+    let seconds = ((until - now).num_milliseconds() + 999)
+        .div_euclid(1000)
+        .max(1);
+    if seconds < 90 {
+        format!("{seconds} second{}", if seconds == 1 { "" } else { "s" })
+    } else {
+        let minutes = (seconds + 59) / 60;
+        format!("{minutes} minutes")
     }
 }
 
 #[cfg(test)]
-mod link_guess_tests {
+mod tests {
     use super::*;
 
     #[test]
-    fn an_address_is_stopped_after_the_limit_and_others_are_not() {
-        let guesses = LinkGuesses::new(3, std::time::Duration::from_secs(60));
-        let a: std::net::IpAddr = "192.0.2.1".parse().unwrap();
-        let b: std::net::IpAddr = "192.0.2.2".parse().unwrap();
-        for _ in 0..2 {
-            guesses.failed(a);
-        }
-        assert!(guesses.blocked(a).is_none());
-        guesses.failed(a);
-        assert!(guesses.blocked(a).is_some());
-        assert!(guesses.blocked(b).is_none());
-        let short = LinkGuesses::new(1, std::time::Duration::from_millis(1));
-        short.failed(a);
-        std::thread::sleep(std::time::Duration::from_millis(5));
-        assert!(short.blocked(a).is_none(), "the window passes");
+    fn ipv6_clients_share_their_64_and_ipv4_as_ipv6_is_itself() {
+        let a = bucket("2001:db8:1:2:aaaa::1".parse().unwrap());
+        let b = bucket("2001:db8:1:2:bbbb::9".parse().unwrap());
+        let c = bucket("2001:db8:1:3::1".parse().unwrap());
+        assert_eq!(a, b);
+        assert_ne!(a, c);
+        assert_eq!(
+            bucket("::ffff:192.0.2.1".parse().unwrap()),
+            bucket("192.0.2.1".parse().unwrap())
+        );
+    }
+
+    #[test]
+    fn waits_read_in_seconds_then_minutes() {
+        let now = Utc::now();
+        assert_eq!(
+            wait_words(now + chrono::Duration::seconds(1), now),
+            "1 second"
+        );
+        assert_eq!(
+            wait_words(now + chrono::Duration::seconds(40), now),
+            "40 seconds"
+        );
+        assert_eq!(
+            wait_words(now + chrono::Duration::seconds(600), now),
+            "10 minutes"
+        );
     }
 }

@@ -375,22 +375,15 @@ impl TokenPurpose {
     }
 }
 
-/// Stores a new link's hash. Earlier unused links of the same purpose stop
-/// working: only the newest email's link counts.
+/// Stores a new link's hash. Earlier links keep working until one of them
+/// is used or they expire: asking again must not let anyone who can type an
+/// address spoil the link its owner is about to click.
 pub async fn create_token(
     conn: &mut PgConnection,
     user: Uuid,
     purpose: TokenPurpose,
     hash: &[u8],
 ) -> sqlx::Result<DateTime<Utc>> {
-    sqlx::query(
-        "update account_tokens set used_at = now()
-         where user_id = $1 and purpose = $2 and used_at is null",
-    )
-    .bind(user)
-    .bind(purpose.as_str())
-    .execute(&mut *conn)
-    .await?;
     let expires_at = Utc::now() + purpose.lifetime();
     sqlx::query(
         "insert into account_tokens (id, user_id, purpose, token_hash, expires_at)
@@ -431,10 +424,16 @@ pub async fn token_by_hash(
     .await
 }
 
+/// Uses a link — and with it every other open link of its person and
+/// purpose: once a password is set from one email, the others are spent.
 pub async fn use_token(conn: &mut PgConnection, id: Uuid) -> sqlx::Result<()> {
-    sqlx::query("update account_tokens set used_at = now() where id = $1")
-        .bind(id)
-        .execute(conn)
-        .await?;
+    sqlx::query(
+        "update account_tokens set used_at = now()
+         where used_at is null
+           and (user_id, purpose) = (select user_id, purpose from account_tokens where id = $1)",
+    )
+    .bind(id)
+    .execute(conn)
+    .await?;
     Ok(())
 }

@@ -14,12 +14,14 @@ use serde::Deserialize;
 use tower_sessions::Session;
 
 use crate::auth::session;
+use crate::auth::throttle::{self, Attempt, Key};
 use crate::auth::{SignedIn, password, tokens};
 use crate::db::people::{self, TokenPurpose};
 use crate::db::{self};
 use crate::error::AppResult;
 use crate::mail;
 use crate::startup::AppState;
+use crate::web::client::ClientAddr;
 use crate::web::flash::{self, FlashKind, Flashes};
 use crate::web::format;
 use crate::web::layout::Layout;
@@ -131,7 +133,21 @@ async fn change_password(
     Form(form): Form<PasswordChange>,
 ) -> AppResult<Response> {
     let user = &signed_in.user;
+    // Someone at an unlocked screen may try to learn the password here: the
+    // guesses are limited as sign-in's are.
+    let keys = [Key::password_change(user.id)];
+    if let Attempt::Wait(until) = throttle::reserve(&state.pool, &keys).await? {
+        let mut page = AccountPage::new(&signed_in, Flashes::default()).await;
+        page.password_problem = Some(format!(
+            "Too many wrong current passwords. Try again in {}.",
+            throttle::wait_words(until, Utc::now())
+        ));
+        return Ok((StatusCode::TOO_MANY_REQUESTS, page).into_response());
+    }
     let current_ok = password::verify(form.current.clone(), user.password_hash.clone()).await?;
+    if current_ok {
+        throttle::succeeded(&state.pool, &keys).await?;
+    }
     let problem = if !current_ok {
         Some("Your current password is not right.".to_owned())
     } else if form.new_password != form.confirm {
@@ -350,9 +366,19 @@ async fn redeem(
         "Your password is set. Welcome to Triad.",
     )
     .await?;
+    // The link proved the account is theirs: what anyone tried against it
+    // before is forgotten, and this browser is theirs from now on.
+    throttle::forget(
+        &state.pool,
+        &[Key::account(&user.email), Key::password_change(user.id)],
+    )
+    .await?;
     let orgs = sign_in::organisations_of(state, user.id).await?;
     let destination = sign_in::land(state, session, user.id, &orgs, "/home".into()).await?;
-    Ok(Redirect::to(&destination).into_response())
+    let mut response = Redirect::to(&destination).into_response();
+    let https = state.config.is_https();
+    sign_in::device::remember(&mut response, &state.device_key, https, user.id, None);
+    Ok(response)
 }
 
 async fn redeem_invite(
@@ -380,6 +406,7 @@ struct ForgotPage {
     layout: Layout,
     email: String,
     sent: bool,
+    problem: Option<String>,
 }
 
 async fn show_forgot(session: Session, flashes: Flashes) -> ForgotPage {
@@ -387,6 +414,7 @@ async fn show_forgot(session: Session, flashes: Flashes) -> ForgotPage {
         layout: Layout::for_visitor("Forgot your password?", &session, flashes).await,
         email: String::new(),
         sent: false,
+        problem: None,
     }
 }
 
@@ -396,22 +424,53 @@ struct ForgotForm {
     email: String,
 }
 
-/// The answer is the same whether or not the address has an account.
+/// The answer is the same, and comes as soon, whether or not the address has
+/// an account: the limits count the typed address whatever it is, and the
+/// account is looked up and its email queued after answering.
 async fn forgot(
     State(state): State<AppState>,
+    ClientAddr(client): ClientAddr,
     session: Session,
     Form(form): Form<ForgotForm>,
-) -> AppResult<ForgotPage> {
+) -> AppResult<Response> {
     let email = form.email.trim().to_owned();
+    let keys = [Key::reset_account(&email), Key::reset_address(client)];
+    if let Attempt::Wait(until) = throttle::reserve(&state.pool, &keys).await? {
+        let page = ForgotPage {
+            layout: Layout::for_visitor("Forgot your password?", &session, Flashes::default())
+                .await,
+            problem: Some(format!(
+                "Several links were asked for just now. Look for them in your email (and its spam folder): each one works until you use one. You can ask again in {}.",
+                throttle::wait_words(until, Utc::now())
+            )),
+            email,
+            sent: false,
+        };
+        return Ok((StatusCode::TOO_MANY_REQUESTS, page).into_response());
+    }
+    let sending = state.clone();
+    let to = email.clone();
+    state
+        .after_answer
+        .spawn("queue a password reset", async move {
+            send_reset(&sending, &to).await
+        });
+    Ok(ForgotPage {
+        layout: Layout::for_visitor("Check your email", &session, Flashes::default()).await,
+        email,
+        sent: true,
+        problem: None,
+    }
+    .into_response())
+}
+
+/// Queues a reset link to `email`, if it names an account.
+async fn send_reset(state: &AppState, email: &str) -> anyhow::Result<()> {
     let mut tx = db::begin_delivery(&state.pool).await?;
-    if let Some(user) = people::user_by_email(&mut tx, &email).await? {
+    if let Some(user) = people::user_by_email(&mut tx, email).await? {
         let token = tokens::generate();
         people::create_token(&mut tx, user.id, TokenPurpose::Reset, &tokens::hash(&token)).await?;
-        let mut link = state
-            .config
-            .public_url
-            .join("/reset-password")
-            .map_err(anyhow::Error::from)?;
+        let mut link = state.config.public_url.join("/reset-password")?;
         link.query_pairs_mut().append_pair("token", &token);
         let message = mail::templates::PasswordReset {
             name: &user.name,
@@ -420,16 +479,9 @@ async fn forgot(
         .email(mail::Recipient {
             email: user.email.clone(),
             name: user.name.clone(),
-        })
-        .map_err(anyhow::Error::from)?;
-        mail::enqueue(&mut tx, None, state.config.mail_domain(), message)
-            .await
-            .map_err(anyhow::Error::from)?;
+        })?;
+        mail::enqueue(&mut tx, None, state.config.mail_domain(), message).await?;
     }
     tx.commit().await?;
-    Ok(ForgotPage {
-        layout: Layout::for_visitor("Check your email", &session, Flashes::default()).await,
-        email,
-        sent: true,
-    })
+    Ok(())
 }

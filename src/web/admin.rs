@@ -2,7 +2,7 @@
 //! Every handler here takes [`Admin`](crate::auth::Admin), so nobody else
 //! reaches them (they get a 404).
 
-use std::net::SocketAddr;
+use std::net::IpAddr;
 
 use axum::Router;
 use sqlx::PgConnection;
@@ -44,14 +44,14 @@ pub async fn record(
     admin: &Admin,
     action: &str,
     subject: Option<String>,
-    peer: SocketAddr,
+    peer: IpAddr,
 ) -> AppResult<()> {
     let event = Event {
         actor_user: Some(admin.user.id),
         actor: &actor(admin),
         action,
         subject,
-        client: Some(peer.ip()),
+        client: Some(peer),
     };
     audit::record(conn, admin.org, &event).await?;
     Ok(())

@@ -10,10 +10,10 @@
 //! re-checks the invite. Guest pages are not cached, not indexed and send no
 //! referrer. The cookie means nothing to any other route.
 
-use std::net::SocketAddr;
+use std::net::IpAddr;
 
 use axum::Router;
-use axum::extract::{ConnectInfo, Path, State};
+use axum::extract::{Path, State};
 use axum::http::{HeaderValue, header};
 use axum::middleware;
 use axum::response::{IntoResponse, Redirect, Response};
@@ -26,6 +26,7 @@ use crate::db::TenantTx;
 use crate::db::alignment::{self as meetings, Invite, Meeting};
 use crate::error::AppResult;
 use crate::startup::AppState;
+use crate::web::client::ClientAddr;
 
 /// Loads what a guest form needs — the invite in the path, which the form
 /// must have been shown for — or the page that says why not.
@@ -96,7 +97,7 @@ async fn record(
     invite: &Invite,
     meeting: &Meeting,
     action: &str,
-    peer: Option<SocketAddr>,
+    peer: Option<IpAddr>,
 ) -> AppResult<()> {
     let actor = actor_of(invite);
     let org = tx.tenant();
@@ -112,7 +113,7 @@ async fn record(
                 meeting.kind().label(),
                 meeting.coachee_name
             )),
-            client: peer.map(|p| p.ip()),
+            client: peer,
         },
     )
     .await?;
@@ -121,25 +122,25 @@ async fn record(
 
 async fn open_link(
     State(state): State<AppState>,
-    ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    ClientAddr(peer): ClientAddr,
     Path(token): Path<String>,
 ) -> AppResult<Response> {
     // The signature first: a forged token costs no query. Only wrong links
     // are counted and paused — a properly signed one always goes through, so
     // guessing from a shared address cannot lock a manager out.
     let Some(claim) = state.guest_keys.verify_link(&token) else {
-        if let Some(wait) = state.link_guesses.blocked(peer.ip()) {
+        if let Some(wait) = state.link_guesses.blocked(peer) {
             return Ok(too_many_guesses(wait));
         }
         tracing::info!("refused a guest link with a bad signature");
-        state.link_guesses.failed(peer.ip());
+        state.link_guesses.failed(peer);
         return Ok(refused(Refusal::NotValid));
     };
     let (mut tx, invite, meeting) = match admit(&state, &claim, false).await? {
         Ok(admitted) => admitted,
         Err(refusal) => {
             if refusal == Refusal::NotValid {
-                state.link_guesses.failed(peer.ip());
+                state.link_guesses.failed(peer);
             }
             return Ok(refused(refusal));
         }

@@ -1,17 +1,16 @@
 //! Signing in and out, choosing the active organisation, answering an
 //! invitation to another one, and getting back a form whose session ran out.
 
+pub mod device;
 mod invitations;
 mod resume;
-
-use std::net::SocketAddr;
 
 use askama::Template;
 use askama_web::WebTemplate;
 use axum::Form;
 use axum::Router;
-use axum::extract::{ConnectInfo, Query, State};
-use axum::http::StatusCode;
+use axum::extract::{Query, State};
+use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use chrono::Utc;
@@ -21,11 +20,13 @@ use uuid::Uuid;
 
 use crate::audit::{self, Event};
 use crate::auth::session;
-use crate::auth::{SignedIn, kept, password, throttle};
+use crate::auth::throttle::{self, Attempt, Key};
+use crate::auth::{SignedIn, kept, password};
 use crate::db::people::{self, MembershipSummary};
 use crate::db::{self, TenantId};
 use crate::error::{AppError, AppResult};
 use crate::startup::AppState;
+use crate::web::client::ClientAddr;
 use crate::web::flash::{self, FlashKind, Flashes};
 use crate::web::layout::Layout;
 
@@ -104,7 +105,8 @@ struct SignInForm {
 
 async fn sign_in(
     State(state): State<AppState>,
-    ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    ClientAddr(client): ClientAddr,
+    headers: HeaderMap,
     session: Session,
     Form(form): Form<SignInForm>,
 ) -> AppResult<Response> {
@@ -132,42 +134,42 @@ async fn sign_in(
         .await);
     }
 
-    let account_key = throttle::account_key(&email);
-    let address_key = throttle::address_key(&peer.ip());
-    let mut conn = state.pool.acquire().await?;
-    let keys = [
-        (account_key.clone(), throttle::PER_ACCOUNT),
-        (address_key.clone(), throttle::PER_ADDRESS),
-    ];
-    if let Some(until) = throttle::blocked_until(&mut conn, &keys).await? {
-        let minutes = ((until - Utc::now()).num_seconds().max(1) + 59) / 60;
+    let user = people::user_by_email(&mut *state.pool.acquire().await?, &email).await?;
+    let https = state.config.is_https();
+    let device = user
+        .as_ref()
+        .and_then(|user| device::recognised(&headers, &state.device_key, https, user.id));
+    // A browser that has signed in as this person before answers for itself;
+    // any other is counted with everyone trying this account or this address.
+    let keys = match &device {
+        Some(device) => vec![Key::device(device)],
+        None => vec![Key::account(&email), Key::address(client)],
+    };
+    if let Attempt::Wait(until) = throttle::reserve(&state.pool, &keys).await? {
         let problem = format!(
-            "Too many failed attempts. For your safety, signing in is paused: try again in {minutes} minute{} (at {} UTC).",
-            if minutes == 1 { "" } else { "s" },
-            until.format("%H:%M")
+            "Too many failed attempts. For your safety, each one makes the next wait longer: try again in {}. If you have forgotten your password, you can reset it.",
+            throttle::wait_words(until, Utc::now())
         );
         return Ok(again(StatusCode::TOO_MANY_REQUESTS, problem).await);
     }
-    let user = people::user_by_email(&mut conn, &email).await?;
-    drop(conn);
 
     let hash = user.as_ref().and_then(|u| u.password_hash.clone());
     let matches = password::verify(form.password, hash).await?;
-    let client = Some(peer.ip());
-    let orgs = match &user {
-        Some(user) => organisations_of(&state, user.id).await?,
-        None => Vec::new(),
-    };
     let user = match user {
         Some(user) if matches => user,
         known => {
-            let mut conn = state.pool.acquire().await?;
-            throttle::record_failure(&mut conn, &[account_key, address_key]).await?;
-            drop(conn);
-            if let Some(known) = &known {
-                audit_person(&state, known, &orgs, "sign_in.failed", client).await?;
+            throttle::failed(&state.pool, &keys).await?;
+            // The same words, at the same moment, whether the email is unknown
+            // or the password wrong: what only a known account causes (its
+            // audit line) is written after answering.
+            if let Some(known) = known {
+                let state = state.clone();
+                let after = state.after_answer.clone();
+                after.spawn("record a failed sign-in", async move {
+                    let orgs = organisations_of(&state, known.id).await?;
+                    audit_person(&state, &known, &orgs, "sign_in.failed", Some(client)).await
+                });
             }
-            // The same words whether the email is unknown or the password wrong.
             return Ok(again(
                 StatusCode::UNPROCESSABLE_ENTITY,
                 "That email address and password do not match an account. Check both and try again.".into(),
@@ -176,11 +178,14 @@ async fn sign_in(
         }
     };
 
-    throttle::clear(&mut *state.pool.acquire().await?, &account_key).await?;
+    throttle::succeeded(&state.pool, &keys).await?;
+    let orgs = organisations_of(&state, user.id).await?;
     session::begin(&session, &user, &state).await?;
-    audit_person(&state, &user, &orgs, "sign_in", client).await?;
+    audit_person(&state, &user, &orgs, "sign_in", Some(client)).await?;
     let destination = land(&state, &session, user.id, &orgs, next).await?;
-    Ok(Redirect::to(&destination).into_response())
+    let mut response = Redirect::to(&destination).into_response();
+    device::remember(&mut response, &state.device_key, https, user.id, device);
+    Ok(response)
 }
 
 /// Records something about a person in each of their organisations.
@@ -295,7 +300,7 @@ struct SwitchForm {
 
 async fn switch(
     State(state): State<AppState>,
-    ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    ClientAddr(peer): ClientAddr,
     signed_in: SignedIn,
     Form(form): Form<SwitchForm>,
 ) -> AppResult<Response> {
@@ -318,7 +323,7 @@ async fn switch(
             actor: &actor,
             action: "organisation.switched_to",
             subject: None,
-            client: Some(peer.ip()),
+            client: Some(peer),
         },
     )
     .await?;

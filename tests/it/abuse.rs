@@ -1054,9 +1054,14 @@ async fn stopped_under_load(figures: &mut Figures) {
     use crate::support::smtp::SmtpSink;
     let sink = SmtpSink::start();
     let smtp = sink.url();
+    // Behind a proxy, so that thirty people ask from thirty addresses (from
+    // one, the reset limit would stop most of them).
     let mut app = crate::support::TestApp::spawn_with({
         let smtp = smtp.clone();
-        move |config| config.smtp_url = Some(smtp)
+        move |config| {
+            config.smtp_url = Some(smtp);
+            config.trusted_proxies = triad::config::TrustedProxies::parse("127.0.0.1").unwrap();
+        }
     })
     .await;
     let org = app.create_org("Stopping").await;
@@ -1072,7 +1077,7 @@ async fn stopped_under_load(figures: &mut Figures) {
     figures.faults += 1;
     let mut requests = Vec::new();
     for i in 0..30 {
-        let visitor = app.visitor();
+        let visitor = app.visitor_from(&format!("198.51.100.{i}"));
         requests.push(tokio::spawn(async move {
             let email = format!("p{i}@stopping.test");
             let response = visitor

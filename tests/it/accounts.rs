@@ -30,7 +30,7 @@ async fn wrong_password_and_unknown_email_get_the_same_answer() {
 }
 
 #[tokio::test]
-async fn repeated_failures_pause_sign_in_and_say_until_when() {
+async fn repeated_failures_make_sign_in_wait_longer_each_time_and_say_how_long() {
     let app = TestApp::spawn().await;
     let org = app.create_org("Acme").await;
     app.seed_member(org, "dana@acme.test", "Dana", roles(false, true, false))
@@ -45,19 +45,49 @@ async fn repeated_failures_pause_sign_in_and_say_until_when() {
             422
         );
     }
-    // Now even the right password waits.
+    // Now even the right password waits, from a browser Dana never signed in on.
     let paused = visitor.sign_in("dana@acme.test", PASSWORD).await;
     assert_eq!(paused.status(), 429);
     let text = paused.text().await.unwrap();
-    assert!(text.contains("try again in 15 minutes"), "{text}");
-    // The limit lives in the database, so every app process shares it.
-    let failures: i64 = sqlx::query_scalar(
-        "select count(*) from sign_in_failures where key = 'account:dana@acme.test'",
+    // (Five seconds from the last failure, counted down to the second.)
+    assert!(
+        text.contains("try again in 5 seconds") || text.contains("try again in 4 seconds"),
+        "{text}"
+    );
+    // The count lives in the database, so every app process shares it; the
+    // attempt that had to wait was not counted.
+    let (attempts, wait): (i32, f64) = sqlx::query_as(
+        "select attempts, extract(epoch from next_at - last_at)::float8 from attempt_limits
+         where key = 'sign-in:account:dana@acme.test'",
     )
     .fetch_one(&mut app.owner_connection().await)
     .await
     .unwrap();
-    assert_eq!(failures, 5);
+    assert_eq!((attempts, wait), (5, 5.0));
+    // Once the wait is over, one more wrong guess doubles it.
+    sqlx::query(
+        "update attempt_limits set next_at = now() where key = 'sign-in:account:dana@acme.test'",
+    )
+    .execute(&mut app.owner_connection().await)
+    .await
+    .unwrap();
+    assert_eq!(
+        visitor
+            .sign_in("dana@acme.test", "still wrong")
+            .await
+            .status(),
+        422
+    );
+    let text = visitor
+        .sign_in("dana@acme.test", PASSWORD)
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        text.contains("try again in 10 seconds") || text.contains("try again in 9 seconds"),
+        "{text}"
+    );
 }
 
 #[tokio::test]

@@ -7,6 +7,7 @@ mod abuse;
 mod accounts;
 mod admin_privacy;
 mod alignment;
+mod attempts;
 mod authorization;
 mod browser;
 mod caching;

@@ -490,6 +490,22 @@ impl TestApp {
         }
     }
 
+    /// A browser whose requests arrive through a proxy that says they come
+    /// from `client` (believed only when the app trusts this machine's proxy).
+    pub fn visitor_from(&self, client: &str) -> Visitor {
+        let mut headers = reqwest::header::HeaderMap::new();
+        headers.insert("x-forwarded-for", client.parse().unwrap());
+        Visitor {
+            base: self.base.clone(),
+            client: reqwest::Client::builder()
+                .cookie_store(true)
+                .redirect(reqwest::redirect::Policy::none())
+                .default_headers(headers)
+                .build()
+                .unwrap(),
+        }
+    }
+
     /// A person with a password and `roles` in `org`; returns their user id.
     pub async fn seed_member(
         &self,
@@ -559,14 +575,19 @@ pub fn session_cookie(response: &reqwest::Response) -> Option<String> {
 }
 
 /// The link in the newest email to `to`, as written in its plain-text body.
+/// (Some emails are queued just after the page that asked for them is
+/// answered, so this waits a little for one to arrive.)
 pub async fn link_in_mail(app: &TestApp, to: &str, path: &str) -> String {
-    let body: String = sqlx::query_scalar(
-        "select body_text from outbox_messages where recipient_email = $1 order by created_at desc limit 1",
-    )
-    .bind(to)
-    .fetch_one(&mut app.owner_connection().await)
-    .await
-    .expect("an email to them");
+    let body: String = eventually(10, "an email to them", || async {
+        sqlx::query_scalar(
+            "select body_text from outbox_messages where recipient_email = $1 order by created_at desc limit 1",
+        )
+        .bind(to)
+        .fetch_optional(&mut app.owner_connection().await)
+        .await
+        .unwrap()
+    })
+    .await;
     let start = body.find(path).expect("a link in the email");
     body[start..].split_whitespace().next().unwrap().to_owned()
 }

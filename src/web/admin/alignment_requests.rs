@@ -2,13 +2,11 @@
 //! programme team approves or declines each, and the coachee hears by email.
 //! The page shows names, counts and the coachee's reason — no coaching content.
 
-use std::net::SocketAddr;
-
 use askama::Template;
 use askama_web::WebTemplate;
 use axum::Form;
 use axum::Router;
-use axum::extract::{ConnectInfo, Path, State};
+use axum::extract::{Path, State};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use serde::Deserialize;
@@ -22,6 +20,7 @@ use crate::mail::outbox::{self, Recipient};
 use crate::mail::templates::NoticeEmail;
 use crate::startup::AppState;
 use crate::web::admin::record;
+use crate::web::client::ClientAddr;
 use crate::web::flash::{self, FlashKind, Flashes};
 use crate::web::format;
 use crate::web::layout::Layout;
@@ -75,7 +74,7 @@ struct DecisionForm {
 
 async fn decide(
     State(state): State<AppState>,
-    ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    ClientAddr(peer): ClientAddr,
     admin: Admin,
     Path(id): Path<Uuid>,
     Form(form): Form<DecisionForm>,

@@ -2,13 +2,13 @@
 //! skills) and the development activities coaches assign from coaching
 //! sessions (courses, readings, practices, each optionally tied to a skill).
 
-use std::net::SocketAddr;
+use std::net::IpAddr;
 
 use askama::Template;
 use askama_web::WebTemplate;
 use axum::Form;
 use axum::Router;
-use axum::extract::{ConnectInfo, Path, State};
+use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
@@ -21,6 +21,7 @@ use crate::db::{self, TenantTx};
 use crate::error::{AppError, AppResult};
 use crate::startup::AppState;
 use crate::web::admin::record;
+use crate::web::client::ClientAddr;
 use crate::web::flash::{self, FlashKind, Flashes};
 use crate::web::layout::Layout;
 
@@ -195,7 +196,7 @@ async fn index(
 
 async fn add_skill(
     State(state): State<AppState>,
-    ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    ClientAddr(peer): ClientAddr,
     admin: Admin,
     Form(form): Form<SkillForm>,
 ) -> AppResult<Response> {
@@ -239,7 +240,7 @@ async fn add_skill(
 
 async fn add_activity(
     State(state): State<AppState>,
-    ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    ClientAddr(peer): ClientAddr,
     admin: Admin,
     Form(form): Form<ActivityForm>,
 ) -> AppResult<Response> {
@@ -321,7 +322,7 @@ async fn edit_activity(
 
 async fn update_activity(
     State(state): State<AppState>,
-    ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    ClientAddr(peer): ClientAddr,
     admin: Admin,
     Path(id): Path<Uuid>,
     Form(form): Form<ActivityForm>,
@@ -358,7 +359,7 @@ async fn update_activity(
 
 async fn set_archived(
     state: &AppState,
-    peer: SocketAddr,
+    peer: IpAddr,
     admin: &Admin,
     id: Uuid,
     archived: bool,
@@ -386,7 +387,7 @@ async fn set_archived(
 
 async fn archive_activity(
     State(state): State<AppState>,
-    ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    ClientAddr(peer): ClientAddr,
     admin: Admin,
     Path(id): Path<Uuid>,
 ) -> AppResult<Response> {
@@ -395,7 +396,7 @@ async fn archive_activity(
 
 async fn restore_activity(
     State(state): State<AppState>,
-    ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    ClientAddr(peer): ClientAddr,
     admin: Admin,
     Path(id): Path<Uuid>,
 ) -> AppResult<Response> {

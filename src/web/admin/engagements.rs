@@ -2,13 +2,11 @@
 //! the coachee's manager of record and department. Admins see who is paired
 //! with whom; never what happens in coaching.
 
-use std::net::SocketAddr;
-
 use askama::Template;
 use askama_web::WebTemplate;
 use axum::Form;
 use axum::Router;
-use axum::extract::{ConnectInfo, Path, State};
+use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::get;
@@ -24,6 +22,7 @@ use crate::db::{self, TenantTx};
 use crate::error::{AppError, AppResult};
 use crate::startup::AppState;
 use crate::web::admin::record;
+use crate::web::client::ClientAddr;
 use crate::web::flash::{self, FlashKind, Flashes};
 use crate::web::layout::Layout;
 
@@ -278,7 +277,7 @@ async fn new(
 
 async fn create(
     State(state): State<AppState>,
-    ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    ClientAddr(peer): ClientAddr,
     admin: Admin,
     Path(id): Path<Uuid>,
     Form(form): Form<EngagementForm>,
@@ -362,7 +361,7 @@ async fn edit(
 
 async fn update(
     State(state): State<AppState>,
-    ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    ClientAddr(peer): ClientAddr,
     admin: Admin,
     Path(id): Path<Uuid>,
     Form(form): Form<EngagementForm>,

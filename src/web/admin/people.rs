@@ -1,13 +1,13 @@
 //! People of the organisation: list, invite, change roles, disable and enable,
 //! resend an invitation. An organisation always keeps one active admin.
 
-use std::net::SocketAddr;
+use std::net::IpAddr;
 
 use askama::Template;
 use askama_web::WebTemplate;
 use axum::Form;
 use axum::Router;
-use axum::extract::{ConnectInfo, Path, State};
+use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
@@ -20,6 +20,7 @@ use crate::db::{self, TenantId};
 use crate::error::{AppError, AppResult};
 use crate::startup::AppState;
 use crate::web::admin::record;
+use crate::web::client::ClientAddr;
 use crate::web::flash::{self, FlashKind, Flashes};
 use crate::web::format;
 use crate::web::layout::Layout;
@@ -123,7 +124,7 @@ struct RolesForm {
 
 async fn change_roles(
     State(state): State<AppState>,
-    ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    ClientAddr(peer): ClientAddr,
     admin: Admin,
     Path(user_id): Path<Uuid>,
     Form(form): Form<RolesForm>,
@@ -176,7 +177,7 @@ async fn change_roles(
 
 async fn set_disabled(
     state: &AppState,
-    peer: SocketAddr,
+    peer: IpAddr,
     admin: &Admin,
     user_id: Uuid,
     disabled: bool,
@@ -217,7 +218,7 @@ async fn set_disabled(
 
 async fn disable(
     State(state): State<AppState>,
-    ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    ClientAddr(peer): ClientAddr,
     admin: Admin,
     Path(user_id): Path<Uuid>,
 ) -> AppResult<Response> {
@@ -226,7 +227,7 @@ async fn disable(
 
 async fn enable(
     State(state): State<AppState>,
-    ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    ClientAddr(peer): ClientAddr,
     admin: Admin,
     Path(user_id): Path<Uuid>,
 ) -> AppResult<Response> {

@@ -1,13 +1,13 @@
 //! Programmes: create, edit, archive and restore, with the settings area later
 //! features extend. Admins see programmes and counts, never coaching content.
 
-use std::net::SocketAddr;
+use std::net::IpAddr;
 
 use askama::Template;
 use askama_web::WebTemplate;
 use axum::Form;
 use axum::Router;
-use axum::extract::{ConnectInfo, Path, State};
+use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
@@ -22,6 +22,7 @@ use crate::db::{self, TenantTx};
 use crate::error::{AppError, AppResult};
 use crate::startup::AppState;
 use crate::web::admin::record;
+use crate::web::client::ClientAddr;
 use crate::web::flash::{self, FlashKind, Flashes};
 use crate::web::layout::Layout;
 
@@ -284,7 +285,7 @@ async fn new(
 
 async fn create(
     State(state): State<AppState>,
-    ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    ClientAddr(peer): ClientAddr,
     admin: Admin,
     Form(form): Form<ProgrammeForm>,
 ) -> AppResult<Response> {
@@ -345,7 +346,7 @@ async fn edit(
 
 async fn update(
     State(state): State<AppState>,
-    ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    ClientAddr(peer): ClientAddr,
     admin: Admin,
     Path(id): Path<Uuid>,
     Form(form): Form<ProgrammeForm>,
@@ -387,7 +388,7 @@ async fn update(
 
 async fn set_archived(
     state: &AppState,
-    peer: SocketAddr,
+    peer: IpAddr,
     admin: &Admin,
     id: Uuid,
     archived: bool,
@@ -415,7 +416,7 @@ async fn set_archived(
 
 async fn archive(
     State(state): State<AppState>,
-    ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    ClientAddr(peer): ClientAddr,
     admin: Admin,
     Path(id): Path<Uuid>,
 ) -> AppResult<Response> {
@@ -424,7 +425,7 @@ async fn archive(
 
 async fn restore(
     State(state): State<AppState>,
-    ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    ClientAddr(peer): ClientAddr,
     admin: Admin,
     Path(id): Path<Uuid>,
 ) -> AppResult<Response> {
@@ -508,7 +509,7 @@ impl RulesForm {
 
 async fn set_alignment_rules(
     State(state): State<AppState>,
-    ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    ClientAddr(peer): ClientAddr,
     admin: Admin,
     Path(id): Path<Uuid>,
     Form(rules_form): Form<RulesForm>,

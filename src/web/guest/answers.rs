@@ -1,9 +1,7 @@
 //! The manager's answers to the questions, their time zone, and the calendar file.
 
-use std::net::SocketAddr;
-
 use axum::Form;
-use axum::extract::{ConnectInfo, Path, State};
+use axum::extract::{Path, State};
 use axum::http::{HeaderMap, header};
 use axum::response::{IntoResponse, Response};
 use chrono::Utc;
@@ -13,6 +11,7 @@ use crate::db::alignment::{self as meetings};
 use crate::error::{AppError, AppResult};
 use crate::mail::calendar::Method;
 use crate::startup::AppState;
+use crate::web::client::ClientAddr;
 use crate::web::format;
 
 use super::visit::visit;
@@ -22,7 +21,7 @@ use super::page::{back, mailer, rerender};
 
 pub(super) async fn save_answers(
     State(state): State<AppState>,
-    ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    ClientAddr(peer): ClientAddr,
     Path(key): Path<String>,
     headers: HeaderMap,
     session: Session,
@@ -82,7 +81,7 @@ pub(super) async fn save_answers(
 
 pub(super) async fn set_time_zone(
     State(state): State<AppState>,
-    ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    ClientAddr(peer): ClientAddr,
     Path(key): Path<String>,
     headers: HeaderMap,
     session: Session,

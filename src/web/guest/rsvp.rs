@@ -1,9 +1,7 @@
 //! The manager's answer to the invitation: accept, decline, or propose another time.
 
-use std::net::SocketAddr;
-
 use axum::Form;
-use axum::extract::{ConnectInfo, Path, State};
+use axum::extract::{Path, State};
 use axum::http::HeaderMap;
 use axum::response::Response;
 use chrono::{Duration, Utc};
@@ -14,6 +12,7 @@ use crate::alignment::notify::TimeChange;
 use crate::db::alignment::{self as meetings};
 use crate::error::{AppError, AppResult};
 use crate::startup::AppState;
+use crate::web::client::ClientAddr;
 use crate::web::format;
 
 use super::{AcceptForm, DeclineForm, GuestEdits, ProposeForm, record};
@@ -22,7 +21,7 @@ use super::page::{back, mailer, no_longer_planned, rerender};
 
 pub(super) async fn accept(
     State(state): State<AppState>,
-    ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    ClientAddr(peer): ClientAddr,
     Path(key): Path<String>,
     headers: HeaderMap,
     session: Session,
@@ -133,7 +132,7 @@ pub(super) async fn accept(
 
 pub(super) async fn decline(
     State(state): State<AppState>,
-    ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    ClientAddr(peer): ClientAddr,
     Path(key): Path<String>,
     headers: HeaderMap,
     session: Session,
@@ -184,7 +183,7 @@ pub(super) async fn decline(
 
 pub(super) async fn propose(
     State(state): State<AppState>,
-    ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    ClientAddr(peer): ClientAddr,
     Path(key): Path<String>,
     headers: HeaderMap,
     session: Session,

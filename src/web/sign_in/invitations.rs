@@ -4,9 +4,7 @@
 //! invitation is found by the organisation in the address *and* the person
 //! of the login session.
 
-use std::net::SocketAddr;
-
-use axum::extract::{ConnectInfo, Path, State};
+use axum::extract::{Path, State};
 use axum::response::{IntoResponse, Redirect, Response};
 use uuid::Uuid;
 
@@ -17,6 +15,7 @@ use crate::db::people::{self, MembershipSummary};
 use crate::db::{self, TenantId};
 use crate::error::{AppError, AppResult};
 use crate::startup::AppState;
+use crate::web::client::ClientAddr;
 use crate::web::flash::{self, FlashKind};
 
 /// The person's own invitation from `org`, or a 404.
@@ -30,7 +29,7 @@ async fn find(state: &AppState, signed_in: &SignedIn, org: Uuid) -> AppResult<Me
 
 pub(super) async fn accept(
     State(state): State<AppState>,
-    ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    ClientAddr(peer): ClientAddr,
     signed_in: SignedIn,
     Path(org_id): Path<Uuid>,
 ) -> AppResult<Response> {
@@ -50,7 +49,7 @@ pub(super) async fn accept(
             actor: &actor,
             action: "member.joined",
             subject: Some(format!("as {}", roles.describe())),
-            client: Some(peer.ip()),
+            client: Some(peer),
         },
     )
     .await?;
@@ -68,7 +67,7 @@ pub(super) async fn accept(
 
 pub(super) async fn decline(
     State(state): State<AppState>,
-    ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    ClientAddr(peer): ClientAddr,
     signed_in: SignedIn,
     Path(org_id): Path<Uuid>,
 ) -> AppResult<Response> {
@@ -88,7 +87,7 @@ pub(super) async fn decline(
             actor: &user.email,
             action: "invitation.declined",
             subject: None,
-            client: Some(peer.ip()),
+            client: Some(peer),
         },
     )
     .await?;

@@ -5,11 +5,9 @@
 //! they typed, "invitation pending", and a button to send it again — so the
 //! page never tells whether an address already has an account.
 
-use std::net::SocketAddr;
-
 use askama::Template;
 use askama_web::WebTemplate;
-use axum::extract::{ConnectInfo, Path, State};
+use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
@@ -26,6 +24,7 @@ use crate::error::{AppError, AppResult};
 use crate::mail;
 use crate::startup::AppState;
 use crate::web::admin::record;
+use crate::web::client::ClientAddr;
 use crate::web::flash::{self, FlashKind, Flashes};
 use crate::web::format;
 use crate::web::layout::Layout;
@@ -132,7 +131,7 @@ async fn new_invite(admin: Admin, flashes: Flashes) -> InvitePage {
 
 async fn invite(
     State(state): State<AppState>,
-    ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    ClientAddr(peer): ClientAddr,
     admin: Admin,
     Form(form): Form<InviteForm>,
 ) -> AppResult<Response> {
@@ -283,7 +282,7 @@ async fn send_invitation(
 
 async fn resend(
     State(state): State<AppState>,
-    ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    ClientAddr(peer): ClientAddr,
     admin: Admin,
     Path(user_id): Path<Uuid>,
 ) -> AppResult<Response> {
@@ -327,7 +326,7 @@ struct ResendForm {
 /// address the admin typed; anything else is a 404.
 async fn resend_waiting(
     State(state): State<AppState>,
-    ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    ClientAddr(peer): ClientAddr,
     admin: Admin,
     Form(form): Form<ResendForm>,
 ) -> AppResult<Response> {

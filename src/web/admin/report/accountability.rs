@@ -2,13 +2,11 @@
 //! the programme's quiet weeks, listed by coach, and the nudge that emails the
 //! coach — by hand at most once a week per engagement, or weekly on its own.
 
-use std::net::SocketAddr;
-
 use askama::Template;
 use askama_web::WebTemplate;
 use axum::Form;
 use axum::Router;
-use axum::extract::{ConnectInfo, Path, State};
+use axum::extract::{Path, State};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use chrono::{Datelike, Utc};
@@ -24,6 +22,7 @@ use crate::mail::outbox::{self, Recipient};
 use crate::mail::templates::NoticeEmail;
 use crate::startup::AppState;
 use crate::web::admin::record;
+use crate::web::client::ClientAddr;
 use crate::web::flash::{self, FlashKind, Flashes};
 use crate::web::format;
 use crate::web::layout::Layout;
@@ -181,7 +180,7 @@ pub async fn send_nudge(
 
 async fn nudge(
     State(state): State<AppState>,
-    ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    ClientAddr(peer): ClientAddr,
     admin: Admin,
     Path(id): Path<Uuid>,
 ) -> AppResult<Response> {
@@ -271,7 +270,7 @@ struct AccountabilityForm {
 
 async fn set_accountability(
     State(state): State<AppState>,
-    ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    ClientAddr(peer): ClientAddr,
     admin: Admin,
     Path(id): Path<Uuid>,
     Form(form): Form<AccountabilityForm>,
