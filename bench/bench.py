@@ -116,6 +116,11 @@ def expect(answer, status, what):
         )
 
 
+# The device cookie each person's browser got on signing in: a returning
+# browser, whose sign-ins are counted on their own (see src/auth/throttle.rs).
+DEVICES = {}
+
+
 def sign_in(email):
     """A login session cookie for `email`, through the sign-in form."""
     page = call(TRIAD_ADDR, "GET", "/sign-in")
@@ -137,6 +142,7 @@ def sign_in(email):
     session = [c for c in answer.cookies() if c.startswith("triad_session=")]
     if not session:
         raise SystemExit(f"signing in as {email} set no session cookie")
+    DEVICES.update((email, c) for c in answer.cookies() if c.startswith("triad_device="))
     return session[0]
 
 
@@ -317,7 +323,8 @@ def cast(data_dir, full=True):
 
 def guest_cookie(data_dir, who):
     """The coachee invites a (new) manager to their meeting; the manager's
-    email holds the link; opening it gives the guest cookie."""
+    email holds the link; opening it gives the guest visit's address and
+    cookie."""
     meeting = f"/alignment/{who['meeting_id']}"
     coachee = who["sessions"]["coachee"][0]
     page = call(TRIAD_ADDR, "GET", meeting, cookies=[coachee])
@@ -343,14 +350,17 @@ def guest_cookie(data_dir, who):
         raise SystemExit(f"no guest link in the email to {manager}")
     opened = call(TRIAD_ADDR, "GET", link)
     expect(opened, 303, "opening the guest link")
-    cookie = [c for c in opened.cookies() if c.startswith("triad_guest=")]
+    cookie = [c for c in opened.cookies() if c.startswith("triad_guest_")]
     if not cookie:
         raise SystemExit("the guest link set no guest cookie")
+    # The visit's own address: /guest/{invite}.
+    path = opened.header("location")
     # The manager's browser also keeps the login-session cookie its first page
     # sets (for the forms' token), as every later request would send it.
-    page = call(TRIAD_ADDR, "GET", "/guest", cookies=cookie)
+    page = call(TRIAD_ADDR, "GET", path, cookies=cookie)
     expect(page, 200, "the manager's page")
-    return "; ".join(cookie + [c for c in page.cookies() if c.startswith("triad_session=")])
+    return path, "; ".join(
+        cookie + [c for c in page.cookies() if c.startswith("triad_session=")])
 
 
 def pages(who):
@@ -360,6 +370,8 @@ def pages(who):
     s = who["sessions"]
     sign_in_body = urllib.parse.urlencode(
         {"email": who["coachee_emails"][0], "password": PASSWORD})
+    # Signing in again from a browser that has signed in before.
+    device = [DEVICES[who["coachee_emails"][0]]]
     return [
         ("plain-text reference", None, "/plain", [], None, 200),
         ("three-query reference", None, "/three", [], None, 200),
@@ -371,7 +383,7 @@ def pages(who):
         (f"coach dashboard ({who['coach_coachees']} coachees)", TRIAD_ADDR, "/home",
          s["coach"], None, 200),
     ] + ([
-        ("manager guest page", TRIAD_ADDR, "/guest", [who["guest"]], None, 200),
+        ("manager guest page", TRIAD_ADDR, who["guest"][0], [who["guest"][1]], None, 200),
         ("alignment meeting (coach)", TRIAD_ADDR, f"/alignment/{who['meeting_id']}",
          s["coach"], None, 200),
     ] if who.get("meeting_id") else []) + [
@@ -381,7 +393,7 @@ def pages(who):
         (f"{COUNTED} ({who['report_sessions']} sessions)", TRIAD_ADDR,
          f"/admin/programmes/{who['program_id']}/report?from={year_ago}&to={today}",
          s["admin"], None, 200),
-        ("sign-in POST", TRIAD_ADDR, "/sign-in", [], sign_in_body, 303),
+        ("sign-in POST", TRIAD_ADDR, "/sign-in", device, sign_in_body, 303),
     ]
 
 
@@ -576,8 +588,8 @@ def main():
         for _ in range(REPEATS):
             storm = subprocess.Popen(
                 ["wrk", "-t", "1", "-c", "64", "-d", f"{SECONDS + 2}s", "--timeout", "30s",
-                 "-s", str(WRK_SCRIPT), "http://%s:%d/sign-in" % TRIAD_ADDR, "--", "-",
-                 sign_in_page[4]],
+                 "-s", str(WRK_SCRIPT), "http://%s:%d/sign-in" % TRIAD_ADDR, "--",
+                 "|".join(sign_in_page[3]), sign_in_page[4]],
                 stdout=subprocess.DEVNULL)
             time.sleep(1)
             storm_runs.append(wrk(TRIAD_ADDR, dashboard[2], dashboard[3], None, 16, SECONDS))

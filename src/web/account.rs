@@ -1,6 +1,8 @@
 //! A person's own account: profile and password, the one-time links that set
 //! a first password (invitations) or a new one (resets), and asking for a reset.
 
+mod forgot;
+
 use askama::Template;
 use askama_web::WebTemplate;
 use axum::Form;
@@ -17,11 +19,9 @@ use crate::auth::session;
 use crate::auth::throttle::{self, Attempt, Key};
 use crate::auth::{SignedIn, password, tokens};
 use crate::db::people::{self, TokenPurpose};
-use crate::db::{self};
+
 use crate::error::AppResult;
-use crate::mail;
 use crate::startup::AppState;
-use crate::web::client::ClientAddr;
 use crate::web::flash::{self, FlashKind, Flashes};
 use crate::web::format;
 use crate::web::layout::Layout;
@@ -33,7 +33,7 @@ pub fn router() -> Router<AppState> {
         .route("/account/password", axum::routing::post(change_password))
         .route("/welcome", get(show_invite).post(redeem_invite))
         .route("/reset-password", get(show_reset).post(redeem_reset))
-        .route("/forgot-password", get(show_forgot).post(forgot))
+        .route("/forgot-password", get(forgot::show).post(forgot::ask))
 }
 
 // ---------------------------------------------------------------------------
@@ -395,93 +395,4 @@ async fn redeem_reset(
     Form(form): Form<SetPasswordForm>,
 ) -> AppResult<Response> {
     redeem(&state, &session, TokenPurpose::Reset, form).await
-}
-
-// ---------------------------------------------------------------------------
-// Forgotten passwords
-
-#[derive(Template, WebTemplate)]
-#[template(path = "account/forgot.html")]
-struct ForgotPage {
-    layout: Layout,
-    email: String,
-    sent: bool,
-    problem: Option<String>,
-}
-
-async fn show_forgot(session: Session, flashes: Flashes) -> ForgotPage {
-    ForgotPage {
-        layout: Layout::for_visitor("Forgot your password?", &session, flashes).await,
-        email: String::new(),
-        sent: false,
-        problem: None,
-    }
-}
-
-#[derive(Deserialize)]
-struct ForgotForm {
-    #[serde(default)]
-    email: String,
-}
-
-/// The answer is the same, and comes as soon, whether or not the address has
-/// an account: the limits count the typed address whatever it is, and the
-/// account is looked up and its email queued after answering.
-async fn forgot(
-    State(state): State<AppState>,
-    ClientAddr(client): ClientAddr,
-    session: Session,
-    Form(form): Form<ForgotForm>,
-) -> AppResult<Response> {
-    let email = form.email.trim().to_owned();
-    let keys = [Key::reset_account(&email), Key::reset_address(client)];
-    if let Attempt::Wait(until) = throttle::reserve(&state.pool, &keys).await? {
-        let page = ForgotPage {
-            layout: Layout::for_visitor("Forgot your password?", &session, Flashes::default())
-                .await,
-            problem: Some(format!(
-                "Several links were asked for just now. Look for them in your email (and its spam folder): each one works until you use one. You can ask again in {}.",
-                throttle::wait_words(until, Utc::now())
-            )),
-            email,
-            sent: false,
-        };
-        return Ok((StatusCode::TOO_MANY_REQUESTS, page).into_response());
-    }
-    let sending = state.clone();
-    let to = email.clone();
-    state
-        .after_answer
-        .spawn("queue a password reset", async move {
-            send_reset(&sending, &to).await
-        });
-    Ok(ForgotPage {
-        layout: Layout::for_visitor("Check your email", &session, Flashes::default()).await,
-        email,
-        sent: true,
-        problem: None,
-    }
-    .into_response())
-}
-
-/// Queues a reset link to `email`, if it names an account.
-async fn send_reset(state: &AppState, email: &str) -> anyhow::Result<()> {
-    let mut tx = db::begin_delivery(&state.pool).await?;
-    if let Some(user) = people::user_by_email(&mut tx, email).await? {
-        let token = tokens::generate();
-        people::create_token(&mut tx, user.id, TokenPurpose::Reset, &tokens::hash(&token)).await?;
-        let mut link = state.config.public_url.join("/reset-password")?;
-        link.query_pairs_mut().append_pair("token", &token);
-        let message = mail::templates::PasswordReset {
-            name: &user.name,
-            link: &link,
-        }
-        .email(mail::Recipient {
-            email: user.email.clone(),
-            name: user.name.clone(),
-        })?;
-        mail::enqueue(&mut tx, None, state.config.mail_domain(), message).await?;
-    }
-    tx.commit().await?;
-    Ok(())
 }
