@@ -31,12 +31,6 @@ pub struct Limit {
     /// Whether a success forgets the key's count (an account, a device) or
     /// only takes back its own attempt (a client address, shared by many).
     pub success_clears: bool,
-    /// Whether an attempt is counted before the password is checked (and
-    /// taken back on success), so that a burst sent at once gets the free
-    /// allowance and no more. Off only for a device its person proved they
-    /// hold: its count is of its own failures, so that a person signing in
-    /// from several tabs at once is never told to wait.
-    pub counted_before_check: bool,
 }
 
 /// Sign-in attempts on one account from browsers it has not signed in on.
@@ -46,7 +40,6 @@ pub const ACCOUNT: Limit = Limit {
     cap_seconds: 15 * 60,
     quiet_seconds: 60 * 60,
     success_clears: true,
-    counted_before_check: true,
 };
 /// Sign-in attempts from one client address, whatever the account.
 pub const ADDRESS: Limit = Limit {
@@ -55,14 +48,10 @@ pub const ADDRESS: Limit = Limit {
     cap_seconds: 15 * 60,
     quiet_seconds: 60 * 60,
     success_clears: false,
-    counted_before_check: true,
 };
 /// Sign-in attempts from a device its person signed in on before: slowed by
 /// its own failures only.
-pub const DEVICE: Limit = Limit {
-    counted_before_check: false,
-    ..ACCOUNT
-};
+pub const DEVICE: Limit = ACCOUNT;
 /// Password-reset emails asked for one address…
 pub const RESET_ACCOUNT: Limit = Limit {
     free: 3,
@@ -70,7 +59,6 @@ pub const RESET_ACCOUNT: Limit = Limit {
     cap_seconds: 60 * 60,
     quiet_seconds: 60 * 60,
     success_clears: false,
-    counted_before_check: true,
 };
 /// …and from one client address.
 pub const RESET_ADDRESS: Limit = Limit {
@@ -79,7 +67,6 @@ pub const RESET_ADDRESS: Limit = Limit {
     cap_seconds: 60 * 60,
     quiet_seconds: 60 * 60,
     success_clears: false,
-    counted_before_check: true,
 };
 /// Current-password guesses on the change-password form, per person.
 pub const PASSWORD_CHANGE: Limit = ACCOUNT;
@@ -92,9 +79,13 @@ pub struct Key {
 }
 
 impl Key {
-    pub fn account(email: &str) -> Key {
+    /// Sign-in attempts on one account: a known one by its id, so that every
+    /// spelling of its address counts alike; any other by a digest of the
+    /// address typed (short and fixed in size, whatever was sent).
+    pub fn account(user: Option<uuid::Uuid>, email: &str) -> Key {
+        let who = user.map_or_else(|| digest(email), |id| id.simple().to_string());
         Key {
-            name: format!("sign-in:account:{}", normalise(email)),
+            name: format!("sign-in:account:{who}"),
             limit: ACCOUNT,
         }
     }
@@ -115,7 +106,7 @@ impl Key {
 
     pub fn reset_account(email: &str) -> Key {
         Key {
-            name: format!("reset:account:{}", normalise(email)),
+            name: format!("reset:account:{}", digest(email)),
             limit: RESET_ACCOUNT,
         }
     }
@@ -135,8 +126,10 @@ impl Key {
     }
 }
 
-fn normalise(email: &str) -> String {
-    email.trim().to_lowercase()
+/// A typed address as a key: trimmed, lower-cased, hashed.
+fn digest(email: &str) -> String {
+    use sha2::{Digest, Sha256};
+    hex::encode(Sha256::digest(email.trim().to_lowercase().as_bytes()))
 }
 
 /// IPv6 clients are counted by their /64: one client holds a whole one, and
@@ -162,8 +155,7 @@ pub enum Attempt {
 }
 
 /// Reserves one attempt under every key at once, or none: if any key must
-/// still wait, nothing is counted and the answer says until when. (Keys not
-/// counted before the check are only checked here; see [`failed`].)
+/// still wait, nothing is counted and the answer says until when.
 pub async fn reserve(pool: &PgPool, keys: &[Key]) -> sqlx::Result<Attempt> {
     let mut keys: Vec<&Key> = keys.iter().collect();
     // One order for every request, so two bursts cannot deadlock.
@@ -171,22 +163,7 @@ pub async fn reserve(pool: &PgPool, keys: &[Key]) -> sqlx::Result<Attempt> {
     let mut tx = pool.begin().await?;
     let mut wait: Option<DateTime<Utc>> = None;
     for key in &keys {
-        let open = if key.limit.counted_before_check {
-            count(&mut tx, key).await?
-        } else {
-            sqlx::query_scalar::<_, bool>(
-                "select not exists (select 1 from attempt_limits where key = $1 and next_at > now())",
-            )
-            .bind(&key.name)
-            .fetch_one(&mut *tx)
-            .await?
-        };
-        if !open {
-            let next: DateTime<Utc> =
-                sqlx::query_scalar("select next_at from attempt_limits where key = $1")
-                    .bind(&key.name)
-                    .fetch_one(&mut *tx)
-                    .await?;
+        if let Some(next) = count(&mut tx, key).await? {
             wait = Some(wait.map_or(next, |w| w.max(next)));
         }
     }
@@ -202,59 +179,54 @@ pub async fn reserve(pool: &PgPool, keys: &[Key]) -> sqlx::Result<Attempt> {
     }
 }
 
-/// Counts one attempt under `key` if it is open now; says whether it was.
-async fn count(conn: &mut sqlx::PgConnection, key: &Key) -> sqlx::Result<bool> {
+/// Counts one attempt under `key` if it is open; if not, says until when it
+/// is closed. The clock is read as the statement runs, not when its
+/// transaction began: a request that began first but reached the row second
+/// must see the row as the first left it.
+async fn count(conn: &mut sqlx::PgConnection, key: &Key) -> sqlx::Result<Option<DateTime<Utc>>> {
     let limit = key.limit;
     let counted = sqlx::query(
         "insert into attempt_limits as t (key, attempts, last_at, next_at)
-         values ($1, 1, now(), now() + attempt_delay(1, $2, $3, $4))
+         values ($1, 1, clock_timestamp(), clock_timestamp() + attempt_delay(1, $2, $3, $4))
          on conflict (key) do update set
-             attempts = case when t.last_at < now() - make_interval(secs => $5)
+             attempts = case when t.last_at < clock_timestamp() - make_interval(secs => $5)
                              then 1 else t.attempts + 1 end,
-             last_at = now(),
-             next_at = now() + attempt_delay(
-                 case when t.last_at < now() - make_interval(secs => $5)
+             last_at = clock_timestamp(),
+             next_at = clock_timestamp() + attempt_delay(
+                 case when t.last_at < clock_timestamp() - make_interval(secs => $5)
                       then 1 else t.attempts + 1 end, $2, $3, $4)
-         where t.next_at <= now()",
+         where t.next_at <= clock_timestamp()",
     )
     .bind(&key.name)
     .bind(limit.free)
     .bind(f64::from(limit.base_seconds))
     .bind(f64::from(limit.cap_seconds))
     .bind(f64::from(limit.quiet_seconds))
-    .execute(conn)
+    .execute(&mut *conn)
     .await?;
-    Ok(counted.rows_affected() == 1)
-}
-
-/// A reserved attempt failed: keys that were only checked before count it now.
-pub async fn failed(pool: &PgPool, keys: &[Key]) -> sqlx::Result<()> {
-    let mut conn = pool.acquire().await?;
-    for key in keys.iter().filter(|k| !k.limit.counted_before_check) {
-        count(&mut conn, key).await?;
+    if counted.rows_affected() == 1 {
+        return Ok(None);
     }
-    Ok(())
+    let next: Option<DateTime<Utc>> =
+        sqlx::query_scalar("select next_at from attempt_limits where key = $1")
+            .bind(&key.name)
+            .fetch_optional(&mut *conn)
+            .await?;
+    // Gone since (a success elsewhere cleared it): nothing counted this time,
+    // and it is open again at once.
+    Ok(Some(next.unwrap_or_else(Utc::now)))
 }
 
 /// A reserved attempt succeeded: keys that a success clears are forgotten;
-/// the others take back this attempt and open again.
+/// the others take back this attempt (and keep their wait).
 pub async fn succeeded(pool: &PgPool, keys: &[Key]) -> sqlx::Result<()> {
     for key in keys {
-        if key.limit.success_clears {
-            sqlx::query("delete from attempt_limits where key = $1")
-                .bind(&key.name)
-                .execute(pool)
-                .await?;
-        } else if key.limit.counted_before_check {
-            sqlx::query(
-                "update attempt_limits
-                 set attempts = greatest(attempts - 1, 0), next_at = least(next_at, now())
-                 where key = $1",
-            )
-            .bind(&key.name)
-            .execute(pool)
-            .await?;
-        }
+        let statement = if key.limit.success_clears {
+            "delete from attempt_limits where key = $1"
+        } else {
+            "update attempt_limits set attempts = greatest(attempts - 1, 0) where key = $1"
+        };
+        sqlx::query(statement).bind(&key.name).execute(pool).await?;
     }
     Ok(())
 }

@@ -407,21 +407,44 @@ pub struct StoredToken {
     pub used_at: Option<DateTime<Utc>>,
 }
 
-/// The link with this hash and purpose, locked for the redeeming transaction.
+/// The link with this hash and purpose, locked for the redeeming transaction
+/// — together with every other link of its person and purpose, in one order,
+/// since using one spends them all: two different links redeemed at once
+/// then wait for each other instead of deadlocking.
 pub async fn token_by_hash(
     conn: &mut PgConnection,
     purpose: TokenPurpose,
     hash: &[u8],
 ) -> sqlx::Result<Option<StoredToken>> {
-    sqlx::query_as(
-        "select id, user_id, expires_at, used_at from account_tokens
-         where token_hash = $1 and purpose = $2
+    let locked: Vec<(StoredToken, bool)> =
+        sqlx::query_as::<_, (Uuid, Uuid, DateTime<Utc>, Option<DateTime<Utc>>, bool)>(
+            "select id, user_id, expires_at, used_at, token_hash = $1 from account_tokens
+         where purpose = $2
+           and user_id = (select user_id from account_tokens where token_hash = $1 and purpose = $2)
+         order by id
          for update",
-    )
-    .bind(hash)
-    .bind(purpose.as_str())
-    .fetch_optional(conn)
-    .await
+        )
+        .bind(hash)
+        .bind(purpose.as_str())
+        .fetch_all(conn)
+        .await?
+        .into_iter()
+        .map(|(id, user_id, expires_at, used_at, mine)| {
+            (
+                StoredToken {
+                    id,
+                    user_id,
+                    expires_at,
+                    used_at,
+                },
+                mine,
+            )
+        })
+        .collect();
+    Ok(locked
+        .into_iter()
+        .find(|(_, mine)| *mine)
+        .map(|(token, _)| token))
 }
 
 /// Uses a link — and with it every other open link of its person and

@@ -8,7 +8,7 @@ use askama_web::WebTemplate;
 use axum::Form;
 use axum::Router;
 use axum::extract::{Query, State};
-use axum::http::StatusCode;
+use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::get;
 use chrono::Utc;
@@ -130,6 +130,7 @@ struct PasswordChange {
 async fn change_password(
     State(state): State<AppState>,
     signed_in: SignedIn,
+    headers: HeaderMap,
     Form(form): Form<PasswordChange>,
 ) -> AppResult<Response> {
     let user = &signed_in.user;
@@ -163,7 +164,9 @@ async fn change_password(
     let hash = password::hash(form.new_password).await?;
     let epoch =
         people::set_password(&mut *state.pool.acquire().await?, user.id, &hash, true).await?;
-    // Every other session of this person ends; this one goes on.
+    // Every other session of this person ends; this one goes on, and this
+    // browser stays one they have signed in on (other browsers must prove
+    // themselves again).
     session::continue_in_epoch(&signed_in.session, epoch).await?;
     flash::push(
         &signed_in.session,
@@ -171,7 +174,12 @@ async fn change_password(
         "Your password is changed. You were signed out everywhere else.",
     )
     .await?;
-    Ok(Redirect::to("/account").into_response())
+    let https = state.config.is_https();
+    let key = &state.device_key;
+    let device = sign_in::device::recognised(&headers, key, https, user.id, user.session_epoch);
+    let mut response = Redirect::to("/account").into_response();
+    sign_in::device::remember(&mut response, key, https, (user.id, epoch), device);
+    Ok(response)
 }
 
 // ---------------------------------------------------------------------------
@@ -370,14 +378,18 @@ async fn redeem(
     // before is forgotten, and this browser is theirs from now on.
     throttle::forget(
         &state.pool,
-        &[Key::account(&user.email), Key::password_change(user.id)],
+        &[
+            Key::account(Some(user.id), &user.email),
+            Key::password_change(user.id),
+        ],
     )
     .await?;
     let orgs = sign_in::organisations_of(state, user.id).await?;
     let destination = sign_in::land(state, session, user.id, &orgs, "/home".into()).await?;
     let mut response = Redirect::to(&destination).into_response();
     let https = state.config.is_https();
-    sign_in::device::remember(&mut response, &state.device_key, https, user.id, None);
+    let person = (user.id, user.session_epoch);
+    sign_in::device::remember(&mut response, &state.device_key, https, person, None);
     Ok(response)
 }
 

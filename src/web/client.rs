@@ -59,14 +59,19 @@ pub fn client_of(peer: IpAddr, headers: &HeaderMap, trusted: &TrustedProxies) ->
     client
 }
 
-/// Every `X-Forwarded-For` entry, in order, across repeated headers.
+/// Every `X-Forwarded-For` entry, in order, across repeated headers. Each
+/// entry is read on its own, so bytes the client put in its own entries
+/// cannot spoil the one our proxy appended.
 fn forwarded_for(headers: &HeaderMap) -> Vec<Option<IpAddr>> {
     headers
         .get_all("x-forwarded-for")
         .iter()
         .flat_map(|value| {
-            let text = value.to_str().unwrap_or("?");
-            text.split(',').map(address).collect::<Vec<_>>()
+            value
+                .as_bytes()
+                .split(|b| *b == b',')
+                .map(|entry| std::str::from_utf8(entry).ok().and_then(address))
+                .collect::<Vec<_>>()
         })
         .collect()
 }
@@ -177,5 +182,15 @@ mod tests {
         let proxies = TrustedProxies::parse("127.0.0.1").unwrap();
         let sent = headers(&[("x-forwarded-for", "203.0.113.9, garbage")]);
         assert_eq!(client_of(ip("127.0.0.1"), &sent, &proxies), ip("127.0.0.1"));
+        // Bytes that are not text in the client's own entry spoil only that entry.
+        let mut sent = HeaderMap::new();
+        sent.append(
+            "x-forwarded-for",
+            HeaderValue::from_bytes(b"\xff\xfe, 203.0.113.9").unwrap(),
+        );
+        assert_eq!(
+            client_of(ip("127.0.0.1"), &sent, &proxies),
+            ip("203.0.113.9")
+        );
     }
 }

@@ -14,9 +14,28 @@ pub fn breaks_lines(name: &str) -> bool {
         .any(|c| c.is_control() || matches!(c, '\u{2028}' | '\u{2029}'))
 }
 
+/// Whether `email` could be an address at all: not longer than an address
+/// may be (254 characters), one line, an `@` in it. Anything else is answered
+/// without a lookup or a count.
+pub fn is_plausible_email(email: &str) -> bool {
+    email.len() <= 254 && email.contains('@') && !breaks_lines(email)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn an_email_is_short_one_line_and_has_an_at() {
+        assert!(is_plausible_email("dana@acme.test"));
+        assert!(!is_plausible_email("dana"));
+        assert!(!is_plausible_email(&format!(
+            "{}@acme.test",
+            "d".repeat(250)
+        )));
+        assert!(!is_plausible_email("dana@acme.test\r\nBcc: x"));
+        assert!(!is_plausible_email("da\u{0}na@acme.test"));
+    }
 
     #[test]
     fn a_name_is_one_line_of_visible_text() {

@@ -29,6 +29,7 @@ use crate::startup::AppState;
 use crate::web::client::ClientAddr;
 use crate::web::flash::{self, FlashKind, Flashes};
 use crate::web::layout::Layout;
+use crate::web::names;
 
 pub fn router() -> Router<AppState> {
     Router::new()
@@ -62,6 +63,10 @@ pub fn safe_next(next: Option<&str>) -> String {
         _ => HOME.to_owned(),
     }
 }
+
+/// The same words whether the email is unknown or the password wrong.
+const NO_MATCH: &str =
+    "That email address and password do not match an account. Check both and try again.";
 
 #[derive(Template, WebTemplate)]
 #[template(path = "account/sign_in.html")]
@@ -134,16 +139,24 @@ async fn sign_in(
         .await);
     }
 
+    if !names::is_plausible_email(&email) {
+        // Nothing could match it: the usual answer, and nothing counted.
+        return Ok(again(StatusCode::UNPROCESSABLE_ENTITY, NO_MATCH.into()).await);
+    }
+
     let user = people::user_by_email(&mut *state.pool.acquire().await?, &email).await?;
     let https = state.config.is_https();
-    let device = user
-        .as_ref()
-        .and_then(|user| device::recognised(&headers, &state.device_key, https, user.id));
+    let device = user.as_ref().and_then(|u| {
+        device::recognised(&headers, &state.device_key, https, u.id, u.session_epoch)
+    });
     // A browser that has signed in as this person before answers for itself;
     // any other is counted with everyone trying this account or this address.
     let keys = match &device {
         Some(device) => vec![Key::device(device)],
-        None => vec![Key::account(&email), Key::address(client)],
+        None => vec![
+            Key::account(user.as_ref().map(|u| u.id), &email),
+            Key::address(client),
+        ],
     };
     if let Attempt::Wait(until) = throttle::reserve(&state.pool, &keys).await? {
         let problem = format!(
@@ -158,7 +171,6 @@ async fn sign_in(
     let user = match user {
         Some(user) if matches => user,
         known => {
-            throttle::failed(&state.pool, &keys).await?;
             // The same words, at the same moment, whether the email is unknown
             // or the password wrong: what only a known account causes (its
             // audit line) is written after answering.
@@ -170,11 +182,7 @@ async fn sign_in(
                     audit_person(&state, &known, &orgs, "sign_in.failed", Some(client)).await
                 });
             }
-            return Ok(again(
-                StatusCode::UNPROCESSABLE_ENTITY,
-                "That email address and password do not match an account. Check both and try again.".into(),
-            )
-            .await);
+            return Ok(again(StatusCode::UNPROCESSABLE_ENTITY, NO_MATCH.into()).await);
         }
     };
 
@@ -184,7 +192,8 @@ async fn sign_in(
     audit_person(&state, &user, &orgs, "sign_in", Some(client)).await?;
     let destination = land(&state, &session, user.id, &orgs, next).await?;
     let mut response = Redirect::to(&destination).into_response();
-    device::remember(&mut response, &state.device_key, https, user.id, device);
+    let person = (user.id, user.session_epoch);
+    device::remember(&mut response, &state.device_key, https, person, device);
     Ok(response)
 }
 

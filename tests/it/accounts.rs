@@ -33,8 +33,10 @@ async fn wrong_password_and_unknown_email_get_the_same_answer() {
 async fn repeated_failures_make_sign_in_wait_longer_each_time_and_say_how_long() {
     let app = TestApp::spawn().await;
     let org = app.create_org("Acme").await;
-    app.seed_member(org, "dana@acme.test", "Dana", roles(false, true, false))
+    let dana = app
+        .seed_member(org, "dana@acme.test", "Dana", roles(false, true, false))
         .await;
+    let key = format!("sign-in:account:{}", dana.simple());
     let visitor = app.visitor();
     for _ in 0..5 {
         assert_eq!(
@@ -58,19 +60,19 @@ async fn repeated_failures_make_sign_in_wait_longer_each_time_and_say_how_long()
     // attempt that had to wait was not counted.
     let (attempts, wait): (i32, f64) = sqlx::query_as(
         "select attempts, extract(epoch from next_at - last_at)::float8 from attempt_limits
-         where key = 'sign-in:account:dana@acme.test'",
+         where key = $1",
     )
+    .bind(&key)
     .fetch_one(&mut app.owner_connection().await)
     .await
     .unwrap();
     assert_eq!((attempts, wait), (5, 5.0));
     // Once the wait is over, one more wrong guess doubles it.
-    sqlx::query(
-        "update attempt_limits set next_at = now() where key = 'sign-in:account:dana@acme.test'",
-    )
-    .execute(&mut app.owner_connection().await)
-    .await
-    .unwrap();
+    sqlx::query("update attempt_limits set next_at = now() where key = $1")
+        .bind(&key)
+        .execute(&mut app.owner_connection().await)
+        .await
+        .unwrap();
     assert_eq!(
         visitor
             .sign_in("dana@acme.test", "still wrong")

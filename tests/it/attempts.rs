@@ -51,7 +51,8 @@ async fn statuses_of(visitors: Vec<(Visitor, &'static str, &'static str)>) -> Ve
 async fn thirty_guesses_sent_at_once_get_the_free_five_checked_and_no_more() {
     let app = TestApp::spawn().await;
     let org = app.create_org("Acme").await;
-    app.seed_member(org, "dana@acme.test", "Dana", roles(false, true, false))
+    let dana = app
+        .seed_member(org, "dana@acme.test", "Dana", roles(false, true, false))
         .await;
     let mut burst: Vec<(Visitor, &str, &str)> = (0..30)
         .map(|_| (app.visitor(), "dana@acme.test", "a wrong guess at it"))
@@ -76,12 +77,12 @@ async fn thirty_guesses_sent_at_once_get_the_free_five_checked_and_no_more() {
     // If the right password was among the first, it signed in and Dana's
     // count started over; if not, it was told to wait like the rest.
     let signed_in = statuses[15] == 303;
-    let counted: Option<i32> = sqlx::query_scalar(
-        "select attempts from attempt_limits where key = 'sign-in:account:dana@acme.test'",
-    )
-    .fetch_optional(&mut app.owner_connection().await)
-    .await
-    .unwrap();
+    let counted: Option<i32> =
+        sqlx::query_scalar("select attempts from attempt_limits where key = $1")
+            .bind(format!("sign-in:account:{}", dana.simple()))
+            .fetch_optional(&mut app.owner_connection().await)
+            .await
+            .unwrap();
     if !signed_in {
         assert!(
             counted.is_some_and(|n| n as usize <= allowed),
@@ -145,14 +146,114 @@ async fn failures_by_others_do_not_slow_a_browser_that_signed_in_before() {
         );
     }
     assert_eq!(dana.sign_in("dana@acme.test", PASSWORD).await.status(), 429);
+}
 
-    // A device cookie made for Dana does nothing for another account.
+#[tokio::test]
+async fn a_device_cookie_counts_only_for_its_own_person_and_password() {
+    let app = TestApp::spawn().await;
+    let org = app.create_org("Acme").await;
+    app.seed_member(org, "dana@acme.test", "Dana", roles(false, true, false))
+        .await;
     app.seed_member(org, "eli@acme.test", "Eli", roles(false, true, false))
         .await;
+    let shared = app.visitor();
+    assert_eq!(
+        shared.sign_in("dana@acme.test", PASSWORD).await.status(),
+        303
+    );
+    assert_eq!(shared.post("/sign-out", &[]).await.status(), 303);
     for _ in 0..6 {
         app.visitor().sign_in("eli@acme.test", "a guess").await;
     }
-    assert_eq!(dana.sign_in("eli@acme.test", PASSWORD).await.status(), 429);
+    // Eli's account waits for browsers Eli never signed in on — Dana's too.
+    assert_eq!(
+        shared.sign_in("eli@acme.test", PASSWORD).await.status(),
+        429
+    );
+
+    // Dana's browser is still hers, however her account is attacked…
+    for _ in 0..6 {
+        app.visitor().sign_in("dana@acme.test", "a guess").await;
+    }
+    assert_eq!(
+        shared.sign_in("dana@acme.test", PASSWORD).await.status(),
+        303
+    );
+    assert_eq!(shared.post("/sign-out", &[]).await.status(), 303);
+    // …until her password changes elsewhere: then it must prove itself again.
+    let elsewhere = {
+        let other = app.visitor();
+        let mut reset = other
+            .post("/forgot-password", &[("email", "dana@acme.test")])
+            .await;
+        assert_eq!(reset.status(), 200);
+        let link = link_in_mail(&app, "dana@acme.test", "/reset-password?token=").await;
+        let token = link[link.find('=').unwrap() + 1..].to_owned();
+        reset = other
+            .post(
+                "/reset-password",
+                &[
+                    ("token", token.as_str()),
+                    ("new_password", "seven purple lanterns drift"),
+                    ("confirm", "seven purple lanterns drift"),
+                ],
+            )
+            .await;
+        assert_eq!(reset.status(), 303);
+        other
+    };
+    assert_eq!(elsewhere.get("/home").await.status(), 200);
+    for _ in 0..6 {
+        app.visitor().sign_in("dana@acme.test", "a guess").await;
+    }
+    assert_eq!(
+        shared
+            .sign_in("dana@acme.test", "seven purple lanterns drift")
+            .await
+            .status(),
+        429
+    );
+}
+
+#[tokio::test]
+async fn a_burst_from_a_known_browser_is_limited_and_five_at_once_are_all_checked() {
+    let app = TestApp::spawn().await;
+    let org = app.create_org("Acme").await;
+    app.seed_member(org, "dana@acme.test", "Dana", roles(false, true, false))
+        .await;
+    // Five at once from new browsers: within the allowance, none is told to wait.
+    let five = (0..5)
+        .map(|_| (app.visitor(), "dana@acme.test", "a wrong guess"))
+        .collect();
+    assert_eq!(statuses_of(five).await, vec![422; 5]);
+
+    // Someone who took over Dana's known browser gets no more than anyone.
+    let app = TestApp::spawn().await;
+    let org = app.create_org("Acme").await;
+    app.seed_member(org, "dana@acme.test", "Dana", roles(false, true, false))
+        .await;
+    let known = app.visitor();
+    assert_eq!(
+        known.sign_in("dana@acme.test", PASSWORD).await.status(),
+        303
+    );
+    assert_eq!(known.post("/sign-out", &[]).await.status(), 303);
+    let burst = (0..30)
+        .map(|_| {
+            let tab = Visitor {
+                base: known.base.clone(),
+                client: known.client.clone(),
+            };
+            (tab, "dana@acme.test", "a wrong guess")
+        })
+        .collect();
+    let started = Instant::now();
+    let statuses = statuses_of(burst).await;
+    let allowed = 5 + (started.elapsed().as_secs() / 5) as usize;
+    let checked = statuses.iter().filter(|s| **s == 422).count();
+    let waited = statuses.iter().filter(|s| **s == 429).count();
+    assert_eq!(checked + waited, 30, "{statuses:?}");
+    assert!(checked <= allowed, "{checked} checked: {statuses:?}");
 }
 
 #[tokio::test]

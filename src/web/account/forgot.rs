@@ -22,6 +22,7 @@ use crate::startup::AppState;
 use crate::web::client::ClientAddr;
 use crate::web::flash::Flashes;
 use crate::web::layout::Layout;
+use crate::web::names;
 
 #[derive(Template, WebTemplate)]
 #[template(path = "account/forgot.html")]
@@ -56,7 +57,7 @@ pub(super) async fn ask(
     Form(form): Form<ForgotForm>,
 ) -> AppResult<Response> {
     let email = form.email.trim().to_owned();
-    if email.is_empty() {
+    if !names::is_plausible_email(&email) {
         let problem = "Enter the email address you sign in with.".to_owned();
         return Ok(again(&session, email, StatusCode::UNPROCESSABLE_ENTITY, problem).await);
     }

@@ -4,7 +4,9 @@
 //! key derived from the server secret. Signing in as that person from that
 //! browser is then counted under the device alone — so failures anyone else
 //! causes, against the account or from a shared address, do not slow its
-//! owner down, while guesses made from the device still do.
+//! owner down, while guesses made from the device still do. The cookie also
+//! names the person's session epoch, so a password change or reset — which
+//! ends every login session — makes every browser prove itself again.
 
 use axum::http::{HeaderMap, HeaderValue, header};
 use axum::response::Response;
@@ -39,24 +41,26 @@ impl DeviceKey {
         DeviceKey(mac.finalize().into_bytes().into())
     }
 
-    fn mac(&self, user: &str, device: &str) -> HmacSha256 {
+    fn mac(&self, user: &str, epoch: i32, device: &str) -> HmacSha256 {
         let mut mac = HmacSha256::new_from_slice(&self.0).expect("HMAC takes any key");
-        mac.update(user.as_bytes());
-        mac.update(&[0]);
-        mac.update(device.as_bytes());
+        for part in [user, &epoch.to_string(), device] {
+            mac.update(part.as_bytes());
+            mac.update(&[0]);
+        }
         mac
     }
 
-    /// A cookie value for `user` on the device `device`: `USER.DEVICE.MAC`,
-    /// all lower-case hex.
-    fn value(&self, user: Uuid, device: &str) -> String {
+    /// A cookie value for `user` in session epoch `epoch` on the device
+    /// `device`: `USER.DEVICE.MAC`, all lower-case hex.
+    fn value(&self, user: Uuid, epoch: i32, device: &str) -> String {
         let user = user.simple().to_string();
-        let tag = hex::encode(self.mac(&user, device).finalize().into_bytes());
+        let tag = hex::encode(self.mac(&user, epoch, device).finalize().into_bytes());
         format!("{user}.{device}.{tag}")
     }
 
-    /// The device id in `value`, if this server signed it for `user`.
-    fn device_in(&self, value: &str, user: Uuid) -> Option<String> {
+    /// The device id in `value`, if this server signed it for `user` in
+    /// their current epoch.
+    fn device_in(&self, value: &str, user: Uuid, epoch: i32) -> Option<String> {
         let mut parts = value.split('.');
         let (Some(sent_user), Some(device), Some(tag), None) =
             (parts.next(), parts.next(), parts.next(), parts.next())
@@ -72,7 +76,7 @@ impl DeviceKey {
             return None;
         }
         let tag = hex::decode(tag).ok()?;
-        self.mac(&user, device).verify_slice(&tag).ok()?;
+        self.mac(&user, epoch, device).verify_slice(&tag).ok()?;
         Some(device.to_owned())
     }
 }
@@ -86,8 +90,14 @@ fn cookie_name(https: bool) -> &'static str {
 }
 
 /// The device id this browser holds for `user`, if it has signed in as them
-/// here before.
-pub fn recognised(headers: &HeaderMap, key: &DeviceKey, https: bool, user: Uuid) -> Option<String> {
+/// here since their password last changed.
+pub fn recognised(
+    headers: &HeaderMap,
+    key: &DeviceKey,
+    https: bool,
+    user: Uuid,
+    epoch: i32,
+) -> Option<String> {
     let name = cookie_name(https);
     headers
         .get_all(header::COOKIE)
@@ -96,7 +106,7 @@ pub fn recognised(headers: &HeaderMap, key: &DeviceKey, https: bool, user: Uuid)
         .flat_map(|value| Cookie::split_parse(value.to_owned()))
         .filter_map(Result::ok)
         .filter(|cookie| cookie.name() == name)
-        .find_map(|cookie| key.device_in(cookie.value(), user))
+        .find_map(|cookie| key.device_in(cookie.value(), user, epoch))
 }
 
 /// Marks this browser as one `user` signs in on: keeps its device id if it
@@ -105,7 +115,7 @@ pub fn remember(
     response: &mut Response,
     key: &DeviceKey,
     https: bool,
-    user: Uuid,
+    (user, epoch): (Uuid, i32),
     device: Option<String>,
 ) {
     let device = device.unwrap_or_else(|| {
@@ -113,7 +123,7 @@ pub fn remember(
         rand::rng().fill_bytes(&mut raw);
         hex::encode(raw)
     });
-    let mut cookie = Cookie::new(cookie_name(https), key.value(user, &device));
+    let mut cookie = Cookie::new(cookie_name(https), key.value(user, epoch, &device));
     cookie.set_path("/");
     cookie.set_http_only(true);
     cookie.set_same_site(SameSite::Lax);
@@ -137,15 +147,16 @@ mod tests {
         let key_a = key(b'a');
         let user = Uuid::new_v4();
         let other = Uuid::new_v4();
-        let value = key_a.value(user, "0123456789abcdef0123456789abcdef");
+        let value = key_a.value(user, 3, "0123456789abcdef0123456789abcdef");
         assert_eq!(
-            key_a.device_in(&value, user).as_deref(),
+            key_a.device_in(&value, user, 3).as_deref(),
             Some("0123456789abcdef0123456789abcdef")
         );
-        assert_eq!(key_a.device_in(&value, other), None);
-        assert_eq!(key(b'b').device_in(&value, user), None);
-        assert_eq!(key_a.device_in(&value.to_uppercase(), user), None);
+        assert_eq!(key_a.device_in(&value, other, 3), None);
+        assert_eq!(key_a.device_in(&value, user, 4), None, "a new password");
+        assert_eq!(key(b'b').device_in(&value, user, 3), None);
+        assert_eq!(key_a.device_in(&value.to_uppercase(), user, 3), None);
         let forged = value.replace("0123456789abcdef0123456789abcdef", "f".repeat(32).as_str());
-        assert_eq!(key_a.device_in(&forged, user), None);
+        assert_eq!(key_a.device_in(&forged, user, 3), None);
     }
 }
