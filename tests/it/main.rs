@@ -20,6 +20,7 @@ mod invitations;
 mod kept_forms;
 mod load;
 mod mail;
+mod mailbox;
 mod manager_preview;
 mod organisations;
 mod pages;
