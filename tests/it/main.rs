@@ -28,3 +28,4 @@ mod programmes;
 mod progress;
 mod reporting;
 mod tenancy;
+mod typed_names;
