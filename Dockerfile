@@ -24,9 +24,10 @@ RUN apt-get update \
 COPY --from=build /src/target/release/triad /usr/local/bin/triad
 USER triad
 WORKDIR /var/lib/triad
+# No RUST_LOG here: Triad's own default (info, with sqlx's per-statement
+# lines kept quiet) applies unless the deployment sets one.
 ENV TRIAD_BIND=0.0.0.0:3000 \
-    TRIAD_DATA_DIR=/var/lib/triad \
-    RUST_LOG=info
+    TRIAD_DATA_DIR=/var/lib/triad
 EXPOSE 3000
 HEALTHCHECK --interval=30s --timeout=3s --start-period=20s \
     CMD curl --fail --silent http://127.0.0.1:3000/healthz || exit 1

@@ -11,6 +11,7 @@ use std::time::Duration;
 use rand::RngCore;
 use url::Url;
 
+mod mailbox;
 mod proxies;
 pub use proxies::TrustedProxies;
 
@@ -27,7 +28,8 @@ pub enum Database {
 pub struct Config {
     pub bind: SocketAddr,
     pub database: Database,
-    /// `None` means the local mailbox under `$TRIAD_DATA_DIR/mail`.
+    /// `None` means the local mailbox under `$TRIAD_DATA_DIR/mail` (shown at
+    /// `/dev/mailbox` only when [`Config::serves_local_mailbox`]).
     pub smtp_url: Option<Url>,
     /// The base of every absolute link Triad writes (emails, calendar files).
     pub public_url: Url,

@@ -24,6 +24,7 @@ pub mod goals;
 pub mod people;
 pub mod programs;
 pub mod reporting;
+pub mod submission;
 
 static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("./migrations");
 
@@ -185,7 +186,10 @@ impl TenantTx {
         self.tenant
     }
 
-    pub async fn commit(self) -> sqlx::Result<()> {
+    /// Commits, first marking the one-time key of the form being handled (if
+    /// any) used in this same transaction: see [`submission`].
+    pub async fn commit(mut self) -> sqlx::Result<()> {
+        submission::mark_used(&mut self.tx).await?;
         self.tx.commit().await
     }
 }

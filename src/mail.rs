@@ -7,13 +7,15 @@
 //! mailbox folder when `SMTP_URL` is unset — retrying what can be retried.
 //!
 //! [`templates`] renders each email's subject, plain text and HTML; [`calendar`]
-//! writes the `.ics` invitations that go with meetings.
+//! writes the `.ics` invitations that go with meetings; [`typed`] sets what
+//! people typed inside them so that it cannot reorder the text around it.
 
 pub mod calendar;
 pub mod kind;
 pub mod outbox;
 pub mod templates;
 pub mod transport;
+pub mod typed;
 pub mod worker;
 
 pub use kind::MailKind;

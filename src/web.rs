@@ -69,8 +69,14 @@ pub fn router(state: AppState) -> anyhow::Result<Router> {
         .merge(guest::router())
         .merge(health::router())
         .merge(assets::router());
-    if state.config.smtp_url.is_none() {
+    if state.config.serves_local_mailbox() {
         routes = routes.merge(dev_mailbox::router());
+    } else if state.config.smtp_url.is_none() {
+        tracing::warn!(
+            folder = %state.config.mailbox_dir().display(),
+            "SMTP_URL is unset: emails are written to the mailbox folder and sent to nobody; \
+             /dev/mailbox is not served, as it is only for the embedded run on a loopback address"
+        );
     }
     wrap(routes, state, sessions, https)
 }

@@ -6,7 +6,11 @@
 //! Calendar files keep one `UID` per meeting and carry the meeting's
 //! `SEQUENCE`, which every change raises. Reminders are queued for their
 //! instant; a change replaces them (same dedupe key), a cancellation withdraws
-//! them.
+//! them. Names, the programme and the place go into every sentence isolated
+//! ([`parts::Typed`]), so none of them can reorder a subject or a line.
+//!
+//! `parts.rs` holds what the emails share (the calendar file, the details);
+//! `news.rs` the cancellation, the withdrawal and the manager's answers.
 
 use chrono::{DateTime, Duration, Utc};
 use url::Url;
@@ -16,10 +20,15 @@ use crate::alignment::link::GuestKeys;
 use crate::db::TenantId;
 use crate::db::alignment::{Candidate, Invite, Meeting};
 use crate::mail::MailKind;
-use crate::mail::calendar::{self, Method, Person};
-use crate::mail::outbox::{self, CalendarPart, EnqueueError, OutgoingEmail, Recipient};
+use crate::mail::calendar::Method;
+use crate::mail::outbox::{self, EnqueueError, OutgoingEmail, Recipient};
 use crate::mail::templates::NoticeEmail;
 use crate::web::format;
+
+mod news;
+mod parts;
+
+use parts::Typed;
 
 /// How a meeting came to have its time, for the words of the calendar emails.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -149,96 +158,6 @@ impl Mailer<'_> {
         Ok(())
     }
 
-    pub fn calendar(
-        &self,
-        meeting: &Meeting,
-        invite: &Invite,
-        starts: DateTime<Utc>,
-        method: Method,
-        page: Option<&str>,
-    ) -> CalendarPart {
-        let ends = starts + Duration::minutes(i64::from(meeting.duration_minutes));
-        let mut description = format!(
-            "{} with {}, {} and {}: {}",
-            meeting.kind().label(),
-            meeting.coachee_name,
-            meeting.coach_name,
-            invite.name,
-            meeting.kind().purpose()
-        );
-        if let Some(page) = page {
-            description.push_str(&format!("\n\nMeeting page: {page}"));
-        }
-        let invitation = calendar::Invitation {
-            uid: format!("alignment-{}@{}", meeting.id.simple(), self.domain),
-            sequence: u32::try_from(meeting.sequence).unwrap_or(0),
-            method,
-            starts,
-            ends,
-            summary: format!(
-                "{}: {} and {} with {}",
-                meeting.kind().label(),
-                meeting.coachee_name,
-                invite.name,
-                meeting.coach_name
-            ),
-            description,
-            location: Some(meeting.place.clone()),
-            url: page.map(str::to_owned),
-            organizer: Person {
-                name: meeting.coachee_name.clone(),
-                email: meeting.coachee_email.clone(),
-            },
-            attendees: vec![
-                Person {
-                    name: meeting.coach_name.clone(),
-                    email: meeting.coach_email.clone(),
-                },
-                Person {
-                    name: invite.name.clone(),
-                    email: invite.email.clone(),
-                },
-            ],
-        };
-        CalendarPart {
-            method,
-            ics: calendar::ics(&invitation, self.now),
-        }
-    }
-
-    fn details(
-        &self,
-        meeting: &Meeting,
-        invite: &Invite,
-        at: Option<DateTime<Utc>>,
-        time_zone: &str,
-    ) -> Vec<(String, String)> {
-        let mut rows = vec![("Meeting".to_owned(), meeting.kind().label().to_owned())];
-        if let Some(at) = at {
-            rows.push(("When".into(), format::local_time(at, time_zone)));
-        }
-        rows.push((
-            "Length".into(),
-            format!("{} minutes", meeting.duration_minutes),
-        ));
-        rows.push(("Where".into(), meeting.place.clone()));
-        rows.push((
-            "With".into(),
-            format!(
-                "{} (coachee), {} (coach), {} (manager)",
-                meeting.coachee_name, meeting.coach_name, invite.name
-            ),
-        ));
-        rows
-    }
-
-    fn expiry_note(&self, invite: &Invite) -> String {
-        format!(
-            "This link is for you alone and needs no account. It works until {}. Please do not forward it.",
-            format::local_time(invite.expires_at, &invite.time_zone)
-        )
-    }
-
     /// The manager's invitation: why, with whom, the times to choose from and
     /// the link. With exactly one time offered, a calendar invite comes along.
     pub async fn invite_manager(
@@ -249,18 +168,19 @@ impl Mailer<'_> {
         candidates: &[Candidate],
     ) -> Result<(), EnqueueError> {
         let link = self.guest_link(invite);
+        let typed = Typed::of(meeting, invite);
         let mut message = NoticeEmail {
             kind: MailKind::MeetingInvitation,
             subject: format!(
                 "{} invites you to an alignment meeting with their coach",
-                meeting.coachee_name
+                typed.coachee
             ),
             name: invite.name.clone(),
             lead: format!(
                 "{} is being coached by {} in {}, and would like you to join them for a short meeting {}",
-                meeting.coachee_name,
-                meeting.coach_name,
-                meeting.program_name,
+                typed.coachee,
+                typed.coach,
+                typed.program,
                 meeting.kind().purpose()
             ),
             details: self.details(meeting, invite, None, &invite.time_zone),
@@ -315,23 +235,24 @@ impl Mailer<'_> {
             return Ok(());
         };
         let moved = change == TimeChange::Moved;
+        let typed = Typed::of(meeting, invite);
         for person in people(meeting, invite) {
             let page = self.page_for(person.who, meeting, invite);
             let when = format::local_time(starts, &person.time_zone);
             let lead = if change == TimeChange::ChosenByManager && person.who != Who::Manager {
                 format!(
                     "{} accepted {when} for the alignment meeting of {}. Add the calendar invite attached to your calendar.",
-                    invite.name, meeting.coachee_name
+                    typed.manager, typed.coachee
                 )
             } else if moved {
                 format!(
                     "The alignment meeting of {} has a new time: {when}. The calendar invite attached replaces the earlier one.",
-                    meeting.coachee_name
+                    typed.coachee
                 )
             } else {
                 format!(
                     "The alignment meeting of {} is set for {when}. Add the calendar invite attached to your calendar.",
-                    meeting.coachee_name
+                    typed.coachee
                 )
             };
             let mut message = NoticeEmail {
@@ -420,7 +341,7 @@ impl Mailer<'_> {
             name: person.name.clone(),
             lead: format!(
                 "A reminder that the alignment meeting of {} is at {when}.",
-                meeting.coachee_name
+                Typed::of(meeting, invite).coachee
             ),
             details: self.details(meeting, invite, Some(starts), &person.time_zone),
             paragraphs,
@@ -436,149 +357,6 @@ impl Mailer<'_> {
         // Reminders are the system's, not the acting member's.
         message.caused_by = None;
         email_without_cause(self, conn, message, key).await
-    }
-
-    /// The meeting is off: a calendar cancellation for each of the three, and
-    /// no reminders.
-    pub async fn cancelled(
-        &self,
-        conn: &mut sqlx::PgConnection,
-        meeting: &Meeting,
-        invite: &Invite,
-        by_name: &str,
-    ) -> Result<(), EnqueueError> {
-        let starts = meeting
-            .starts_at
-            .unwrap_or(meeting.created_at + Duration::days(7));
-        for person in people(meeting, invite) {
-            outbox::withdraw(
-                conn,
-                &format!("alignment-{}-reminder-{}", meeting.id, person.who.key()),
-            )
-            .await?;
-            let mut message = NoticeEmail {
-                kind: MailKind::MeetingCancelled,
-                subject: format!(
-                    "Cancelled: alignment meeting of {}",
-                    meeting.coachee_name
-                ),
-                name: person.name.clone(),
-                lead: format!(
-                    "{by_name} cancelled the alignment meeting of {}. The calendar entry attached removes it from your calendar.",
-                    meeting.coachee_name
-                ),
-                details: self.details(meeting, invite, meeting.starts_at, &person.time_zone),
-                paragraphs: if person.who == Who::Manager {
-                    vec!["The meeting link no longer works. If a new meeting is planned, you will receive a new invitation.".into()]
-                } else {
-                    Vec::new()
-                },
-                ..NoticeEmail::default()
-            }
-            .email(Recipient {
-                email: person.email.clone(),
-                name: person.name.clone(),
-            })
-            .map_err(render_failed)?;
-            message.calendar = Some(self.calendar(meeting, invite, starts, Method::Cancel, None));
-            self.send(
-                conn,
-                message,
-                Some(format!(
-                    "alignment-{}-calendar-{}",
-                    meeting.id,
-                    person.who.key()
-                )),
-            )
-            .await?;
-        }
-        Ok(())
-    }
-
-    /// Tells a manager who was replaced that the meeting is no longer theirs,
-    /// with a calendar cancellation for whatever their calendar holds.
-    pub async fn withdrawn(
-        &self,
-        conn: &mut sqlx::PgConnection,
-        meeting: &Meeting,
-        old: &Invite,
-    ) -> Result<(), EnqueueError> {
-        outbox::withdraw(conn, &format!("alignment-{}-reminder-manager", meeting.id)).await?;
-        let starts = meeting
-            .starts_at
-            .unwrap_or(meeting.created_at + Duration::days(7));
-        let mut message = NoticeEmail {
-            kind: MailKind::MeetingWithdrawn,
-            subject: format!("Alignment meeting of {}: no longer needed from you", meeting.coachee_name),
-            name: old.name.clone(),
-            lead: format!(
-                "{} has invited someone else to their alignment meeting, so your invitation and its link no longer apply. Thank you all the same.",
-                meeting.coachee_name
-            ),
-            ..NoticeEmail::default()
-        }
-        .email(Recipient {
-            email: old.email.clone(),
-            name: old.name.clone(),
-        })
-        .map_err(render_failed)?;
-        message.calendar = Some(self.calendar(meeting, old, starts, Method::Cancel, None));
-        self.send(conn, message, None).await
-    }
-
-    /// Tells the coachee and the coach what the manager did. `detail` writes
-    /// a further paragraph for a reader in a given time zone. With `batch`,
-    /// the news waits a couple of minutes and a newer answer of the same kind
-    /// replaces it, so a manager trying times one after another sends one email.
-    pub async fn manager_answered(
-        &self,
-        conn: &mut sqlx::PgConnection,
-        meeting: &Meeting,
-        invite: &Invite,
-        what: &str,
-        detail: &(dyn Fn(&str) -> Option<String> + Sync),
-        batch: Option<&str>,
-    ) -> Result<(), EnqueueError> {
-        for person in people(meeting, invite)
-            .into_iter()
-            .filter(|p| p.who != Who::Manager)
-        {
-            let page = self.page_for(person.who, meeting, invite);
-            let message = NoticeEmail {
-                kind: MailKind::MeetingAnswer,
-                subject: format!("{} {what}", invite.name),
-                name: person.name.clone(),
-                lead: format!(
-                    "{} {what} for the alignment meeting of {}.",
-                    invite.name, meeting.coachee_name
-                ),
-                paragraphs: detail(&person.time_zone).into_iter().collect(),
-                link: page.map(|l| ("Open the meeting page".to_owned(), l)),
-                ..NoticeEmail::default()
-            }
-            .email(Recipient {
-                email: person.email.clone(),
-                name: person.name.clone(),
-            })
-            .map_err(render_failed)?;
-            let key = match batch {
-                Some(batch) => {
-                    let mut message = message;
-                    message.send_at = Some(self.now + Duration::minutes(2));
-                    let key = format!(
-                        "alignment-{}-answer-{batch}-{}",
-                        meeting.id,
-                        person.who.key()
-                    );
-                    self.send(conn, message, Some(key)).await?;
-                    continue;
-                }
-                // Each answer is news of its own: nothing to replace.
-                None => None,
-            };
-            self.send(conn, message, key).await?;
-        }
-        Ok(())
     }
 }
 

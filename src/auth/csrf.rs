@@ -254,6 +254,16 @@ pub async fn protect(State(state): State<AppState>, request: Request, next: Next
     if let Some(key) = once {
         match once::claim(&state.pool, &key).await {
             Ok(once::Claim::Done(location)) => return once::repeat(&location),
+            Ok(once::Claim::Acted) => {
+                tracing::warn!("a form that had already acted was sent again; not run twice");
+                return once::already_done(
+                    request.headers(),
+                    request.uri().path(),
+                    session.as_ref(),
+                    &state.config.public_url,
+                )
+                .await;
+            }
             Ok(once::Claim::Busy) => {
                 return error::page(
                     StatusCode::CONFLICT,
@@ -262,20 +272,22 @@ pub async fn protect(State(state): State<AppState>, request: Request, next: Next
                     request_id,
                 );
             }
-            Ok(once::Claim::First) => {
+            Ok(once::Claim::First(submission)) => {
                 // Run to the end even if the browser gives up on this request
                 // (a double click cancels the first), so the key is always
-                // settled: released, or pointing where the form led.
+                // settled: released, or pointing where the form led. The
+                // handler holds the key, so the transaction that acts marks
+                // it used as it commits.
                 let pool = state.pool.clone();
                 let span = tracing::Span::current();
-                let task_key = key.clone();
+                let held = submission.clone();
                 let task = tokio::spawn(
                     async move {
-                        let response = next.run(request).await;
+                        let response = once::scope(held.clone(), next.run(request)).await;
                         let session_after =
                             response_session_changed(&session, session_id.as_deref());
                         let location = once::outcome(&response).filter(|_| !session_after);
-                        once::finish(&pool, &task_key, location).await;
+                        once::finish(&pool, &held, location).await;
                         response
                     }
                     .instrument(span),
@@ -285,7 +297,7 @@ pub async fn protect(State(state): State<AppState>, request: Request, next: Next
                     Err(err) => {
                         // A panic in the handler: the key is let go, and the
                         // panic page says what the catcher would have.
-                        once::release(&state.pool, &key).await;
+                        once::release(&state.pool, &submission).await;
                         tracing::error!(error = %err, "a form's handler failed");
                         axum::http::StatusCode::INTERNAL_SERVER_ERROR.into_response()
                     }

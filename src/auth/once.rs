@@ -9,24 +9,26 @@
 //! running again. A form refused for a mistake, one that failed, and one that
 //! changed the login session (signing in, switching organisation) release
 //! their key; a claim left running for half a minute counts as abandoned.
+//!
+//! What the form does and "this key was used" commit in one transaction (see
+//! `db::submission`), so a claim can only be abandoned if its form never
+//! acted. A resend after a crash between the two — the form acted, where it
+//! led was never recorded — is not run again: the person is sent back to the
+//! page they sent it from, or home, and told that nothing was done twice.
 
-use std::time::Duration;
-
-use axum::http::{HeaderValue, StatusCode, header};
+use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use sqlx::PgPool;
+use tower_sessions::Session;
+
+pub use crate::db::submission::{Claim, Submission, claim, scope, sweep};
+use crate::web::flash::{self, FlashKind};
 
 pub const FIELD: &str = "_once";
 
-/// What a request learns from claiming its key.
-pub enum Claim {
-    /// The first: run the form, then call [`finish`].
-    First,
-    /// A repeat of a form that already ran and led here.
-    Done(String),
-    /// A repeat while the first is still running after the wait.
-    Busy,
-}
+/// What a resent form that had already acted is told.
+pub const ALREADY_DONE: &str =
+    "That form had already been sent, and what it asked for was done then. Nothing was done twice.";
 
 /// The key of one submission: the page's key, the session, the path and the
 /// fields (without the tokens), hashed.
@@ -56,42 +58,6 @@ pub fn key_of(
     hex::encode(hash.finalize())
 }
 
-/// Claims `key`; for a repeat, waits (up to about five seconds) for the first.
-pub async fn claim(pool: &PgPool, key: &str) -> sqlx::Result<Claim> {
-    for _ in 0..25 {
-        // New, or a claim abandoned half a minute ago (its process died).
-        let claimed = sqlx::query(
-            "insert into form_submissions (key) values ($1)
-             on conflict (key) do update set created_at = now()
-             where form_submissions.location is null
-               and form_submissions.created_at < now() - interval '30 seconds'",
-        )
-        .bind(key)
-        .execute(pool)
-        .await?;
-        if claimed.rows_affected() == 1 {
-            return Ok(Claim::First);
-        }
-        let row: Option<Option<String>> =
-            sqlx::query_scalar("select location from form_submissions where key = $1")
-                .bind(key)
-                .fetch_optional(pool)
-                .await?;
-        match row {
-            Some(Some(location)) => return Ok(Claim::Done(location)),
-            // Gone: the first was refused and let go of the key; try again.
-            None => continue,
-            Some(None) => tokio::time::sleep(Duration::from_millis(200)).await,
-        }
-    }
-    Ok(Claim::Busy)
-}
-
-/// Lets go of a key whose form did not go through.
-pub async fn release(pool: &PgPool, key: &str) {
-    finish(pool, key, None).await;
-}
-
 /// Where a response sends the browser, if it is a redirect: what a repeat of
 /// its form will get. (Read before any await: a body cannot be shared.)
 pub fn outcome(response: &Response) -> Option<String> {
@@ -105,25 +71,15 @@ pub fn outcome(response: &Response) -> Option<String> {
 
 /// Records the first request's outcome: where a success redirected, or —
 /// for anything else — releases the key.
-pub async fn finish(pool: &PgPool, key: &str, location: Option<String>) {
-    let result = match location {
-        Some(location) => {
-            sqlx::query("update form_submissions set location = $2 where key = $1")
-                .bind(key)
-                .bind(location.chars().take(2000).collect::<String>())
-                .execute(pool)
-                .await
-        }
-        None => {
-            sqlx::query("delete from form_submissions where key = $1")
-                .bind(key)
-                .execute(pool)
-                .await
-        }
-    };
-    if let Err(err) = result {
+pub async fn finish(pool: &PgPool, submission: &Submission, location: Option<String>) {
+    if let Err(err) = crate::db::submission::settle(pool, submission, location).await {
         tracing::warn!(error = %err, "cannot record a form's outcome");
     }
+}
+
+/// Lets go of a key whose form did not go through.
+pub async fn release(pool: &PgPool, submission: &Submission) {
+    finish(pool, submission, None).await;
 }
 
 /// The answer to a repeat: the same place the first went.
@@ -135,11 +91,110 @@ pub fn repeat(location: &str) -> Response {
     response
 }
 
-/// Forgets keys older than a day.
-pub async fn sweep(pool: &PgPool) -> sqlx::Result<u64> {
-    let done =
-        sqlx::query("delete from form_submissions where created_at < now() - interval '1 day'")
-            .execute(pool)
-            .await?;
-    Ok(done.rows_affected())
+/// The answer to a form sent again after it acted but before where it led
+/// was recorded: nothing runs; the browser goes back to the page the form was
+/// sent from (the `Referer`, when it is this site's), else to the guest's
+/// meeting page for a guest form, else home — with a word on what happened.
+pub async fn already_done(
+    headers: &HeaderMap,
+    form_path: &str,
+    session: Option<&Session>,
+    public_url: &url::Url,
+) -> Response {
+    let location = referer_here(headers, public_url)
+        .or_else(|| guest_page(form_path).map(|(page, _)| page))
+        .unwrap_or_else(|| "/home".to_owned());
+    if let Some(session) = session {
+        // A guest's page shows only the messages of its own invite.
+        let pushed = match guest_page(&location) {
+            Some((_, invite)) => {
+                flash::push_for(session, &invite, FlashKind::Info, ALREADY_DONE).await
+            }
+            None => flash::push(session, FlashKind::Info, ALREADY_DONE).await,
+        };
+        if let Err(err) = pushed {
+            tracing::warn!(error = %err, "cannot keep a message for the next page");
+        }
+    }
+    repeat(&location)
+}
+
+/// The path (and query) of the `Referer`, when it is a page of this site.
+fn referer_here(headers: &HeaderMap, public_url: &url::Url) -> Option<String> {
+    let referer = url::Url::parse(headers.get(header::REFERER)?.to_str().ok()?).ok()?;
+    let host = referer.host_str()?;
+    let authority = match referer.port() {
+        Some(port) => format!("{host}:{port}"),
+        None => host.to_owned(),
+    };
+    let request_host = headers.get(header::HOST).and_then(|h| h.to_str().ok());
+    let ours = referer.origin() == public_url.origin() || request_host == Some(&authority);
+    let path = referer.path();
+    // `//elsewhere` would be another site to a browser.
+    if !ours || !path.starts_with('/') || path.starts_with("//") || path.contains('\\') {
+        return None;
+    }
+    Some(match referer.query() {
+        Some(query) => format!("{path}?{query}"),
+        None => path.to_owned(),
+    })
+}
+
+/// For a path under `/guest/{invite}`, that invite's page and its key.
+fn guest_page(path: &str) -> Option<(String, String)> {
+    let invite = path.strip_prefix("/guest/")?.split(['/', '?']).next()?;
+    let well_formed = invite.len() == 32
+        && invite
+            .bytes()
+            .all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b));
+    well_formed.then(|| (format!("/guest/{invite}"), invite.to_owned()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn headers(pairs: &[(&'static str, &'static str)]) -> HeaderMap {
+        let mut map = HeaderMap::new();
+        for (name, value) in pairs {
+            map.insert(*name, HeaderValue::from_static(value));
+        }
+        map
+    }
+
+    #[test]
+    fn only_a_page_of_this_site_is_gone_back_to() {
+        let public = url::Url::parse("https://coaching.example.com/").unwrap();
+        let back = |pairs: &[(&'static str, &'static str)]| referer_here(&headers(pairs), &public);
+        assert_eq!(
+            back(&[("referer", "https://coaching.example.com/goals/1?x=2")]).as_deref(),
+            Some("/goals/1?x=2")
+        );
+        assert_eq!(
+            back(&[
+                ("referer", "http://127.0.0.1:3000/sessions/9"),
+                ("host", "127.0.0.1:3000")
+            ])
+            .as_deref(),
+            Some("/sessions/9")
+        );
+        assert_eq!(back(&[("referer", "https://evil.example/goals/1")]), None);
+        assert_eq!(
+            back(&[("referer", "https://coaching.example.com//evil.example/x")]),
+            None
+        );
+        assert_eq!(back(&[("referer", "not a url")]), None);
+        assert_eq!(back(&[]), None);
+    }
+
+    #[test]
+    fn a_guest_form_leads_back_to_its_own_meeting_page() {
+        let invite = "0123456789abcdef0123456789abcdef";
+        assert_eq!(
+            guest_page(&format!("/guest/{invite}/accept")),
+            Some((format!("/guest/{invite}"), invite.to_owned()))
+        );
+        assert_eq!(guest_page("/guest/not-an-invite/accept"), None);
+        assert_eq!(guest_page("/goals/1"), None);
+    }
 }

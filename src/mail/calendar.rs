@@ -140,9 +140,10 @@ fn refold(text: &str) -> String {
 }
 
 /// `ORGANIZER`/`ATTENDEE` with a `CN`. A parameter value may not hold a double
-/// quote or a control character at all (RFC 5545 §3.1), so those are dropped.
+/// quote or a control character at all (RFC 5545 §3.1), so those are dropped,
+/// and so are direction controls and invisible characters (see `mail::typed`).
 fn person(key: &str, person: &Person) -> Property {
-    let name: String = single_line(&person.name)
+    let name: String = single_line(&crate::mail::typed::visible(&person.name))
         .chars()
         .filter(|c| *c != '"')
         .collect();

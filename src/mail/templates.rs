@@ -1,12 +1,15 @@
 //! The emails Triad writes. Each has a subject, a plain-text body from a `.txt`
 //! template (not HTML-escaped) and an HTML body from an `.html` template
 //! (escaped); both take the same data. Links are absolute, on `TRIAD_PUBLIC_URL`.
+//! What people typed (names, above all) goes in through [`isolate`], here for
+//! the fields of these emails and by the callers for the sentences they write.
 
 use askama::Template;
 use url::Url;
 
 use crate::mail::MailKind;
 use crate::mail::outbox::{OutgoingEmail, Recipient};
+use crate::mail::typed::isolate;
 
 /// Renders the two bodies of one email.
 fn bodies(text: &impl Template, html: &impl Template) -> askama::Result<(String, String)> {
@@ -34,7 +37,12 @@ struct TestMessageHtml<'a> {
 impl TestMessage<'_> {
     /// Sent by `triad send-test-email` to show that mail settings work.
     pub fn email(&self, to: Recipient) -> askama::Result<OutgoingEmail> {
-        let (text, html) = bodies(&TestMessageText { m: self }, &TestMessageHtml { m: self })?;
+        let name = isolate(self.recipient_name);
+        let m = &TestMessage {
+            recipient_name: &name,
+            ..*self
+        };
+        let (text, html) = bodies(&TestMessageText { m }, &TestMessageHtml { m })?;
         Ok(OutgoingEmail {
             to,
             subject: "Triad can send you email".into(),
@@ -76,13 +84,21 @@ struct InvitationHtml<'a> {
 
 impl Invitation<'_> {
     pub fn email(&self, to: Recipient, caused_by: uuid::Uuid) -> askama::Result<OutgoingEmail> {
-        let (text, html) = bodies(&InvitationText { m: self }, &InvitationHtml { m: self })?;
+        let (invitee, inviter, org) = (
+            isolate(self.invitee_name),
+            isolate(self.inviter_name),
+            isolate(self.org_name),
+        );
+        let m = &Invitation {
+            invitee_name: &invitee,
+            inviter_name: &inviter,
+            org_name: &org,
+            ..*self
+        };
+        let (text, html) = bodies(&InvitationText { m }, &InvitationHtml { m })?;
         Ok(OutgoingEmail {
             to,
-            subject: format!(
-                "{} invited you to {} on Triad",
-                self.inviter_name, self.org_name
-            ),
+            subject: format!("{inviter} invited you to {org} on Triad"),
             text,
             html,
             calendar: None,
@@ -114,10 +130,12 @@ struct PasswordResetHtml<'a> {
 
 impl PasswordReset<'_> {
     pub fn email(&self, to: Recipient) -> askama::Result<OutgoingEmail> {
-        let (text, html) = bodies(
-            &PasswordResetText { m: self },
-            &PasswordResetHtml { m: self },
-        )?;
+        let name = isolate(self.name);
+        let m = &PasswordReset {
+            name: &name,
+            ..*self
+        };
+        let (text, html) = bodies(&PasswordResetText { m }, &PasswordResetHtml { m })?;
         Ok(OutgoingEmail {
             to,
             subject: "Choose a new Triad password".into(),
@@ -141,8 +159,10 @@ impl PasswordReset<'_> {
 pub struct NoticeEmail {
     /// What the message is about, for the delivery page.
     pub kind: MailKind,
+    /// Sentences built by the caller: each piece of typed text in them has
+    /// been through [`isolate`] already.
     pub subject: String,
-    /// The recipient's name, for the greeting.
+    /// The recipient's name, for the greeting (isolated here).
     pub name: String,
     pub lead: String,
     /// Label and value rows: when, length, place, who.
@@ -170,7 +190,11 @@ struct NoticeHtml<'a> {
 
 impl NoticeEmail {
     pub fn email(&self, to: Recipient) -> askama::Result<OutgoingEmail> {
-        let (text, html) = bodies(&NoticeText { m: self }, &NoticeHtml { m: self })?;
+        let m = &NoticeEmail {
+            name: isolate(&self.name),
+            ..self.clone()
+        };
+        let (text, html) = bodies(&NoticeText { m }, &NoticeHtml { m })?;
         Ok(OutgoingEmail {
             to,
             subject: self.subject.clone(),
@@ -203,14 +227,18 @@ mod tests {
             })
             .unwrap();
         assert!(
-            email.text.contains("Hello Ana <Ops> & Co,"),
+            email.text.contains("Hello \u{2068}Ana <Ops> & Co\u{2069},"),
             "{}",
             email.text
         );
         assert!(email.text.contains("https://coaching.example.com/"));
         assert!(
-            email.html.contains("Ana &#60;Ops&#62; &#38; Co")
-                || email.html.contains("Ana &lt;Ops&gt; &amp; Co"),
+            email
+                .html
+                .contains("\u{2068}Ana &#60;Ops&#62; &#38; Co\u{2069}")
+                || email
+                    .html
+                    .contains("\u{2068}Ana &lt;Ops&gt; &amp; Co\u{2069}"),
             "{}",
             email.html
         );

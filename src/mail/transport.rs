@@ -109,7 +109,9 @@ pub fn build(message: &Claimed, from: &Mailbox) -> Result<Message, SendError> {
             message.recipient_email
         ))
     })?;
-    let name = header_safe(&message.recipient_name);
+    // No direction controls in the display name: they could reorder how the
+    // address beside it is shown.
+    let name = header_safe(&crate::mail::typed::visible(&message.recipient_name));
     let to = Mailbox::new((!name.is_empty()).then_some(name), address);
 
     let builder = Message::builder()

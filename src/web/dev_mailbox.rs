@@ -1,8 +1,11 @@
 //! `/dev/mailbox`: the local mailbox of the embedded default. With no
 //! `SMTP_URL`, the delivery worker writes each email as an `.eml` file under
 //! `$TRIAD_DATA_DIR/mail/`; these pages list and show them, so a newcomer can
-//! read what Triad sent and click its links. With `SMTP_URL` set the routes do
-//! not exist. They answer only to clients on this machine (loopback).
+//! read what Triad sent and click its links. The routes exist only in that
+//! default run on a loopback address (see `Config::serves_local_mailbox`):
+//! with `SMTP_URL` or `DATABASE_URL` set, an https or non-local public URL, a
+//! wider bind or trusted proxies, they are a 404. Even then they answer only
+//! to a loopback peer.
 
 use std::net::SocketAddr;
 use std::path::PathBuf;

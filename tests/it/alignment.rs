@@ -655,7 +655,10 @@ async fn the_manager_picks_a_time_answers_and_a_replayed_answer_changes_nothing(
     .fetch_one(&mut t.app.owner_connection().await)
     .await
     .unwrap();
-    assert!(news.contains("Morgan Manager accepted"), "{news}");
+    assert!(
+        news.contains("\u{2068}Morgan Manager\u{2069} accepted"),
+        "{news}"
+    );
     let outbox = t.scalar_i64("select count(*) from outbox_messages").await;
 
     // The same button again, and the answers twice: one change each.

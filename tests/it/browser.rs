@@ -251,7 +251,9 @@ async fn an_invitation_travels_from_the_admin_through_the_mailbox_to_a_new_home(
     .await;
     client.goto(&app.url("/dev/mailbox")).await.unwrap();
     client
-        .find(Locator::XPath("//a[contains(., 'invited you to Acme')]"))
+        .find(Locator::XPath(
+            "//a[contains(., 'invited you to') and contains(., 'Acme')]",
+        ))
         .await
         .unwrap()
         .click()

@@ -480,13 +480,6 @@ async fn without_smtp_mail_lands_in_the_local_mailbox_with_clickable_links() {
 }
 
 #[tokio::test]
-async fn with_smtp_configured_the_mailbox_does_not_exist() {
-    let sink = SmtpSink::start();
-    let app = app_sending_to(sink.url()).await;
-    assert_eq!(app.get("/dev/mailbox").await.status(), 404);
-}
-
-#[tokio::test]
 async fn admins_see_undelivered_mail_and_send_it_again_and_the_causer_is_told() {
     let sink = SmtpSink::start();
     sink.reject("nobody@acme.test");

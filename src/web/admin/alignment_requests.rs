@@ -18,6 +18,7 @@ use crate::db::alignment::{self as meetings, ExtraRequest};
 use crate::error::{AppError, AppResult};
 use crate::mail::outbox::{self, Recipient};
 use crate::mail::templates::NoticeEmail;
+use crate::mail::typed::isolate;
 use crate::startup::AppState;
 use crate::web::admin::record;
 use crate::web::client::ClientAddr;
@@ -117,12 +118,12 @@ async fn decide(
         lead: if approve {
             format!(
                 "The programme team approved one more alignment meeting in {}. You can plan it now.",
-                request.program_name
+                isolate(&request.program_name)
             )
         } else {
             format!(
                 "The programme team could not approve another alignment meeting in {} this time. Your coach can help you find another way to keep your manager involved.",
-                request.program_name
+                isolate(&request.program_name)
             )
         },
         link: Some(("Your alignment meetings".into(), link)),

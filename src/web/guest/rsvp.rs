@@ -11,6 +11,7 @@ use crate::alignment::Status;
 use crate::alignment::notify::TimeChange;
 use crate::db::alignment::{self as meetings};
 use crate::error::{AppError, AppResult};
+use crate::mail::typed::isolate;
 use crate::startup::AppState;
 use crate::web::client::ClientAddr;
 use crate::web::format;
@@ -167,7 +168,7 @@ pub(super) async fn decline(
             &meeting,
             &invite,
             "declined the meeting",
-            &|_| (!note.is_empty()).then(|| format!("Their note: {note}")),
+            &|_| (!note.is_empty()).then(|| format!("Their note: {}", isolate(&note))),
             None,
         )
         .await?;
@@ -242,7 +243,7 @@ pub(super) async fn propose(
                     format::local_time(at, tz)
                 );
                 if !note.is_empty() {
-                    detail.push_str(&format!(" Their note: {note}"));
+                    detail.push_str(&format!(" Their note: {}", isolate(&note)));
                 }
                 Some(detail)
             },

@@ -20,6 +20,7 @@ use crate::db::{self, TenantId, TenantTx};
 use crate::error::{AppError, AppResult};
 use crate::mail::outbox::{self, Recipient};
 use crate::mail::templates::NoticeEmail;
+use crate::mail::typed::isolate;
 use crate::startup::AppState;
 use crate::web::admin::record;
 use crate::web::client::ClientAddr;
@@ -155,11 +156,13 @@ pub async fn send_nudge(
     );
     let mut email = NoticeEmail {
         kind: crate::mail::MailKind::Nudge,
-        subject: format!("Checking in: coaching with {}", quiet.coachee_name),
+        subject: format!("Checking in: coaching with {}", isolate(&quiet.coachee_name)),
         name: quiet.coach_name.clone(),
         lead: format!(
             "In {}, {since} with {}. The programme hopes for one at least every {} weeks.",
-            quiet.program_name, quiet.coachee_name, quiet.inactivity_weeks
+            isolate(&quiet.program_name),
+            isolate(&quiet.coachee_name),
+            quiet.inactivity_weeks
         ),
         paragraphs: vec![
             "If sessions happened and are not recorded yet, marking them completed keeps the programme's picture right. If the engagement is paused, tell your programme team.".into(),

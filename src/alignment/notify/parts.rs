@@ -1,0 +1,128 @@
+//! The pieces several of a meeting's emails share: the names people typed,
+//! set apart for a sentence; the calendar file; the rows of details; the note
+//! on the manager's link.
+
+use chrono::{DateTime, Duration, Utc};
+
+use super::Mailer;
+use crate::db::alignment::{Invite, Meeting};
+use crate::mail::calendar::{self, Method, Person};
+use crate::mail::outbox::CalendarPart;
+use crate::mail::typed::isolate;
+use crate::web::format;
+
+/// What people typed about a meeting, each piece isolated (see
+/// `mail::typed`) so that it cannot reorder the sentence it is put in.
+pub(super) struct Typed {
+    pub(super) coachee: String,
+    pub(super) coach: String,
+    pub(super) manager: String,
+    pub(super) program: String,
+    pub(super) place: String,
+}
+
+impl Typed {
+    pub(super) fn of(meeting: &Meeting, invite: &Invite) -> Typed {
+        Typed {
+            coachee: isolate(&meeting.coachee_name),
+            coach: isolate(&meeting.coach_name),
+            manager: isolate(&invite.name),
+            program: isolate(&meeting.program_name),
+            place: isolate(&meeting.place),
+        }
+    }
+}
+
+impl Mailer<'_> {
+    pub fn calendar(
+        &self,
+        meeting: &Meeting,
+        invite: &Invite,
+        starts: DateTime<Utc>,
+        method: Method,
+        page: Option<&str>,
+    ) -> CalendarPart {
+        let typed = Typed::of(meeting, invite);
+        let ends = starts + Duration::minutes(i64::from(meeting.duration_minutes));
+        let mut description = format!(
+            "{} with {}, {} and {}: {}",
+            meeting.kind().label(),
+            typed.coachee,
+            typed.coach,
+            typed.manager,
+            meeting.kind().purpose()
+        );
+        if let Some(page) = page {
+            description.push_str(&format!("\n\nMeeting page: {page}"));
+        }
+        let invitation = calendar::Invitation {
+            uid: format!("alignment-{}@{}", meeting.id.simple(), self.domain),
+            sequence: u32::try_from(meeting.sequence).unwrap_or(0),
+            method,
+            starts,
+            ends,
+            summary: format!(
+                "{}: {} and {} with {}",
+                meeting.kind().label(),
+                typed.coachee,
+                typed.manager,
+                typed.coach
+            ),
+            description,
+            location: Some(typed.place),
+            url: page.map(str::to_owned),
+            organizer: Person {
+                name: meeting.coachee_name.clone(),
+                email: meeting.coachee_email.clone(),
+            },
+            attendees: vec![
+                Person {
+                    name: meeting.coach_name.clone(),
+                    email: meeting.coach_email.clone(),
+                },
+                Person {
+                    name: invite.name.clone(),
+                    email: invite.email.clone(),
+                },
+            ],
+        };
+        CalendarPart {
+            method,
+            ics: calendar::ics(&invitation, self.now),
+        }
+    }
+
+    pub(super) fn details(
+        &self,
+        meeting: &Meeting,
+        invite: &Invite,
+        at: Option<DateTime<Utc>>,
+        time_zone: &str,
+    ) -> Vec<(String, String)> {
+        let typed = Typed::of(meeting, invite);
+        let mut rows = vec![("Meeting".to_owned(), meeting.kind().label().to_owned())];
+        if let Some(at) = at {
+            rows.push(("When".into(), format::local_time(at, time_zone)));
+        }
+        rows.push((
+            "Length".into(),
+            format!("{} minutes", meeting.duration_minutes),
+        ));
+        rows.push(("Where".into(), typed.place));
+        rows.push((
+            "With".into(),
+            format!(
+                "{} (coachee), {} (coach), {} (manager)",
+                typed.coachee, typed.coach, typed.manager
+            ),
+        ));
+        rows
+    }
+
+    pub(super) fn expiry_note(&self, invite: &Invite) -> String {
+        format!(
+            "This link is for you alone and needs no account. It works until {}. Please do not forward it.",
+            format::local_time(invite.expires_at, &invite.time_zone)
+        )
+    }
+}
