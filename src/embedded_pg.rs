@@ -21,6 +21,13 @@ use sha2::{Digest, Sha256};
 use sqlx::Connection;
 use sqlx::postgres::{PgConnectOptions, PgConnection};
 
+use system_user::{SystemUser, postgres_system_user, reachable_by_others, set_private_owner};
+
+mod binaries;
+mod system_user;
+
+pub use binaries::find_server_binaries;
+
 /// The database role that owns Triad's database in the embedded cluster.
 const SUPERUSER: &str = "triad";
 /// Unix socket paths longer than this do not fit in `sockaddr_un` (108 bytes).
@@ -43,12 +50,6 @@ pub struct EmbeddedPostgres {
     bin_dir: PathBuf,
     owner: Option<SystemUser>,
     socket_dir: PathBuf,
-}
-
-#[derive(Clone, Debug)]
-struct SystemUser {
-    uid: nix::unistd::Uid,
-    gid: nix::unistd::Gid,
 }
 
 impl EmbeddedPostgres {
@@ -335,100 +336,6 @@ async fn connect_with_retry(options: &PgConnectOptions) -> anyhow::Result<PgConn
     Err(last_error.expect("tried at least once").into())
 }
 
-/// `pg_ctl`, `initdb` and `postgres` from one directory: the first on `PATH` that
-/// has all three, else the newest `/usr/lib/postgresql/*/bin`.
-pub fn find_server_binaries() -> anyhow::Result<PathBuf> {
-    find_server_binaries_in(std::env::var_os("PATH"), Path::new("/usr/lib/postgresql"))
-}
-
-fn find_server_binaries_in(
-    path: Option<std::ffi::OsString>,
-    versions_root: &Path,
-) -> anyhow::Result<PathBuf> {
-    let has_all = |dir: &Path| {
-        ["pg_ctl", "initdb", "postgres"]
-            .iter()
-            .all(|b| dir.join(b).is_file())
-    };
-    if let Some(dir) = path
-        .iter()
-        .flat_map(std::env::split_paths)
-        .find(|dir| has_all(dir))
-    {
-        return Ok(dir);
-    }
-    let mut versions: Vec<(u32, PathBuf)> = std::fs::read_dir(versions_root)
-        .into_iter()
-        .flatten()
-        .flatten()
-        .filter_map(|entry| {
-            let version = entry.file_name().to_str()?.parse::<u32>().ok()?;
-            Some((version, entry.path().join("bin")))
-        })
-        .filter(|(_, bin)| has_all(bin))
-        .collect();
-    versions.sort();
-    versions.pop().map(|(_, bin)| bin).ok_or_else(|| {
-        anyhow::anyhow!(
-            "no PostgreSQL server binaries found (initdb, pg_ctl, postgres on PATH or under \
-             /usr/lib/postgresql/*/bin). Either install them (Debian/Ubuntu: apt-get install \
-             postgresql) or set DATABASE_URL to an existing PostgreSQL server"
-        )
-    })
-}
-
-fn postgres_system_user() -> anyhow::Result<SystemUser> {
-    let user = nix::unistd::User::from_name("postgres")
-        .context("cannot look up the postgres system user")?
-        .ok_or_else(|| {
-            anyhow::anyhow!(
-                "running as root, the embedded PostgreSQL cluster must run as the `postgres` \
-                 system user, and there is none. Install the postgresql package, run Triad as \
-                 a normal user, or set DATABASE_URL"
-            )
-        })?;
-    Ok(SystemUser {
-        uid: user.uid,
-        gid: user.gid,
-    })
-}
-
-fn set_private_owner(path: &Path, owner: Option<&SystemUser>) -> anyhow::Result<()> {
-    use std::os::unix::fs::PermissionsExt;
-    if let Some(owner) = owner {
-        std::os::unix::fs::chown(path, Some(owner.uid.as_raw()), Some(owner.gid.as_raw()))
-            .with_context(|| format!("cannot hand {} to the postgres user", path.display()))?;
-    }
-    if path.is_dir() {
-        std::fs::set_permissions(path, std::fs::Permissions::from_mode(0o700))
-            .with_context(|| format!("cannot make {} private", path.display()))?;
-    }
-    Ok(())
-}
-
-/// As root we hand the cluster to the `postgres` user, who must be able to walk
-/// down to it; say so plainly instead of letting initdb fail obscurely.
-fn reachable_by_others(root: &Path) -> anyhow::Result<()> {
-    use std::os::unix::fs::PermissionsExt;
-    for dir in root.ancestors().skip(1) {
-        let mode = std::fs::metadata(dir)
-            .with_context(|| format!("cannot inspect {}", dir.display()))?
-            .permissions()
-            .mode();
-        if mode & 0o001 == 0 {
-            bail!(
-                "the postgres system user cannot reach {} because {} is closed to other users \
-                 (mode {:o}). Set TRIAD_DATA_DIR to a directory outside it, or run `chmod o+x {}`",
-                root.display(),
-                dir.display(),
-                mode & 0o777,
-                dir.display()
-            );
-        }
-    }
-    Ok(())
-}
-
 fn conf_quote(path: &Path) -> String {
     path.display().to_string().replace('\'', "''")
 }
@@ -441,55 +348,4 @@ fn log_tail(log: &Path) -> String {
     }
     let tail: Vec<&str> = lines.into_iter().rev().collect();
     format!("(server log {}: {})", log.display(), tail.join(" | "))
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn fake_bin_dir(dir: &Path) {
-        std::fs::create_dir_all(dir).unwrap();
-        for binary in ["pg_ctl", "initdb", "postgres"] {
-            std::fs::write(dir.join(binary), "").unwrap();
-        }
-    }
-
-    #[test]
-    fn missing_server_binaries_name_both_fixes() {
-        let empty = tempfile::tempdir().unwrap();
-        let err = find_server_binaries_in(Some(empty.path().into()), empty.path())
-            .unwrap_err()
-            .to_string();
-        assert!(err.contains("apt-get install postgresql"), "{err}");
-        assert!(err.contains("DATABASE_URL"), "{err}");
-    }
-
-    #[test]
-    fn binaries_on_path_come_before_the_newest_installed_version() {
-        let root = tempfile::tempdir().unwrap();
-        let on_path = root.path().join("path-bin");
-        fake_bin_dir(&on_path);
-        fake_bin_dir(&root.path().join("lib/15/bin"));
-        fake_bin_dir(&root.path().join("lib/9/bin"));
-        let lib = root.path().join("lib");
-
-        let found = find_server_binaries_in(Some(on_path.clone().into()), &lib).unwrap();
-        assert_eq!(found, on_path);
-        let found = find_server_binaries_in(None, &lib).unwrap();
-        assert_eq!(found, lib.join("15/bin"), "15 is newer than 9, numerically");
-    }
-
-    #[test]
-    fn a_directory_closed_to_others_is_named_in_the_error() {
-        use std::os::unix::fs::PermissionsExt;
-        let root = tempfile::tempdir().unwrap();
-        let closed = root.path().join("closed");
-        std::fs::create_dir(&closed).unwrap();
-        std::fs::set_permissions(&closed, std::fs::Permissions::from_mode(0o700)).unwrap();
-        let err = reachable_by_others(&closed.join("postgres"))
-            .unwrap_err()
-            .to_string();
-        assert!(err.contains("TRIAD_DATA_DIR"), "{err}");
-        assert!(err.contains(&closed.display().to_string()), "{err}");
-    }
 }
