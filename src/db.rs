@@ -61,6 +61,10 @@ pub struct PoolSettings {
     pub max_connections: u32,
     /// How long a request waits for a connection before it gets the 503 page.
     pub acquire_timeout: Duration,
+    /// When the server last died, if someone watches it (the embedded
+    /// cluster's owner does): a pooled connection opened before then is
+    /// dropped on checkout rather than failing the request that took it.
+    pub server_died_at: Option<tokio::sync::watch::Receiver<Option<std::time::Instant>>>,
 }
 
 impl Default for PoolSettings {
@@ -68,6 +72,7 @@ impl Default for PoolSettings {
         PoolSettings {
             max_connections: 16,
             acquire_timeout: Duration::from_secs(5),
+            server_died_at: None,
         }
     }
 }
@@ -134,11 +139,21 @@ pub async fn ensure_app_login(owner: &PgConnectOptions, secret: &SecretKey) -> a
 /// Connections are not pinged on checkout: a request's transaction is its one
 /// checkout, and a broken connection surfaces as an error there anyway.
 pub fn pool(options: PgConnectOptions, settings: &PoolSettings) -> PgPool {
-    PgPoolOptions::new()
+    let mut pool = PgPoolOptions::new()
         .max_connections(settings.max_connections)
         .acquire_timeout(settings.acquire_timeout)
-        .test_before_acquire(false)
-        .connect_lazy_with(options)
+        .test_before_acquire(false);
+    if let Some(died_at) = settings.server_died_at.clone() {
+        // A look at a watched value, no round trip.
+        pool = pool.before_acquire(move |_conn, meta| {
+            let alive = match *died_at.borrow() {
+                Some(died_at) => meta.age < died_at.elapsed(),
+                None => true,
+            };
+            Box::pin(async move { Ok(alive) })
+        });
+    }
+    pool.connect_lazy_with(options)
 }
 
 /// A transaction scoped to one organisation: row-level security shows it that

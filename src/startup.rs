@@ -14,6 +14,7 @@ use crate::alignment::link::GuestKeys;
 use crate::auth::stamp::StampKey;
 use crate::config::Config;
 use crate::db::{self, PoolSettings};
+use crate::embedded_pg::supervise::ClusterWatch;
 use crate::mail::transport::Transport;
 use crate::mail::worker::{self, WorkerSettings};
 use crate::web;
@@ -32,6 +33,8 @@ pub struct AppState {
     pub link_guesses: Arc<crate::auth::throttle::LinkGuesses>,
     /// Programme reports counted in the last few minutes.
     pub reports: Arc<crate::web::admin::report::ReportCache>,
+    /// The embedded cluster, when this process owns it and watches over it.
+    pub cluster: Option<ClusterWatch>,
 }
 
 /// A built application: listening, but not yet serving.
@@ -44,7 +47,18 @@ impl Application {
     /// Binds the listener and sets up the pool. Expects a migrated database
     /// whose application role can log in (see [`db::ensure_app_login`]); `owner`
     /// names the server and database, as their owner.
-    pub async fn build(mut config: Config, owner: PgConnectOptions) -> anyhow::Result<Self> {
+    pub async fn build(config: Config, owner: PgConnectOptions) -> anyhow::Result<Self> {
+        Self::build_with(config, owner, None).await
+    }
+
+    /// As [`build`](Self::build), for the owner of the embedded cluster: its
+    /// state shows in `/healthz`, and pooled connections that outlived its
+    /// server are dropped instead of used.
+    pub async fn build_with(
+        mut config: Config,
+        owner: PgConnectOptions,
+        cluster: Option<ClusterWatch>,
+    ) -> anyhow::Result<Self> {
         let listener = TcpListener::bind(config.bind)
             .await
             .with_context(|| format!("TRIAD_BIND: cannot listen on {}", config.bind))?;
@@ -54,7 +68,10 @@ impl Application {
         let secret = config.secret_key()?;
         let pool = db::pool(
             db::app_connect_options(&owner, &secret),
-            &PoolSettings::default(),
+            &PoolSettings {
+                server_died_at: cluster.as_ref().map(ClusterWatch::died_at),
+                ..PoolSettings::default()
+            },
         );
         Ok(Application {
             listener,
@@ -65,6 +82,7 @@ impl Application {
                 config: Arc::new(config),
                 link_guesses: Arc::default(),
                 reports: Arc::default(),
+                cluster,
             },
         })
     }
@@ -225,8 +243,14 @@ pub fn spawn_mail_worker(
     )))
 }
 
-/// `triad serve`: migrate, build, announce the address, run until Ctrl-C or SIGTERM.
-pub async fn serve(config: Config, database: PgConnectOptions) -> anyhow::Result<()> {
+/// `triad serve`: migrate, build, announce the address, run until Ctrl-C or
+/// SIGTERM — or until the embedded cluster it owns dies for good, which is an
+/// error, for whatever supervises Triad to act on.
+pub async fn serve(
+    config: Config,
+    database: PgConnectOptions,
+    cluster: Option<ClusterWatch>,
+) -> anyhow::Result<()> {
     db::migrate(&database).await?;
     db::ensure_app_login(&database, &config.secret_key()?).await?;
     // The embedded default is for trying Triad out: it comes with the demo.
@@ -235,34 +259,75 @@ pub async fn serve(config: Config, database: PgConnectOptions) -> anyhow::Result
     } else {
         None
     };
-    let app = Application::build(config, database).await?;
+    let app = Application::build_with(config, database, cluster.clone()).await?;
     let public_url = app.state.config.public_url.clone();
     tracing::info!(address = %app.local_addr(), "listening");
+    if let Some(cluster) = &cluster {
+        cluster.announce(public_url.as_str())?;
+    }
     println!("Triad is running at {public_url}  (Ctrl-C stops it)");
     if let Some(demo) = demo {
         println!("Sign in at {public_url}sign-in\n{demo}");
     }
-    app.run_until(shutdown_signal()).await
+    let (gave_up_tx, gave_up) = tokio::sync::oneshot::channel();
+    app.run_until(async move {
+        tokio::select! {
+            () = shutdown_signal() => {}
+            reason = cluster_failed(cluster.as_ref()) => {
+                let _ = gave_up_tx.send(reason);
+            }
+        }
+    })
+    .await?;
+    match gave_up.await {
+        Ok(reason) => Err(anyhow::anyhow!(
+            "the embedded PostgreSQL server died and could not be started again: {reason}"
+        )),
+        Err(_) => Ok(()),
+    }
+}
+
+/// Completes when the embedded cluster dies for good; never without one.
+async fn cluster_failed(cluster: Option<&ClusterWatch>) -> String {
+    match cluster {
+        Some(cluster) => cluster.failed().await,
+        None => std::future::pending().await,
+    }
 }
 
 /// `triad worker`: only the mail delivery worker, for deployments that run it
 /// apart from the web processes.
-pub async fn work(config: Config, database: PgConnectOptions) -> anyhow::Result<()> {
+pub async fn work(
+    config: Config,
+    database: PgConnectOptions,
+    cluster: Option<ClusterWatch>,
+) -> anyhow::Result<()> {
     db::migrate(&database).await?;
     let secret = config.secret_key()?;
     db::ensure_app_login(&database, &secret).await?;
     let pool = db::pool(
         db::app_connect_options(&database, &secret),
-        &PoolSettings::default(),
+        &PoolSettings {
+            server_died_at: cluster.as_ref().map(ClusterWatch::died_at),
+            ..PoolSettings::default()
+        },
     );
     let (stopping_tx, stopping) = watch::channel(false);
     let worker = spawn_mail_worker(&pool, &config, stopping)?;
     println!("Triad's mail worker is running  (Ctrl-C stops it)");
-    shutdown_signal().await;
+    let gave_up = tokio::select! {
+        () = shutdown_signal() => None,
+        reason = cluster_failed(cluster.as_ref()) => Some(reason),
+    };
     stopping_tx.send_replace(true);
     worker.await.context("the mail worker failed")?;
     pool.close().await;
-    Ok(())
+    match gave_up {
+        Some(reason) => Err(anyhow::anyhow!(
+            "the embedded PostgreSQL server died and could not be started again: {reason}"
+        )),
+        None => Ok(()),
+    }
 }
 
 /// Completes on Ctrl-C or SIGTERM.

@@ -223,6 +223,7 @@ mod tests {
             stamp_key: std::sync::Arc::new(crate::auth::stamp::StampKey::new(&key)),
             link_guesses: std::sync::Arc::default(),
             reports: std::sync::Arc::default(),
+            cluster: None,
         };
         let sessions = session_layer(&pool, false, Duration::from_secs(60)).unwrap();
         wrap(routes, state, sessions, false).unwrap()

@@ -10,6 +10,7 @@ mod alignment;
 mod authorization;
 mod browser;
 mod caching;
+mod cluster;
 mod coaching;
 mod disclosure;
 mod embedded;
