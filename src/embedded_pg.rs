@@ -116,7 +116,7 @@ impl EmbeddedPostgres {
             tracing::warn!(pgdata = %cluster.pgdata.display(), "our cluster was left running by an earlier run; restarting it");
             cluster.stop()?;
         }
-        cluster.remove_stale_pid_file()?;
+        cluster.remove_stale_files()?;
         cluster.pg_ctl_start()?;
         create_database(cluster.connect_options("postgres"), database)?;
         Ok(cluster)
@@ -203,7 +203,7 @@ impl EmbeddedPostgres {
 
     /// Starts the server again after it died under us. Blocking.
     pub fn restart(&self) -> anyhow::Result<()> {
-        self.remove_stale_pid_file()?;
+        self.remove_stale_files()?;
         self.pg_ctl_start()
     }
 
@@ -275,16 +275,14 @@ impl EmbeddedPostgres {
         set_private_owner(&path, self.run_as.as_ref())
     }
 
-    /// A `postmaster.pid` left by a crash names a process id that may since have
-    /// gone to some unrelated process, or to a dead server not yet reaped (a
-    /// zombie); PostgreSQL would then refuse to start. So would it on the
-    /// socket's lock file, which names the same process.
-    fn remove_stale_pid_file(&self) -> anyhow::Result<()> {
-        let lock_files = [
-            self.pgdata.join("postmaster.pid"),
-            self.socket_dir.join(".s.PGSQL.5432.lock"),
-        ];
-        for path in lock_files {
+    /// What a dead server leaves behind. Its `postmaster.pid` and the
+    /// socket's lock file name a process id that may since have gone to some
+    /// unrelated process, or to the dead server not yet reaped (a zombie):
+    /// PostgreSQL would refuse to start. And while its socket is there,
+    /// connections wait to be refused instead of failing at once.
+    fn remove_stale_files(&self) -> anyhow::Result<()> {
+        let socket_lock = self.socket_dir.join(".s.PGSQL.5432.lock");
+        for path in [self.pgdata.join("postmaster.pid"), socket_lock.clone()] {
             let Ok(text) = std::fs::read_to_string(&path) else {
                 continue;
             };
@@ -295,6 +293,11 @@ impl EmbeddedPostgres {
                 std::fs::remove_file(&path)
                     .with_context(|| format!("cannot remove {}", path.display()))?;
             }
+        }
+        let socket = self.socket_dir.join(".s.PGSQL.5432");
+        if !socket_lock.exists() && socket.exists() {
+            std::fs::remove_file(&socket)
+                .with_context(|| format!("cannot remove {}", socket.display()))?;
         }
         Ok(())
     }
