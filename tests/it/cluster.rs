@@ -1,7 +1,8 @@
 //! One owner per embedded cluster: the `triad` process that starts it keeps
 //! it, commands beside it use it as it is, a second server refuses to start,
 //! a crashed owner's cluster is recovered, and a server whose cluster dies
-//! starts it again, saying so on `/healthz` meanwhile.
+//! starts it again — saying so on `/healthz`, and answering the 503 page
+//! meanwhile.
 
 use std::path::Path;
 use std::time::{Duration, Instant};
@@ -246,4 +247,76 @@ async fn when_the_cluster_dies_under_serve_it_is_started_again_and_healthz_says_
         !is_alive(new_postmaster),
         "its owner stops the new server too"
     );
+}
+
+#[tokio::test]
+async fn pages_answer_503_not_500_while_the_database_is_away() {
+    let data_dir = data_dir();
+    let dir = data_dir.path();
+    let server = Triad::start(dir).await;
+    let admin = signed_in_admin(&server, dir).await;
+    let token = admin.csrf().await;
+    // Someone who has not been here before: their first page makes a session.
+    let newcomer = server.visitor();
+
+    let held = kill_postmaster_and_hold(dir, &server).await;
+    // At once, on the connections the pool still holds to the dead server...
+    every_page_says_unavailable(&server, &admin, &newcomer, &token, dir).await;
+    // ...and once Triad knows, on new connections the server refuses.
+    until(30, "/healthz to report the outage", &server, async || {
+        status_of(&format!("{}/healthz", server.base)).await == Some(503)
+    })
+    .await;
+    every_page_says_unavailable(&server, &admin, &newcomer, &token, dir).await;
+
+    release(held);
+    until(60, "the database to come back", &server, async || {
+        status_of(&format!("{}/readyz", server.base)).await == Some(200)
+    })
+    .await;
+    assert_eq!(admin.get("/home").await.status(), 200);
+    assert_eq!(newcomer.get("/sign-in").await.status(), 200);
+    server.terminate().await;
+}
+
+/// Pages that need the database answer the 503 page; one that can do
+/// without (the flash messages it would show) may still answer. None
+/// answers 500. The requests go at once: each may wait for a connection.
+async fn every_page_says_unavailable(
+    server: &Triad,
+    admin: &Visitor,
+    newcomer: &Visitor,
+    token: &str,
+    dir: &Path,
+) {
+    let mut requests = tokio::task::JoinSet::new();
+    for (who, path, needs_database) in [
+        (newcomer, "/sign-in", true),
+        (admin, "/home", true),
+        (admin, "/organisations", true),
+        (admin, "/home", true),
+        (admin, "/sign-in", false),
+        (admin, "/", false),
+    ] {
+        let request = who.client.get(who.url(path));
+        requests.spawn(async move { (path, needs_database, request.send().await) });
+    }
+    let sign_in = admin.client.post(admin.url("/sign-in")).form(&[
+        ("_csrf", token),
+        ("email", DEMO_ADMIN),
+        ("password", &demo_password(dir)),
+    ]);
+    requests.spawn(async move { ("POST /sign-in", true, sign_in.send().await) });
+    while let Some(answer) = requests.join_next().await {
+        let (path, needs_database, response) = answer.unwrap();
+        let response = response.unwrap();
+        let status = response.status().as_u16();
+        let body = response.text().await.unwrap();
+        let unavailable = status == 503 && body.contains("Triad is briefly unavailable");
+        assert!(
+            unavailable || (!needs_database && status == 200),
+            "{path} answered {status}:\n{body}\n{}",
+            server.log()
+        );
+    }
 }
