@@ -220,12 +220,13 @@ async fn queue_test_email(
         email: to.to_owned(),
         name: String::new(),
     })?;
-    let secret = config.secret_key()?;
-    db::ensure_app_login(owner, &secret).await?;
-    let pool = db::pool(
-        db::app_connect_options(owner, &secret),
-        &db::PoolSettings::default(),
+    let login = db::AppLogin::new(
+        owner,
+        &config.secret_key()?,
+        config.previous_secret_key.as_ref(),
     );
+    login.ensure(owner).await?;
+    let pool = db::pool(login.pool_options().await, &db::PoolSettings::default());
     // Platform mail belongs to no organisation: it is queued in the delivery scope.
     let mut tx = db::begin_delivery(&pool).await?;
     let id = mail::enqueue(&mut tx, None, config.mail_domain(), email).await?;

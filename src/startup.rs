@@ -41,11 +41,12 @@ pub struct AppState {
 pub struct Application {
     listener: TcpListener,
     state: AppState,
+    login: db::AppLogin,
 }
 
 impl Application {
     /// Binds the listener and sets up the pool. Expects a migrated database
-    /// whose application role can log in (see [`db::ensure_app_login`]); `owner`
+    /// whose application role can log in (see [`db::AppLogin::ensure`]); `owner`
     /// names the server and database, as their owner.
     pub async fn build(config: Config, owner: PgConnectOptions) -> anyhow::Result<Self> {
         Self::build_with(config, owner, None).await
@@ -66,14 +67,16 @@ impl Application {
             config.public_url = crate::config::default_public_url(listener.local_addr()?);
         }
         let secret = config.secret_key()?;
+        let login = db::AppLogin::new(&owner, &secret, config.previous_secret_key.as_ref());
         let pool = db::pool(
-            db::app_connect_options(&owner, &secret),
+            login.pool_options().await,
             &PoolSettings {
                 server_died_at: cluster.as_ref().map(ClusterWatch::died_at),
                 ..PoolSettings::default()
             },
         );
         Ok(Application {
+            login,
             listener,
             state: AppState {
                 pool,
@@ -104,11 +107,18 @@ impl Application {
         self,
         stop: impl Future<Output = ()> + Send + 'static,
     ) -> anyhow::Result<()> {
-        let Application { listener, state } = self;
+        let Application {
+            listener,
+            state,
+            login,
+        } = self;
         let grace = state.config.shutdown_grace;
         let (stopping_tx, stopping) = watch::channel(false);
 
-        let background = spawn_background_tasks(&state, stopping.clone())?;
+        let mut background = spawn_background_tasks(&state, stopping.clone())?;
+        background.push(tokio::spawn(
+            login.follow(state.pool.clone(), stopping.clone()),
+        ));
         let router = web::router(state.clone())?;
         let mut server_stopping = stopping.clone();
         let mut server = tokio::spawn(
@@ -252,7 +262,13 @@ pub async fn serve(
     cluster: Option<ClusterWatch>,
 ) -> anyhow::Result<()> {
     db::migrate(&database).await?;
-    db::ensure_app_login(&database, &config.secret_key()?).await?;
+    db::AppLogin::new(
+        &database,
+        &config.secret_key()?,
+        config.previous_secret_key.as_ref(),
+    )
+    .ensure(&database)
+    .await?;
     // The embedded default is for trying Triad out: it comes with the demo.
     let demo = if matches!(config.database, crate::config::Database::Embedded) {
         Some(crate::operator::seed_demo(&database, &config).await?)
@@ -303,16 +319,21 @@ pub async fn work(
     cluster: Option<ClusterWatch>,
 ) -> anyhow::Result<()> {
     db::migrate(&database).await?;
-    let secret = config.secret_key()?;
-    db::ensure_app_login(&database, &secret).await?;
+    let login = db::AppLogin::new(
+        &database,
+        &config.secret_key()?,
+        config.previous_secret_key.as_ref(),
+    );
+    login.ensure(&database).await?;
     let pool = db::pool(
-        db::app_connect_options(&database, &secret),
+        login.pool_options().await,
         &PoolSettings {
             server_died_at: cluster.as_ref().map(ClusterWatch::died_at),
             ..PoolSettings::default()
         },
     );
     let (stopping_tx, stopping) = watch::channel(false);
+    let following = tokio::spawn(login.follow(pool.clone(), stopping.clone()));
     let worker = spawn_mail_worker(&pool, &config, stopping)?;
     println!("Triad's mail worker is running  (Ctrl-C stops it)");
     let gave_up = tokio::select! {
@@ -321,6 +342,7 @@ pub async fn work(
     };
     stopping_tx.send_replace(true);
     worker.await.context("the mail worker failed")?;
+    let _ = following.await;
     pool.close().await;
     match gave_up {
         Some(reason) => Err(anyhow::anyhow!(

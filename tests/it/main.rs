@@ -18,6 +18,7 @@ mod forms;
 mod guest_visits;
 mod invitations;
 mod kept_forms;
+mod key_rotation;
 mod load;
 mod mail;
 mod manager_preview;
