@@ -45,12 +45,11 @@ async fn until(seconds: u64, what: &str, server: &Triad, mut check: impl AsyncFn
     }
 }
 
-/// Kills the cluster's postmaster as a crash would, while one of its
-/// children, stopped, keeps holding the cluster's shared memory: until
-/// [`release`] no new server can start on the data directory, however often
-/// it is tried. Returns the stopped child.
-async fn kill_postmaster_and_hold(data_dir: &Path, server: &Triad) -> u32 {
-    let postmaster = running_postmaster(data_dir);
+/// Kills `postmaster` as a crash would, while one of its children, stopped,
+/// keeps holding the cluster's shared memory: until [`release`] no new server
+/// can start on the data directory, however often it is tried. Returns the
+/// stopped child.
+async fn kill_postmaster_and_hold(postmaster: u32) -> u32 {
     let children = children_of(postmaster);
     let checkpointer = *children
         .iter()
@@ -62,18 +61,15 @@ async fn kill_postmaster_and_hold(data_dir: &Path, server: &Triad) -> u32 {
     signal(checkpointer, Signal::SIGSTOP);
     signal(postmaster, Signal::SIGKILL);
     // Every other process of the old server notices and exits.
-    until(
-        30,
-        "the old server's processes to exit",
-        server,
-        async || {
-            children
-                .iter()
-                .chain([&postmaster])
-                .all(|pid| *pid == checkpointer || !is_alive(*pid))
-        },
-    )
-    .await;
+    let deadline = Instant::now() + Duration::from_secs(30);
+    while children
+        .iter()
+        .chain([&postmaster])
+        .any(|pid| *pid != checkpointer && is_alive(*pid))
+    {
+        assert!(Instant::now() < deadline, "the old server did not exit");
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
     checkpointer
 }
 
@@ -209,7 +205,7 @@ async fn when_the_cluster_dies_under_serve_it_is_started_again_and_healthz_says_
     let healthz = format!("{}/healthz", server.base);
     let old_postmaster = running_postmaster(dir);
 
-    let held = kill_postmaster_and_hold(dir, &server).await;
+    let held = kill_postmaster_and_hold(running_postmaster(dir)).await;
     let mut reason = String::new();
     until(30, "/healthz to report the outage", &server, async || {
         let response = reqwest::get(&healthz).await.unwrap();
@@ -250,6 +246,48 @@ async fn when_the_cluster_dies_under_serve_it_is_started_again_and_healthz_says_
 }
 
 #[tokio::test]
+async fn when_the_cluster_cannot_be_started_again_its_owner_is_told() {
+    use triad::embedded_pg::supervise::{self, ClusterState, Settings};
+    use triad::embedded_pg::{Durability, EmbeddedPostgres};
+
+    let root = std::env::temp_dir().join(format!("triad-give-up-pg-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&root);
+    let cluster = tokio::task::spawn_blocking(move || {
+        EmbeddedPostgres::start(&root, "postgres", Durability::Throwaway)
+    })
+    .await
+    .unwrap()
+    .expect("a cluster to lose");
+    crate::support::remove_when_process_ends(&cluster);
+    let postmaster_pid = cluster.root().join("pgdata/postmaster.pid");
+    let cluster = std::sync::Arc::new(cluster);
+    // Quick tries, few of them: `serve` tries for about a minute.
+    let supervisor = supervise::supervise(
+        cluster.clone(),
+        Settings {
+            check_every: Duration::from_millis(50),
+            first_retry: Duration::from_millis(50),
+            longest_retry: Duration::from_millis(200),
+            attempts: 3,
+        },
+    );
+    let watch = supervisor.watch();
+    let postmaster = std::fs::read_to_string(&postmaster_pid).unwrap();
+    let postmaster = postmaster.lines().next().unwrap().parse().unwrap();
+
+    let held = kill_postmaster_and_hold(postmaster).await;
+    let reason = tokio::time::timeout(Duration::from_secs(60), watch.failed())
+        .await
+        .expect("the supervisor gives up");
+    assert!(reason.contains("did not start"), "{reason}");
+    assert!(matches!(watch.state(), ClusterState::Failed { .. }));
+    assert!(!cluster.is_running(), "no further tries");
+
+    release(held);
+    supervisor.stop().await;
+}
+
+#[tokio::test]
 async fn pages_answer_503_not_500_while_the_database_is_away() {
     let data_dir = data_dir();
     let dir = data_dir.path();
@@ -259,7 +297,7 @@ async fn pages_answer_503_not_500_while_the_database_is_away() {
     // Someone who has not been here before: their first page makes a session.
     let newcomer = server.visitor();
 
-    let held = kill_postmaster_and_hold(dir, &server).await;
+    let held = kill_postmaster_and_hold(running_postmaster(dir)).await;
     // At once, on the connections the pool still holds to the dead server...
     every_page_says_unavailable(&server, &admin, &newcomer, &token, dir).await;
     // ...and once Triad knows, on new connections the server refuses.
