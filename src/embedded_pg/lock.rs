@@ -52,14 +52,14 @@ impl std::fmt::Display for AlreadyOwned {
                 "Triad is already running on this data directory ({who}, {url}); \
                  stop it first or use another TRIAD_DATA_DIR"
             ),
-            (None, Some(command)) => write!(
+            (None, Some(command)) if !owner.is_server() => write!(
                 f,
                 "another Triad command is using this data directory ({who}, `{command}`); \
                  wait for it or stop it first, or use another TRIAD_DATA_DIR"
             ),
-            (None, None) => write!(
+            (None, _) => write!(
                 f,
-                "Triad is already running on this data directory ({who}); \
+                "Triad is already running on this data directory ({who}, starting up); \
                  stop it first or use another TRIAD_DATA_DIR"
             ),
         }
@@ -125,6 +125,14 @@ impl OwnerLock {
 }
 
 impl Owner {
+    /// Whether the owner is a server (`triad` or `triad serve`), not a
+    /// command that ends by itself.
+    fn is_server(&self) -> bool {
+        self.command
+            .as_deref()
+            .is_none_or(|command| matches!(command.split_whitespace().nth(1), None | Some("serve")))
+    }
+
     /// "process 1234", for messages.
     pub fn who(&self) -> String {
         match self.pid {
@@ -208,5 +216,13 @@ mod tests {
         let owner = Owner::parse("pid=42\ncommand=triad migrate\n");
         let message = AlreadyOwned { owner }.to_string();
         assert!(message.contains("process 42, `triad migrate`"), "{message}");
+        let owner = Owner::parse("pid=42\ncommand=triad serve\n");
+        let message = AlreadyOwned { owner }.to_string();
+        assert!(
+            message.starts_with(
+                "Triad is already running on this data directory (process 42, starting up)"
+            ),
+            "{message}"
+        );
     }
 }
