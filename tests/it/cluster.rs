@@ -45,11 +45,20 @@ async fn until(seconds: u64, what: &str, server: &Triad, mut check: impl AsyncFn
     }
 }
 
+/// A stopped child of a dead server, holding its shared memory; killed when
+/// dropped, so a failing test leaves nothing stopped behind.
+struct Held(u32);
+
+impl Drop for Held {
+    fn drop(&mut self) {
+        let _ = nix::sys::signal::kill(nix::unistd::Pid::from_raw(self.0 as i32), Signal::SIGKILL);
+    }
+}
+
 /// Kills `postmaster` as a crash would, while one of its children, stopped,
 /// keeps holding the cluster's shared memory: until [`release`] no new server
-/// can start on the data directory, however often it is tried. Returns the
-/// stopped child.
-async fn kill_postmaster_and_hold(postmaster: u32) -> u32 {
+/// can start on the data directory, however often it is tried.
+async fn kill_postmaster_and_hold(postmaster: u32) -> Held {
     let children = children_of(postmaster);
     let checkpointer = *children
         .iter()
@@ -59,6 +68,7 @@ async fn kill_postmaster_and_hold(postmaster: u32) -> u32 {
         })
         .expect("the postmaster has a checkpointer");
     signal(checkpointer, Signal::SIGSTOP);
+    let held = Held(checkpointer);
     signal(postmaster, Signal::SIGKILL);
     // Every other process of the old server notices and exits.
     let deadline = Instant::now() + Duration::from_secs(30);
@@ -70,11 +80,11 @@ async fn kill_postmaster_and_hold(postmaster: u32) -> u32 {
         assert!(Instant::now() < deadline, "the old server did not exit");
         tokio::time::sleep(Duration::from_millis(20)).await;
     }
-    checkpointer
+    held
 }
 
-fn release(held: u32) {
-    signal(held, Signal::SIGKILL);
+fn release(held: Held) {
+    drop(held);
 }
 
 #[tokio::test]
@@ -285,6 +295,15 @@ async fn when_the_cluster_cannot_be_started_again_its_owner_is_told() {
 
     release(held);
     supervisor.stop().await;
+    // Started once more and stopped, the server clears the dead one's
+    // shared memory, which nothing else would.
+    tokio::task::spawn_blocking(move || {
+        cluster.restart()?;
+        cluster.stop()
+    })
+    .await
+    .unwrap()
+    .unwrap();
 }
 
 #[tokio::test]
