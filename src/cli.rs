@@ -8,7 +8,8 @@ use clap::{Parser, Subcommand};
 use sqlx::postgres::PgConnectOptions;
 
 use crate::config::{Config, Database};
-use crate::embedded_pg::{Durability, EmbeddedPostgres};
+use crate::embedded_pg::supervise::{self, ClusterWatch};
+use crate::embedded_pg::{Cluster, Durability, EmbeddedPostgres};
 use crate::{db, mail, operator, startup};
 
 #[derive(Debug, Parser)]
@@ -65,10 +66,13 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
     let config = Config::from_env()?;
     match cli.command.unwrap_or(Command::Serve) {
         Command::Serve => {
-            with_database(&config, |options| startup::serve(config.clone(), options)).await
+            with_database(&config, Use::Own, |options, cluster| {
+                startup::serve(config.clone(), options, cluster)
+            })
+            .await
         }
         Command::Migrate => {
-            with_database(&config, |options| async move {
+            with_database(&config, Use::Share, |options, _| async move {
                 db::migrate(&options).await?;
                 println!("Migrations applied.");
                 Ok(())
@@ -81,7 +85,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
             admin_name,
         } => {
             let operator_config = config.clone();
-            with_database(&config, |options| async move {
+            with_database(&config, Use::Share, |options, _| async move {
                 db::migrate(&options).await?;
                 let admin_name = admin_name
                     .unwrap_or_else(|| admin_email.split('@').next().unwrap_or("Admin").to_owned());
@@ -93,7 +97,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
         }
         Command::SeedDemo => {
             let operator_config = config.clone();
-            with_database(&config, |options| async move {
+            with_database(&config, Use::Share, |options, _| async move {
                 db::migrate(&options).await?;
                 let logins = operator::seed_demo(&options, &operator_config).await?;
                 print!("{logins}");
@@ -102,7 +106,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
             .await
         }
         Command::SeedLoad { scale } => {
-            with_database(&config, |options| async move {
+            with_database(&config, Use::Share, |options, _| async move {
                 db::migrate(&options).await?;
                 let started = std::time::Instant::now();
                 let loaded = crate::load::seed_load(&options, scale).await?;
@@ -123,11 +127,14 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
             .await
         }
         Command::Worker => {
-            with_database(&config, |options| startup::work(config.clone(), options)).await
+            with_database(&config, Use::Share, |options, cluster| {
+                startup::work(config.clone(), options, cluster)
+            })
+            .await
         }
         Command::SendTestEmail { to } => {
             let queue_config = config.clone();
-            with_database(&config, |options| async move {
+            with_database(&config, Use::Share, |options, _| async move {
                 db::migrate(&options).await?;
                 let id = queue_test_email(&queue_config, &options, &to).await?;
                 println!("Queued test email {id} to {to}; triad serve or triad worker sends it.");
@@ -138,27 +145,55 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
     }
 }
 
+/// How a command may use the embedded cluster.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Use {
+    /// It must start the cluster and own it: a server, which keeps the cluster
+    /// running for as long as it serves.
+    Own,
+    /// It starts and owns the cluster if no other Triad process does, and
+    /// otherwise uses that process's cluster, leaving it running.
+    Share,
+}
+
 /// Runs `work` against the configured database: the server named by
-/// `DATABASE_URL`, or the embedded cluster, started first and stopped after.
-async fn with_database<F, Fut>(config: &Config, work: F) -> anyhow::Result<()>
+/// `DATABASE_URL`, or the embedded cluster. A cluster this process starts, it
+/// watches over while `work` runs (`work` gets the watch) and stops after; a
+/// cluster another Triad process owns is left as it was found.
+async fn with_database<F, Fut>(config: &Config, usage: Use, work: F) -> anyhow::Result<()>
 where
-    F: FnOnce(PgConnectOptions) -> Fut,
+    F: FnOnce(PgConnectOptions, Option<ClusterWatch>) -> Fut,
     Fut: Future<Output = anyhow::Result<()>>,
 {
     match &config.database {
         Database::External(url) => {
             let options = PgConnectOptions::from_str(url.as_str())
                 .context("DATABASE_URL: not a usable PostgreSQL address")?;
-            work(options).await
+            work(options, None).await
         }
         Database::Embedded => {
             let root = config.data_dir.join("postgres");
-            let cluster = tokio::task::spawn_blocking(move || {
-                EmbeddedPostgres::start(&root, "triad", Durability::Durable)
+            let cluster = tokio::task::spawn_blocking(move || match usage {
+                Use::Own => {
+                    EmbeddedPostgres::start(&root, "triad", Durability::Durable).map(Cluster::Owned)
+                }
+                Use::Share => EmbeddedPostgres::start_or_join(&root, "triad", Durability::Durable),
             })
             .await??;
+            let cluster = match cluster {
+                Cluster::Owned(cluster) => std::sync::Arc::new(cluster),
+                Cluster::Joined { options, owner } => {
+                    tracing::info!(
+                        owner = owner.pid,
+                        "using the embedded PostgreSQL cluster of a running Triad process; it stays running"
+                    );
+                    return work(*options, None).await;
+                }
+            };
             tracing::info!(dir = %cluster.root().display(), "embedded PostgreSQL is up");
-            let result = work(cluster.connect_options("triad")).await;
+            let supervisor = supervise::supervise(cluster.clone(), supervise::Settings::default());
+            let result = work(cluster.connect_options("triad"), Some(supervisor.watch())).await;
+            supervisor.stop().await;
             let stopped = tokio::task::spawn_blocking(move || cluster.stop()).await?;
             match (result, stopped) {
                 (Err(err), _) => Err(err),
@@ -185,12 +220,13 @@ async fn queue_test_email(
         email: to.to_owned(),
         name: String::new(),
     })?;
-    let secret = config.secret_key()?;
-    db::ensure_app_login(owner, &secret).await?;
-    let pool = db::pool(
-        db::app_connect_options(owner, &secret),
-        &db::PoolSettings::default(),
+    let login = db::AppLogin::new(
+        owner,
+        &config.secret_key()?,
+        config.previous_secret_key.as_ref(),
     );
+    login.ensure(owner).await?;
+    let pool = db::pool(login.pool_options().await, &db::PoolSettings::default());
     // Platform mail belongs to no organisation: it is queued in the delivery scope.
     let mut tx = db::begin_delivery(&pool).await?;
     let id = mail::enqueue(&mut tx, None, config.mail_domain(), email).await?;

@@ -1,4 +1,5 @@
-//! The database: connection pool, migrations, and the tenant-scoped transaction.
+//! The database: connection pool, migrations, and the tenant-scoped transaction;
+//! how the application logs in is in [`app_login`].
 //!
 //! Two layers keep organisations apart. The code passes a [`TenantId`] to every
 //! tenant query, and PostgreSQL's row-level security compares each row's `org_id`
@@ -9,13 +10,15 @@
 use std::time::Duration;
 
 use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
-use sqlx::{Connection, Executor, PgConnection, PgPool, Postgres, Transaction};
+use sqlx::{Connection, PgConnection, PgPool, Postgres, Transaction};
 use uuid::Uuid;
 
-use crate::config::SecretKey;
+pub use app_login::{AppLogin, app_connect_options, ensure_app_login};
 
 /// The role every application connection works as (see the first migration).
 pub const APP_ROLE: &str = "triad_app";
+
+pub mod app_login;
 
 pub mod alignment;
 pub mod coaching;
@@ -62,6 +65,10 @@ pub struct PoolSettings {
     pub max_connections: u32,
     /// How long a request waits for a connection before it gets the 503 page.
     pub acquire_timeout: Duration,
+    /// When the server last died, if someone watches it (the embedded
+    /// cluster's owner does): a pooled connection opened before then is
+    /// dropped on checkout rather than failing the request that took it.
+    pub server_died_at: Option<tokio::sync::watch::Receiver<Option<std::time::Instant>>>,
 }
 
 impl Default for PoolSettings {
@@ -69,65 +76,9 @@ impl Default for PoolSettings {
         PoolSettings {
             max_connections: 16,
             acquire_timeout: Duration::from_secs(5),
+            server_died_at: None,
         }
     }
-}
-
-/// Where the application's own connections go: the owner's server and database,
-/// logged in as [`APP_ROLE`] with a password derived from the secret key. Logging
-/// in as that role (rather than switching to it) leaves nothing to switch back to.
-///
-/// Its sessions plan each prepared statement once and reuse the plan
-/// (`plan_cache_mode = force_generic_plan`). sqlx prepares every query once per
-/// connection; left to choose, PostgreSQL re-plans a statement on every
-/// execution while it judges a fresh plan cheaper, and for a page's queries —
-/// several joins under row-level security — planning took longer than running.
-/// The queries are written so that their one plan is the right one for any
-/// organisation (keys first, sets joined rather than `= any(…)`); the
-/// programme report, whose ranges vary widely, asks for fresh plans itself.
-pub fn app_connect_options(owner: &PgConnectOptions, secret: &SecretKey) -> PgConnectOptions {
-    owner
-        .clone()
-        .username(APP_ROLE)
-        .password(&app_role_password(secret))
-        .options([("plan_cache_mode", "force_generic_plan")])
-}
-
-fn app_role_password(secret: &SecretKey) -> String {
-    use hmac::{Hmac, Mac};
-    let mut mac = Hmac::<sha2::Sha256>::new_from_slice(secret.as_bytes())
-        .expect("HMAC takes a key of any length");
-    mac.update(b"triad database role password v1");
-    hex::encode(mac.finalize().into_bytes())
-}
-
-/// Makes sure [`APP_ROLE`] can log in with the password derived from `secret`.
-/// Only when logging in fails does it (re)set the password, as the owner — so
-/// the statement carrying it runs on first start and after a key change only.
-///
-/// Every Triad process sharing a PostgreSQL server must share the secret key, as
-/// they must anyway for signed links to work across them.
-pub async fn ensure_app_login(owner: &PgConnectOptions, secret: &SecretKey) -> anyhow::Result<()> {
-    use anyhow::Context;
-    let app = app_connect_options(owner, secret);
-    if let Ok(conn) = PgConnection::connect_with(&app).await {
-        conn.close().await.ok();
-        return Ok(());
-    }
-    let mut conn = PgConnection::connect_with(owner)
-        .await
-        .context("cannot connect to PostgreSQL to set up the application role")?;
-    // Utility statements take no bind parameters; a hex string needs no escaping.
-    let password = app_role_password(secret);
-    conn.execute(format!("alter role {APP_ROLE} with login password '{password}'").as_str())
-        .await
-        .context("cannot give the application role its login")?;
-    conn.close().await.ok();
-    let conn = PgConnection::connect_with(&app)
-        .await
-        .context("cannot log in as the application role (does pg_hba.conf allow it?)")?;
-    conn.close().await.ok();
-    Ok(())
 }
 
 /// The application's pool, logged in as [`APP_ROLE`] (see [`app_connect_options`]).
@@ -135,11 +86,21 @@ pub async fn ensure_app_login(owner: &PgConnectOptions, secret: &SecretKey) -> a
 /// Connections are not pinged on checkout: a request's transaction is its one
 /// checkout, and a broken connection surfaces as an error there anyway.
 pub fn pool(options: PgConnectOptions, settings: &PoolSettings) -> PgPool {
-    PgPoolOptions::new()
+    let mut pool = PgPoolOptions::new()
         .max_connections(settings.max_connections)
         .acquire_timeout(settings.acquire_timeout)
-        .test_before_acquire(false)
-        .connect_lazy_with(options)
+        .test_before_acquire(false);
+    if let Some(died_at) = settings.server_died_at.clone() {
+        // A look at a watched value, no round trip.
+        pool = pool.before_acquire(move |_conn, meta| {
+            let alive = match *died_at.borrow() {
+                Some(died_at) => meta.age < died_at.elapsed(),
+                None => true,
+            };
+            Box::pin(async move { Ok(alive) })
+        });
+    }
+    pool.connect_lazy_with(options)
 }
 
 /// A transaction scoped to one organisation: row-level security shows it that

@@ -8,9 +8,14 @@
 //! neither collide with nor touch any other cluster, and only its own user can
 //! reach it.
 //!
+//! One process owns the cluster: the one that started it, holding `owner.lock`
+//! (see [`lock`]) for as long as it runs, and watching over the server (see
+//! [`supervise`]). A Triad command that finds the cluster owned uses it as it
+//! is and leaves it running; a second server refuses to start.
+//!
 //! Layout of `$TRIAD_DATA_DIR/postgres/`: `pgdata/` (the cluster), `server.log`,
-//! and the socket. As root, the cluster belongs to and runs as the `postgres`
-//! system user, because `initdb` refuses to run as root.
+//! `owner.lock` and the socket. As root, the cluster belongs to and runs as the
+//! `postgres` system user, because `initdb` refuses to run as root.
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
@@ -20,6 +25,18 @@ use anyhow::{Context, bail};
 use sha2::{Digest, Sha256};
 use sqlx::Connection;
 use sqlx::postgres::{PgConnectOptions, PgConnection};
+
+use lock::OwnerLock;
+use system_user::{SystemUser, postgres_system_user, reachable_by_others, set_private_owner};
+
+mod binaries;
+mod join;
+pub mod lock;
+pub mod supervise;
+mod system_user;
+
+pub use binaries::find_server_binaries;
+pub use join::Cluster;
 
 /// The database role that owns Triad's database in the embedded cluster.
 const SUPERUSER: &str = "triad";
@@ -35,25 +52,24 @@ pub enum Durability {
     Throwaway,
 }
 
-/// A running cluster that we started (or found still running from a crashed run).
+/// A running cluster that we started (or found still running from a crashed
+/// run), and own until this value is dropped.
 #[derive(Debug)]
 pub struct EmbeddedPostgres {
     root: PathBuf,
     pgdata: PathBuf,
     bin_dir: PathBuf,
-    owner: Option<SystemUser>,
+    /// The system user the server runs as, when that is not us (we are root).
+    run_as: Option<SystemUser>,
     socket_dir: PathBuf,
-}
-
-#[derive(Clone, Debug)]
-struct SystemUser {
-    uid: nix::unistd::Uid,
-    gid: nix::unistd::Gid,
+    lock: std::sync::Mutex<OwnerLock>,
 }
 
 impl EmbeddedPostgres {
     /// Makes the cluster under `root` if it does not exist yet, starts it, and makes
     /// sure `database` exists. Blocking: run it before serving, or on a blocking thread.
+    ///
+    /// Fails with [`AlreadyOwned`] when another live process owns the cluster.
     pub fn start(root: &Path, database: &str, durability: Durability) -> anyhow::Result<Self> {
         let bin_dir = find_server_binaries()?;
         std::fs::create_dir_all(root)
@@ -61,32 +77,32 @@ impl EmbeddedPostgres {
         let root = root
             .canonicalize()
             .with_context(|| format!("cannot resolve {}", root.display()))?;
-        let owner = if nix::unistd::geteuid().is_root() {
+        // Before anything is touched: two processes must never both make,
+        // start or stop the cluster.
+        let lock = OwnerLock::acquire(&root)??;
+        let run_as = if nix::unistd::geteuid().is_root() {
             Some(postgres_system_user()?)
         } else {
             None
         };
-        if owner.is_some() {
+        if run_as.is_some() {
             reachable_by_others(&root)?;
         }
-        set_private_owner(&root, owner.as_ref())?;
+        set_private_owner(&root, run_as.as_ref())?;
 
-        let socket_dir = if root.join(".s.PGSQL.5432").as_os_str().len() <= MAX_SOCKET_PATH {
-            root.clone()
-        } else {
-            let digest = Sha256::digest(root.as_os_str().as_encoded_bytes());
-            let dir = std::env::temp_dir().join(format!("triad-pg-{}", hex::encode(&digest[..6])));
-            std::fs::create_dir_all(&dir)
-                .with_context(|| format!("cannot create {}", dir.display()))?;
-            set_private_owner(&dir, owner.as_ref())?;
-            dir
-        };
+        let socket_dir = socket_dir(&root);
+        if socket_dir != root {
+            std::fs::create_dir_all(&socket_dir)
+                .with_context(|| format!("cannot create {}", socket_dir.display()))?;
+            set_private_owner(&socket_dir, run_as.as_ref())?;
+        }
         let cluster = EmbeddedPostgres {
             pgdata: root.join("pgdata"),
             root,
             bin_dir,
-            owner,
+            run_as,
             socket_dir,
+            lock: std::sync::Mutex::new(lock),
         };
 
         if !cluster.pgdata.join("PG_VERSION").exists() {
@@ -94,25 +110,34 @@ impl EmbeddedPostgres {
         }
         cluster.write_settings(durability)?;
         if cluster.is_running() {
-            // A previous run was killed before it could stop its cluster. The data
-            // directory is ours, so this server is too: restart it so it runs with
-            // this run's settings.
+            // Its owner was killed before it could stop its cluster (the lock
+            // died with it). The data directory is ours, so this server is too:
+            // restart it so it runs with this run's settings.
             tracing::warn!(pgdata = %cluster.pgdata.display(), "our cluster was left running by an earlier run; restarting it");
             cluster.stop()?;
         }
-        cluster.remove_stale_pid_file()?;
+        cluster.remove_stale_files()?;
         cluster.pg_ctl_start()?;
-        cluster.create_database(database)?;
+        create_database(cluster.connect_options("postgres"), database)?;
         Ok(cluster)
     }
 
     /// Connection options for `database` on this cluster.
     pub fn connect_options(&self, database: &str) -> PgConnectOptions {
-        PgConnectOptions::new()
-            .socket(&self.socket_dir)
-            .username(SUPERUSER)
-            .database(database)
-            .application_name("triad")
+        connect_options(&self.socket_dir, database)
+    }
+
+    /// Notes where this process serves, for the message a second server prints.
+    pub fn announce(&self, url: &str) -> anyhow::Result<()> {
+        self.lock
+            .lock()
+            .map_err(|_| anyhow::anyhow!("the owner lock is poisoned"))?
+            .announce(url)
+    }
+
+    /// The directory holding the server's unix socket.
+    pub fn socket_dir(&self) -> &Path {
+        &self.socket_dir
     }
 
     /// The directory holding the cluster's files.
@@ -154,9 +179,8 @@ impl EmbeddedPostgres {
         // pg_ctl returns once the pid file is gone, a moment before the process
         // itself; wait for it, so nothing of ours outlives us.
         if let Some(pid) = postmaster {
-            let proc_dir = PathBuf::from(format!("/proc/{pid}"));
             for _ in 0..100 {
-                if !proc_dir.exists() {
+                if !is_live_postgres(pid) {
                     break;
                 }
                 std::thread::sleep(Duration::from_millis(50));
@@ -170,15 +194,17 @@ impl EmbeddedPostgres {
         text.lines().next()?.trim().parse().ok()
     }
 
-    /// Whether a postmaster is running on our data directory.
+    /// Whether a postmaster is running on our data directory: the one named
+    /// in `postmaster.pid` is alive. Cheap enough to ask every second, and
+    /// unlike `pg_ctl status`, not fooled by a dead server not yet reaped.
     pub fn is_running(&self) -> bool {
-        self.command("pg_ctl")
-            .args(["status", "-D"])
-            .arg(&self.pgdata)
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            .status()
-            .is_ok_and(|status| status.success())
+        self.postmaster_pid().is_some_and(is_live_postgres)
+    }
+
+    /// Starts the server again after it died under us. Blocking.
+    pub fn restart(&self) -> anyhow::Result<()> {
+        self.remove_stale_files()?;
+        self.pg_ctl_start()
     }
 
     fn command(&self, program: &str) -> Command {
@@ -195,9 +221,9 @@ impl EmbeddedPostgres {
             command.env_remove(variable);
         }
         command.current_dir(&self.root).stdin(Stdio::null());
-        if let Some(owner) = &self.owner {
+        if let Some(user) = &self.run_as {
             use std::os::unix::process::CommandExt;
-            command.uid(owner.uid.as_raw()).gid(owner.gid.as_raw());
+            command.uid(user.uid.as_raw()).gid(user.gid.as_raw());
         }
         command
     }
@@ -246,22 +272,32 @@ impl EmbeddedPostgres {
         let path = self.pgdata.join("triad.conf");
         std::fs::write(&path, settings)
             .with_context(|| format!("cannot write {}", path.display()))?;
-        set_private_owner(&path, self.owner.as_ref())
+        set_private_owner(&path, self.run_as.as_ref())
     }
 
-    /// A `postmaster.pid` left by a crash names a process id that may since have
-    /// gone to some unrelated process; PostgreSQL would then refuse to start.
-    fn remove_stale_pid_file(&self) -> anyhow::Result<()> {
-        let pid_file = self.pgdata.join("postmaster.pid");
-        let Ok(text) = std::fs::read_to_string(&pid_file) else {
-            return Ok(());
-        };
-        let pid = text.lines().next().unwrap_or("").trim();
-        let comm = std::fs::read_to_string(format!("/proc/{pid}/comm")).unwrap_or_default();
-        if comm.trim() != "postgres" {
-            tracing::warn!(pid, "removing a stale postmaster.pid left by a crash");
-            std::fs::remove_file(&pid_file)
-                .with_context(|| format!("cannot remove {}", pid_file.display()))?;
+    /// What a dead server leaves behind. Its `postmaster.pid` and the
+    /// socket's lock file name a process id that may since have gone to some
+    /// unrelated process, or to the dead server not yet reaped (a zombie):
+    /// PostgreSQL would refuse to start. And while its socket is there,
+    /// connections wait to be refused instead of failing at once.
+    fn remove_stale_files(&self) -> anyhow::Result<()> {
+        let socket_lock = self.socket_dir.join(".s.PGSQL.5432.lock");
+        for path in [self.pgdata.join("postmaster.pid"), socket_lock.clone()] {
+            let Ok(text) = std::fs::read_to_string(&path) else {
+                continue;
+            };
+            let pid = text.lines().next().unwrap_or("").trim();
+            if !pid.parse().is_ok_and(is_live_postgres) {
+                let name = path.file_name().unwrap_or_default().to_string_lossy();
+                tracing::warn!(pid, "removing a stale {name} left by a crash");
+                std::fs::remove_file(&path)
+                    .with_context(|| format!("cannot remove {}", path.display()))?;
+            }
+        }
+        let socket = self.socket_dir.join(".s.PGSQL.5432");
+        if !socket_lock.exists() && socket.exists() {
+            std::fs::remove_file(&socket)
+                .with_context(|| format!("cannot remove {}", socket.display()))?;
         }
         Ok(())
     }
@@ -289,43 +325,94 @@ impl EmbeddedPostgres {
         }
         Ok(())
     }
+}
 
-    fn create_database(&self, database: &str) -> anyhow::Result<()> {
-        let options = self.connect_options("postgres");
-        let database = database.to_owned();
-        // We are called from sync code that may itself sit inside a runtime: use a
-        // small runtime of our own on a plain thread.
-        std::thread::spawn(move || -> anyhow::Result<()> {
-            let runtime = tokio::runtime::Builder::new_current_thread()
-                .enable_all()
-                .build()?;
-            runtime.block_on(async {
-                let mut conn = connect_with_retry(&options).await?;
-                let exists: bool = sqlx::query_scalar(
-                    "select exists (select 1 from pg_database where datname = $1)",
-                )
-                .bind(&database)
-                .fetch_one(&mut conn)
-                .await?;
-                if !exists {
-                    let quoted = database.replace('"', "\"\"");
-                    sqlx::query(&format!("create database \"{quoted}\""))
-                        .execute(&mut conn)
-                        .await?;
-                }
-                conn.close().await?;
-                Ok(())
-            })
-        })
-        .join()
-        .map_err(|_| anyhow::anyhow!("creating the database panicked"))?
-        .context("cannot create Triad's database in the embedded cluster")
+/// Whether `pid` is a PostgreSQL server process, and alive: a zombie is dead,
+/// only not yet reaped by its parent.
+fn is_live_postgres(pid: u32) -> bool {
+    let Ok(stat) = std::fs::read_to_string(format!("/proc/{pid}/stat")) else {
+        return false;
+    };
+    // "pid (comm) state …", where comm may itself hold spaces and parentheses.
+    let Some((head, rest)) = stat.rsplit_once(')') else {
+        return false;
+    };
+    let comm = head.split_once('(').map_or("", |(_, comm)| comm);
+    let state = rest.trim_start().chars().next();
+    comm == "postgres" && !matches!(state, Some('Z' | 'X'))
+}
+
+/// Where the cluster in `root` keeps its socket: in `root`, unless that path
+/// is too long for a socket.
+fn socket_dir(root: &Path) -> PathBuf {
+    if root.join(".s.PGSQL.5432").as_os_str().len() <= MAX_SOCKET_PATH {
+        root.to_owned()
+    } else {
+        let digest = Sha256::digest(root.as_os_str().as_encoded_bytes());
+        std::env::temp_dir().join(format!("triad-pg-{}", hex::encode(&digest[..6])))
     }
 }
 
-async fn connect_with_retry(options: &PgConnectOptions) -> anyhow::Result<PgConnection> {
+fn connect_options(socket_dir: &Path, database: &str) -> PgConnectOptions {
+    PgConnectOptions::new()
+        .socket(socket_dir)
+        .username(SUPERUSER)
+        .database(database)
+        .application_name("triad")
+}
+
+/// Makes sure `database` exists, waiting up to five seconds for the server.
+fn create_database(maintenance: PgConnectOptions, database: &str) -> anyhow::Result<()> {
+    create_database_within(maintenance, database, 5)
+}
+
+fn create_database_within(
+    maintenance: PgConnectOptions,
+    database: &str,
+    seconds: u64,
+) -> anyhow::Result<()> {
+    let database = database.to_owned();
+    // We are called from sync code that may itself sit inside a runtime: use a
+    // small runtime of our own on a plain thread.
+    std::thread::spawn(move || -> anyhow::Result<()> {
+        let runtime = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()?;
+        runtime.block_on(async {
+            let mut conn = connect_with_retry(&maintenance, seconds * 10).await?;
+            let exists: bool =
+                sqlx::query_scalar("select exists (select 1 from pg_database where datname = $1)")
+                    .bind(&database)
+                    .fetch_one(&mut conn)
+                    .await?;
+            if !exists {
+                let quoted = database.replace('"', "\"\"");
+                let created = sqlx::query(&format!("create database \"{quoted}\""))
+                    .execute(&mut conn)
+                    .await;
+                match created {
+                    Ok(_) => {}
+                    // Another process made it a moment ago.
+                    Err(sqlx::Error::Database(err))
+                        if matches!(err.code().as_deref(), Some("42P04" | "23505")) => {}
+                    Err(err) => return Err(err.into()),
+                }
+            }
+            conn.close().await?;
+            Ok(())
+        })
+    })
+    .join()
+    .map_err(|_| anyhow::anyhow!("creating the database panicked"))?
+    .context("cannot create Triad's database in the embedded cluster")
+}
+
+async fn connect_with_retry(
+    options: &PgConnectOptions,
+    attempts: u64,
+) -> anyhow::Result<PgConnection> {
     let mut last_error = None;
-    for _ in 0..50 {
+    for _ in 0..attempts {
         match PgConnection::connect_with(options).await {
             Ok(conn) => return Ok(conn),
             Err(err) => last_error = Some(err),
@@ -333,100 +420,6 @@ async fn connect_with_retry(options: &PgConnectOptions) -> anyhow::Result<PgConn
         tokio::time::sleep(Duration::from_millis(100)).await;
     }
     Err(last_error.expect("tried at least once").into())
-}
-
-/// `pg_ctl`, `initdb` and `postgres` from one directory: the first on `PATH` that
-/// has all three, else the newest `/usr/lib/postgresql/*/bin`.
-pub fn find_server_binaries() -> anyhow::Result<PathBuf> {
-    find_server_binaries_in(std::env::var_os("PATH"), Path::new("/usr/lib/postgresql"))
-}
-
-fn find_server_binaries_in(
-    path: Option<std::ffi::OsString>,
-    versions_root: &Path,
-) -> anyhow::Result<PathBuf> {
-    let has_all = |dir: &Path| {
-        ["pg_ctl", "initdb", "postgres"]
-            .iter()
-            .all(|b| dir.join(b).is_file())
-    };
-    if let Some(dir) = path
-        .iter()
-        .flat_map(std::env::split_paths)
-        .find(|dir| has_all(dir))
-    {
-        return Ok(dir);
-    }
-    let mut versions: Vec<(u32, PathBuf)> = std::fs::read_dir(versions_root)
-        .into_iter()
-        .flatten()
-        .flatten()
-        .filter_map(|entry| {
-            let version = entry.file_name().to_str()?.parse::<u32>().ok()?;
-            Some((version, entry.path().join("bin")))
-        })
-        .filter(|(_, bin)| has_all(bin))
-        .collect();
-    versions.sort();
-    versions.pop().map(|(_, bin)| bin).ok_or_else(|| {
-        anyhow::anyhow!(
-            "no PostgreSQL server binaries found (initdb, pg_ctl, postgres on PATH or under \
-             /usr/lib/postgresql/*/bin). Either install them (Debian/Ubuntu: apt-get install \
-             postgresql) or set DATABASE_URL to an existing PostgreSQL server"
-        )
-    })
-}
-
-fn postgres_system_user() -> anyhow::Result<SystemUser> {
-    let user = nix::unistd::User::from_name("postgres")
-        .context("cannot look up the postgres system user")?
-        .ok_or_else(|| {
-            anyhow::anyhow!(
-                "running as root, the embedded PostgreSQL cluster must run as the `postgres` \
-                 system user, and there is none. Install the postgresql package, run Triad as \
-                 a normal user, or set DATABASE_URL"
-            )
-        })?;
-    Ok(SystemUser {
-        uid: user.uid,
-        gid: user.gid,
-    })
-}
-
-fn set_private_owner(path: &Path, owner: Option<&SystemUser>) -> anyhow::Result<()> {
-    use std::os::unix::fs::PermissionsExt;
-    if let Some(owner) = owner {
-        std::os::unix::fs::chown(path, Some(owner.uid.as_raw()), Some(owner.gid.as_raw()))
-            .with_context(|| format!("cannot hand {} to the postgres user", path.display()))?;
-    }
-    if path.is_dir() {
-        std::fs::set_permissions(path, std::fs::Permissions::from_mode(0o700))
-            .with_context(|| format!("cannot make {} private", path.display()))?;
-    }
-    Ok(())
-}
-
-/// As root we hand the cluster to the `postgres` user, who must be able to walk
-/// down to it; say so plainly instead of letting initdb fail obscurely.
-fn reachable_by_others(root: &Path) -> anyhow::Result<()> {
-    use std::os::unix::fs::PermissionsExt;
-    for dir in root.ancestors().skip(1) {
-        let mode = std::fs::metadata(dir)
-            .with_context(|| format!("cannot inspect {}", dir.display()))?
-            .permissions()
-            .mode();
-        if mode & 0o001 == 0 {
-            bail!(
-                "the postgres system user cannot reach {} because {} is closed to other users \
-                 (mode {:o}). Set TRIAD_DATA_DIR to a directory outside it, or run `chmod o+x {}`",
-                root.display(),
-                dir.display(),
-                mode & 0o777,
-                dir.display()
-            );
-        }
-    }
-    Ok(())
 }
 
 fn conf_quote(path: &Path) -> String {
@@ -441,55 +434,4 @@ fn log_tail(log: &Path) -> String {
     }
     let tail: Vec<&str> = lines.into_iter().rev().collect();
     format!("(server log {}: {})", log.display(), tail.join(" | "))
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn fake_bin_dir(dir: &Path) {
-        std::fs::create_dir_all(dir).unwrap();
-        for binary in ["pg_ctl", "initdb", "postgres"] {
-            std::fs::write(dir.join(binary), "").unwrap();
-        }
-    }
-
-    #[test]
-    fn missing_server_binaries_name_both_fixes() {
-        let empty = tempfile::tempdir().unwrap();
-        let err = find_server_binaries_in(Some(empty.path().into()), empty.path())
-            .unwrap_err()
-            .to_string();
-        assert!(err.contains("apt-get install postgresql"), "{err}");
-        assert!(err.contains("DATABASE_URL"), "{err}");
-    }
-
-    #[test]
-    fn binaries_on_path_come_before_the_newest_installed_version() {
-        let root = tempfile::tempdir().unwrap();
-        let on_path = root.path().join("path-bin");
-        fake_bin_dir(&on_path);
-        fake_bin_dir(&root.path().join("lib/15/bin"));
-        fake_bin_dir(&root.path().join("lib/9/bin"));
-        let lib = root.path().join("lib");
-
-        let found = find_server_binaries_in(Some(on_path.clone().into()), &lib).unwrap();
-        assert_eq!(found, on_path);
-        let found = find_server_binaries_in(None, &lib).unwrap();
-        assert_eq!(found, lib.join("15/bin"), "15 is newer than 9, numerically");
-    }
-
-    #[test]
-    fn a_directory_closed_to_others_is_named_in_the_error() {
-        use std::os::unix::fs::PermissionsExt;
-        let root = tempfile::tempdir().unwrap();
-        let closed = root.path().join("closed");
-        std::fs::create_dir(&closed).unwrap();
-        std::fs::set_permissions(&closed, std::fs::Permissions::from_mode(0o700)).unwrap();
-        let err = reachable_by_others(&closed.join("postgres"))
-            .unwrap_err()
-            .to_string();
-        assert!(err.contains("TRIAD_DATA_DIR"), "{err}");
-        assert!(err.contains(&closed.display().to_string()), "{err}");
-    }
 }

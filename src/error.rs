@@ -32,11 +32,26 @@ impl From<sqlx::Error> for AppError {
     fn from(err: sqlx::Error) -> Self {
         match err {
             sqlx::Error::RowNotFound => AppError::NotFound,
-            sqlx::Error::PoolTimedOut | sqlx::Error::PoolClosed | sqlx::Error::Io(_) => {
-                AppError::Unavailable(err.into())
-            }
+            err if database_away(&err) => AppError::Unavailable(err.into()),
             other => AppError::Internal(other.into()),
         }
+    }
+}
+
+/// Whether `err` says the database is away rather than that something is
+/// wrong with the request: no connection to be had, or the server ending
+/// connections because it is shutting down, starting up or recovering from
+/// a crash.
+fn database_away(err: &sqlx::Error) -> bool {
+    match err {
+        sqlx::Error::Io(_) | sqlx::Error::PoolTimedOut | sqlx::Error::PoolClosed => true,
+        sqlx::Error::Database(err) => err.code().is_some_and(|code| {
+            // Class 08 is connection exceptions; 57P01–57P03 are admin
+            // shutdown, crash shutdown and "cannot connect now"; 53300 is
+            // too many connections, as while a restarted server fills up.
+            code.starts_with("08") || matches!(&*code, "57P01" | "57P02" | "57P03" | "53300")
+        }),
+        _ => false,
     }
 }
 
@@ -67,15 +82,15 @@ impl From<anyhow::Error> for AppError {
         // A database or session-store failure deep inside is still the
         // database being unavailable.
         let unavailable = err.chain().any(|cause| {
-            matches!(
-                cause.downcast_ref::<sqlx::Error>(),
-                Some(sqlx::Error::Io(_) | sqlx::Error::PoolTimedOut | sqlx::Error::PoolClosed)
-            ) || matches!(
-                cause.downcast_ref::<tower_sessions::session::Error>(),
-                Some(tower_sessions::session::Error::Store(
-                    tower_sessions::session_store::Error::Backend(_)
-                ))
-            )
+            cause
+                .downcast_ref::<sqlx::Error>()
+                .is_some_and(database_away)
+                || matches!(
+                    cause.downcast_ref::<tower_sessions::session::Error>(),
+                    Some(tower_sessions::session::Error::Store(
+                        tower_sessions::session_store::Error::Backend(_)
+                    ))
+                )
         });
         if unavailable {
             AppError::Unavailable(err)

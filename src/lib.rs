@@ -5,7 +5,8 @@
 //! - [`cli`] turns `triad <command>` into a call on one of the entry points below.
 //! - [`config`] reads the environment into a [`config::Config`]; a bad value stops
 //!   start-up with one line naming the variable.
-//! - [`embedded_pg`] runs the private PostgreSQL cluster of the default run.
+//! - [`embedded_pg`] runs the private PostgreSQL cluster of the default run: the
+//!   process that starts it owns it and keeps it running; other commands join it.
 //! - [`db`] owns the connection pool, the migrations and the tenant-scoped
 //!   transaction that every tenant query goes through.
 //! - [`auth`] is who is asking: passwords, login sessions, CSRF, and the

@@ -14,6 +14,7 @@ use crate::alignment::link::GuestKeys;
 use crate::auth::stamp::StampKey;
 use crate::config::Config;
 use crate::db::{self, PoolSettings};
+use crate::embedded_pg::supervise::ClusterWatch;
 use crate::mail::transport::Transport;
 use crate::mail::worker::{self, WorkerSettings};
 use crate::web;
@@ -36,19 +37,33 @@ pub struct AppState {
     pub link_guesses: Arc<crate::auth::throttle::LinkGuesses>,
     /// Programme reports counted in the last few minutes.
     pub reports: Arc<crate::web::admin::report::ReportCache>,
+    /// The embedded cluster, when this process owns it and watches over it.
+    pub cluster: Option<ClusterWatch>,
 }
 
 /// A built application: listening, but not yet serving.
 pub struct Application {
     listener: TcpListener,
     state: AppState,
+    login: db::AppLogin,
 }
 
 impl Application {
     /// Binds the listener and sets up the pool. Expects a migrated database
-    /// whose application role can log in (see [`db::ensure_app_login`]); `owner`
+    /// whose application role can log in (see [`db::AppLogin::ensure`]); `owner`
     /// names the server and database, as their owner.
-    pub async fn build(mut config: Config, owner: PgConnectOptions) -> anyhow::Result<Self> {
+    pub async fn build(config: Config, owner: PgConnectOptions) -> anyhow::Result<Self> {
+        Self::build_with(config, owner, None).await
+    }
+
+    /// As [`build`](Self::build), for the owner of the embedded cluster: its
+    /// state shows in `/healthz`, and pooled connections that outlived its
+    /// server are dropped instead of used.
+    pub async fn build_with(
+        mut config: Config,
+        owner: PgConnectOptions,
+        cluster: Option<ClusterWatch>,
+    ) -> anyhow::Result<Self> {
         let listener = TcpListener::bind(config.bind)
             .await
             .with_context(|| format!("TRIAD_BIND: cannot listen on {}", config.bind))?;
@@ -56,11 +71,16 @@ impl Application {
             config.public_url = crate::config::default_public_url(listener.local_addr()?);
         }
         let secret = config.secret_key()?;
+        let login = db::AppLogin::new(&owner, &secret, config.previous_secret_key.as_ref());
         let pool = db::pool(
-            db::app_connect_options(&owner, &secret),
-            &PoolSettings::default(),
+            login.pool_options().await,
+            &PoolSettings {
+                server_died_at: cluster.as_ref().map(ClusterWatch::died_at),
+                ..PoolSettings::default()
+            },
         );
         Ok(Application {
+            login,
             listener,
             state: AppState {
                 pool,
@@ -71,6 +91,7 @@ impl Application {
                 config: Arc::new(config),
                 link_guesses: Arc::default(),
                 reports: Arc::default(),
+                cluster,
             },
         })
     }
@@ -92,11 +113,18 @@ impl Application {
         self,
         stop: impl Future<Output = ()> + Send + 'static,
     ) -> anyhow::Result<()> {
-        let Application { listener, state } = self;
+        let Application {
+            listener,
+            state,
+            login,
+        } = self;
         let grace = state.config.shutdown_grace;
         let (stopping_tx, stopping) = watch::channel(false);
 
-        let background = spawn_background_tasks(&state, stopping.clone())?;
+        let mut background = spawn_background_tasks(&state, stopping.clone())?;
+        background.push(tokio::spawn(
+            login.follow(state.pool.clone(), stopping.clone()),
+        ));
         let router = web::router(state.clone())?;
         let mut server_stopping = stopping.clone();
         let mut server = tokio::spawn(
@@ -235,44 +263,103 @@ pub fn spawn_mail_worker(
     )))
 }
 
-/// `triad serve`: migrate, build, announce the address, run until Ctrl-C or SIGTERM.
-pub async fn serve(config: Config, database: PgConnectOptions) -> anyhow::Result<()> {
+/// `triad serve`: migrate, build, announce the address, run until Ctrl-C or
+/// SIGTERM — or until the embedded cluster it owns dies for good, which is an
+/// error, for whatever supervises Triad to act on.
+pub async fn serve(
+    config: Config,
+    database: PgConnectOptions,
+    cluster: Option<ClusterWatch>,
+) -> anyhow::Result<()> {
     db::migrate(&database).await?;
-    db::ensure_app_login(&database, &config.secret_key()?).await?;
+    db::AppLogin::new(
+        &database,
+        &config.secret_key()?,
+        config.previous_secret_key.as_ref(),
+    )
+    .ensure(&database)
+    .await?;
     // The embedded default is for trying Triad out: it comes with the demo.
     let demo = if matches!(config.database, crate::config::Database::Embedded) {
         Some(crate::operator::seed_demo(&database, &config).await?)
     } else {
         None
     };
-    let app = Application::build(config, database).await?;
+    let app = Application::build_with(config, database, cluster.clone()).await?;
     let public_url = app.state.config.public_url.clone();
     tracing::info!(address = %app.local_addr(), "listening");
+    if let Some(cluster) = &cluster {
+        cluster.announce(public_url.as_str())?;
+    }
     println!("Triad is running at {public_url}  (Ctrl-C stops it)");
     if let Some(demo) = demo {
         println!("Sign in at {public_url}sign-in\n{demo}");
     }
-    app.run_until(shutdown_signal()).await
+    let (gave_up_tx, gave_up) = tokio::sync::oneshot::channel();
+    app.run_until(async move {
+        tokio::select! {
+            () = shutdown_signal() => {}
+            reason = cluster_failed(cluster.as_ref()) => {
+                let _ = gave_up_tx.send(reason);
+            }
+        }
+    })
+    .await?;
+    match gave_up.await {
+        Ok(reason) => Err(anyhow::anyhow!(
+            "the embedded PostgreSQL server died and could not be started again: {reason}"
+        )),
+        Err(_) => Ok(()),
+    }
+}
+
+/// Completes when the embedded cluster dies for good; never without one.
+async fn cluster_failed(cluster: Option<&ClusterWatch>) -> String {
+    match cluster {
+        Some(cluster) => cluster.failed().await,
+        None => std::future::pending().await,
+    }
 }
 
 /// `triad worker`: only the mail delivery worker, for deployments that run it
 /// apart from the web processes.
-pub async fn work(config: Config, database: PgConnectOptions) -> anyhow::Result<()> {
+pub async fn work(
+    config: Config,
+    database: PgConnectOptions,
+    cluster: Option<ClusterWatch>,
+) -> anyhow::Result<()> {
     db::migrate(&database).await?;
-    let secret = config.secret_key()?;
-    db::ensure_app_login(&database, &secret).await?;
+    let login = db::AppLogin::new(
+        &database,
+        &config.secret_key()?,
+        config.previous_secret_key.as_ref(),
+    );
+    login.ensure(&database).await?;
     let pool = db::pool(
-        db::app_connect_options(&database, &secret),
-        &PoolSettings::default(),
+        login.pool_options().await,
+        &PoolSettings {
+            server_died_at: cluster.as_ref().map(ClusterWatch::died_at),
+            ..PoolSettings::default()
+        },
     );
     let (stopping_tx, stopping) = watch::channel(false);
+    let following = tokio::spawn(login.follow(pool.clone(), stopping.clone()));
     let worker = spawn_mail_worker(&pool, &config, stopping)?;
     println!("Triad's mail worker is running  (Ctrl-C stops it)");
-    shutdown_signal().await;
+    let gave_up = tokio::select! {
+        () = shutdown_signal() => None,
+        reason = cluster_failed(cluster.as_ref()) => Some(reason),
+    };
     stopping_tx.send_replace(true);
     worker.await.context("the mail worker failed")?;
+    let _ = following.await;
     pool.close().await;
-    Ok(())
+    match gave_up {
+        Some(reason) => Err(anyhow::anyhow!(
+            "the embedded PostgreSQL server died and could not be started again: {reason}"
+        )),
+        None => Ok(()),
+    }
 }
 
 /// Completes on Ctrl-C or SIGTERM.

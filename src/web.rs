@@ -3,7 +3,8 @@
 //! Areas of the site are modules with a `router()` each; this file puts them
 //! together and wraps them, outermost first, in: security headers, request id
 //! and request log, HTML error pages, the panic catcher, the body limit and the
-//! login session.
+//! login session (whose failure to save is the 503 page, like any other
+//! database outage).
 
 use std::time::Duration;
 
@@ -11,7 +12,7 @@ use axum::Router;
 use axum::extract::DefaultBodyLimit;
 use axum::http::{HeaderName, HeaderValue, header};
 use axum::middleware;
-use axum::response::Response;
+use axum::response::{IntoResponse, Response};
 use tower::ServiceBuilder;
 use tower_http::catch_panic::CatchPanicLayer;
 use tower_http::limit::RequestBodyLimitLayer;
@@ -104,6 +105,30 @@ fn session_layer(
         )))
 }
 
+/// Marks a response as come from the routes (see [`unsaved_sessions_are_unavailable`]).
+#[derive(Clone, Copy, Debug)]
+struct Answered;
+
+async fn mark_answered(mut response: Response) -> Response {
+    response.extensions_mut().insert(Answered);
+    response
+}
+
+/// When the login session changed but cannot be saved, tower-sessions drops
+/// the page and answers a bare 500 of its own. The store is PostgreSQL, so
+/// that is the database being away: the 503 page, like every other request
+/// that needs it. Only a response without the routes' mark is the session
+/// layer's own.
+async fn unsaved_sessions_are_unavailable(response: Response) -> Response {
+    if response.status() == axum::http::StatusCode::INTERNAL_SERVER_ERROR
+        && response.extensions().get::<Answered>().is_none()
+    {
+        tracing::warn!("cannot save the login session: the database is unavailable");
+        return axum::http::StatusCode::SERVICE_UNAVAILABLE.into_response();
+    }
+    response
+}
+
 /// Puts `routes` inside every layer: what no route may go without.
 fn wrap(
     routes: Router<AppState>,
@@ -121,6 +146,7 @@ fn wrap(
             csrf_state,
             crate::auth::csrf::protect,
         ))
+        .layer(middleware::map_response(mark_answered))
         .layer(
             ServiceBuilder::new()
                 .layer(middleware::map_response(move |response| {
@@ -140,6 +166,7 @@ fn wrap(
                 .layer(RequestBodyTimeoutLayer::new(BODY_TIMEOUT))
                 .layer(RequestBodyLimitLayer::new(BODY_LIMIT_BYTES))
                 .layer(DefaultBodyLimit::max(BODY_LIMIT_BYTES))
+                .layer(middleware::map_response(unsaved_sessions_are_unavailable))
                 .layer(sessions),
         );
     Ok(app)
@@ -217,10 +244,11 @@ mod tests {
     use tower::ServiceExt;
 
     /// The real layers around routes that misbehave on purpose. The pool points
-    /// nowhere: none of these routes touches the database.
+    /// nowhere, and says so quickly: a route that needs the database fails.
     fn app(routes: Router<AppState>) -> Router {
         let config = crate::config::Config::from_lookup(|_| None).unwrap();
         let pool = sqlx::postgres::PgPoolOptions::new()
+            .acquire_timeout(Duration::from_millis(200))
             .connect_lazy("postgres://nobody@127.0.0.1:1/nothing")
             .unwrap();
         let key = crate::config::SecretKey::from_configured(&"k".repeat(32)).unwrap();
@@ -233,6 +261,7 @@ mod tests {
             after_answer: std::sync::Arc::default(),
             link_guesses: std::sync::Arc::default(),
             reports: std::sync::Arc::default(),
+            cluster: None,
         };
         let sessions = session_layer(&pool, false, Duration::from_secs(60)).unwrap();
         wrap(routes, state, sessions, false).unwrap()
@@ -296,6 +325,24 @@ mod tests {
         let (status, _, body) = call(app(routes), "/db").await;
         assert_eq!(status, StatusCode::SERVICE_UNAVAILABLE);
         assert!(body.contains("briefly unavailable"), "{body}");
+    }
+
+    #[tokio::test]
+    async fn a_login_session_that_cannot_be_saved_gets_the_503_page_not_a_500() {
+        // A first visit: the page puts something in a new session, which the
+        // session layer saves after the handler is done — into no database.
+        let routes = Router::new().route(
+            "/remember",
+            get(|session: tower_sessions::Session| async move {
+                session.insert("seen", true).await.unwrap();
+                "remembered"
+            }),
+        );
+        let (status, headers, body) = call(app(routes), "/remember").await;
+        assert_eq!(status, StatusCode::SERVICE_UNAVAILABLE);
+        assert!(body.contains("briefly unavailable"), "{body}");
+        assert!(body.contains(headers["x-request-id"].to_str().unwrap()));
+        assert!(!headers.contains_key("set-cookie"));
     }
 
     #[tokio::test]

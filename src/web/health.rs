@@ -4,10 +4,11 @@ use axum::Extension;
 use axum::Router;
 use axum::extract::State;
 use axum::http::{StatusCode, header};
-use axum::response::IntoResponse;
+use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 
 use crate::db;
+use crate::embedded_pg::supervise::{ClusterState, ClusterWatch};
 use crate::error::Verbatim;
 use crate::startup::AppState;
 
@@ -17,26 +18,45 @@ pub fn router() -> Router<AppState> {
         .route("/readyz", get(readyz))
 }
 
-/// The process is up and answering.
-async fn healthz() -> impl IntoResponse {
-    ([(header::CACHE_CONTROL, "no-store")], "ok\n")
+/// The process is up and answering — and, when it owns the embedded
+/// cluster, that cluster's server is running: while it is being started again
+/// (or could not be), this says so.
+async fn healthz(State(state): State<AppState>) -> Response {
+    let problem = match state.cluster.as_ref().map(ClusterWatch::state) {
+        None | Some(ClusterState::Running) => None,
+        Some(ClusterState::Restarting { since, .. }) => Some(format!(
+            "the embedded PostgreSQL server stopped {} s ago; Triad is starting it again\n",
+            since.elapsed().as_secs()
+        )),
+        Some(ClusterState::Failed { .. }) => Some(
+            "the embedded PostgreSQL server stopped and could not be started again\n".to_owned(),
+        ),
+    };
+    match problem {
+        None => ([(header::CACHE_CONTROL, "no-store")], "ok\n").into_response(),
+        Some(problem) => probe_failure(problem),
+    }
 }
 
 /// The process can do useful work: its database answers. Plain text on purpose —
 /// a probe is not a person, so this never becomes the HTML error page.
 async fn readyz(State(state): State<AppState>) -> impl IntoResponse {
-    let (status, body) = if db::is_ready(&state.pool).await {
-        (StatusCode::OK, "ready\n")
+    if db::is_ready(&state.pool).await {
+        ([(header::CACHE_CONTROL, "no-store")], "ready\n").into_response()
     } else {
-        (StatusCode::SERVICE_UNAVAILABLE, "database unreachable\n")
-    };
+        probe_failure("database unreachable\n".to_owned())
+    }
+}
+
+fn probe_failure(reason: String) -> Response {
     (
-        status,
+        StatusCode::SERVICE_UNAVAILABLE,
         Extension(Verbatim),
         [
             (header::CACHE_CONTROL, "no-store"),
             (header::CONTENT_TYPE, "text/plain; charset=utf-8"),
         ],
-        body,
+        reason,
     )
+        .into_response()
 }

@@ -18,6 +18,7 @@ use triad::config::Config;
 use triad::embedded_pg::{Durability, EmbeddedPostgres};
 use triad::startup::Application;
 
+pub mod binary;
 pub mod browser;
 pub mod queries;
 pub mod smtp;
