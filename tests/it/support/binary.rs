@@ -60,21 +60,18 @@ impl Triad {
     }
 
     pub async fn start_with(data_dir: &Path, env: &[(&str, &str)]) -> Triad {
-        let triad = Self::spawn_with(data_dir, env);
+        let mut triad = Self::spawn_with(data_dir, env);
         triad.wait_until_ready().await;
         triad
     }
 
-    /// `triad` (serve) on a free port, without waiting for it.
+    /// `triad` (serve) on a port of its choosing (port 0: no other test can
+    /// take it between choosing and binding), without waiting for it; its
+    /// address is known once it says where it runs.
     pub fn spawn_with(data_dir: &Path, env: &[(&str, &str)]) -> Triad {
-        let port = free_port();
-        let bind = format!("127.0.0.1:{port}");
         let mut env = env.to_vec();
-        env.push(("TRIAD_BIND", &bind));
-        Self::spawn(
-            command(data_dir, &[], &env),
-            format!("http://127.0.0.1:{port}"),
-        )
+        env.push(("TRIAD_BIND", "127.0.0.1:0"));
+        Self::spawn(command(data_dir, &[], &env), String::new())
     }
 
     /// Runs `command`, collecting what it prints and logs.
@@ -106,8 +103,24 @@ impl Triad {
         }
     }
 
-    pub async fn wait_until_ready(&self) {
+    /// Waits until the server says where it runs (when its address is not
+    /// known yet) and answers `/readyz` there.
+    pub async fn wait_until_ready(&mut self) {
         let deadline = Instant::now() + Duration::from_secs(120);
+        while self.base.is_empty() {
+            const SAID: &str = "Triad is running at ";
+            let log = self.log();
+            if let Some(line) = log.lines().find_map(|line| line.strip_prefix(SAID)) {
+                let url = line.split_whitespace().next().unwrap_or_default();
+                self.base = url.trim_end_matches('/').to_owned();
+                break;
+            }
+            assert!(
+                Instant::now() < deadline,
+                "triad did not say where it runs:\n{log}"
+            );
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
         loop {
             if status_of(&format!("{}/readyz", self.base)).await == Some(200) {
                 return;
