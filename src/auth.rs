@@ -1,15 +1,10 @@
-//! Who is asking: passwords, sign-in throttling, one-time links, login
-//! sessions, CSRF protection, and the extractors that let a handler reach an
-//! organisation's data only as a signed-in member with the right role.
+//! Who someone is, below any web page: passwords and their hashing, attempt
+//! limits, one-time link tokens, and the keys that sign form stamps and
+//! device cookies. (Login sessions, CSRF and the extractors that guard tenant
+//! data are HTTP, and live under `web`.)
 
-pub mod csrf;
-pub mod elsewhere;
-pub mod kept;
-pub mod once;
+pub mod device;
 pub mod password;
-pub mod session;
 pub mod stamp;
 pub mod throttle;
 pub mod tokens;
-
-pub use session::{Admin, Coach, Coachee, Member, MemberTx, SignedIn};

@@ -13,7 +13,9 @@ use url::Url;
 
 mod mailbox;
 mod proxies;
+mod retry;
 pub use proxies::TrustedProxies;
+pub use retry::RetryPolicy;
 
 /// Where the database is.
 #[derive(Clone, Debug)]
@@ -60,7 +62,7 @@ pub struct Config {
     /// (and retried later).
     pub smtp_timeout: Duration,
     /// When failed deliveries are tried again.
-    pub mail_retry: crate::mail::worker::RetryPolicy,
+    pub mail_retry: RetryPolicy,
     /// The reverse proxies whose `X-Forwarded-For` / `Forwarded` is believed
     /// (`TRIAD_TRUSTED_PROXIES`); empty: none is.
     pub trusted_proxies: TrustedProxies,
@@ -272,7 +274,7 @@ impl Config {
             run_mail_worker,
             mail_poll_interval: Duration::from_secs(1),
             smtp_timeout,
-            mail_retry: crate::mail::worker::RetryPolicy::default(),
+            mail_retry: RetryPolicy::default(),
             trusted_proxies,
         })
     }

@@ -20,6 +20,7 @@
 //! - [`error`] turns failures into HTML error pages that show a request id and
 //!   never internals.
 
+pub mod after_answer;
 pub mod alignment;
 pub mod audit;
 pub mod auth;
@@ -27,12 +28,13 @@ pub mod cli;
 pub mod config;
 pub mod db;
 pub mod embedded_pg;
-pub mod error;
+pub mod format;
 pub mod load;
 pub mod mail;
 pub mod operator;
 pub mod reporting;
 pub mod startup;
+pub mod state;
 pub mod telemetry;
 #[cfg(test)]
 mod testing;

@@ -7,7 +7,10 @@
 //! protected counts. Queries are in `db::reporting`, the page and the CSV in
 //! `web::admin::report`.
 
+pub mod cache;
 pub mod noise;
+pub mod nudges;
+pub mod report;
 
 use std::collections::HashSet;
 

@@ -17,29 +17,9 @@ use crate::db::{self, PoolSettings};
 use crate::embedded_pg::supervise::ClusterWatch;
 use crate::mail::transport::Transport;
 use crate::mail::worker::{self, WorkerSettings};
+use crate::state::AppState;
 use crate::web;
 use tower_sessions::session_store::ExpiredDeletion;
-
-/// What every handler can reach.
-#[derive(Clone, Debug)]
-pub struct AppState {
-    pub pool: PgPool,
-    pub config: Arc<Config>,
-    /// Signs and checks managers' guest links.
-    pub guest_keys: Arc<GuestKeys>,
-    /// Signs the stamp that binds each form to its person and organisation.
-    pub stamp_key: Arc<crate::auth::stamp::StampKey>,
-    /// Signs the cookie of a browser its person has signed in on before.
-    pub device_key: Arc<crate::web::sign_in::device::DeviceKey>,
-    /// Work requests left for after their answers.
-    pub after_answer: Arc<crate::web::after::AfterAnswer>,
-    /// Wrong guest links per client address.
-    pub link_guesses: Arc<crate::auth::throttle::LinkGuesses>,
-    /// Programme reports counted in the last few minutes.
-    pub reports: Arc<crate::web::admin::report::ReportCache>,
-    /// The embedded cluster, when this process owns it and watches over it.
-    pub cluster: Option<ClusterWatch>,
-}
 
 /// A built application: listening, but not yet serving.
 pub struct Application {
@@ -86,7 +66,7 @@ impl Application {
                 pool,
                 guest_keys: Arc::new(GuestKeys::new(&secret, config.previous_secret_key.as_ref())),
                 stamp_key: Arc::new(StampKey::new(&secret)),
-                device_key: Arc::new(crate::web::sign_in::device::DeviceKey::new(&secret)),
+                device_key: Arc::new(crate::auth::device::DeviceKey::new(&secret)),
                 after_answer: Arc::default(),
                 config: Arc::new(config),
                 link_guesses: Arc::default(),
@@ -198,7 +178,7 @@ fn spawn_background_tasks(
             let mut every = tokio::time::interval(interval);
             loop {
                 every.tick().await;
-                if let Err(err) = crate::auth::once::sweep(&pool).await {
+                if let Err(err) = crate::web::forms::once::sweep(&pool).await {
                     tracing::warn!(error = %err, "cannot sweep old form keys");
                 }
                 if let Err(err) = crate::auth::throttle::sweep(&pool).await {
@@ -227,7 +207,7 @@ fn spawn_automatic_nudges(state: AppState, mut stopping: watch::Receiver<bool>) 
                 _ = every.tick() => {}
                 _ = stopping.wait_for(|stop| *stop) => return,
             }
-            match web::admin::report::nudge_automatically(&state.pool, &state.config).await {
+            match crate::reporting::nudges::automatically(&state.pool, &state.config).await {
                 Ok(0) => {}
                 Ok(sent) => tracing::info!(sent, "nudged coaches of quiet engagements"),
                 Err(err) => tracing::warn!(error = %format!("{err:#}"), "automatic nudges failed"),

@@ -23,20 +23,20 @@ use tower_sessions::{Expiry, SessionManagerLayer};
 use tower_sessions_sqlx_store::PostgresStore;
 use tracing::Level;
 
-use crate::error::{self, AppError};
-use crate::startup::AppState;
+use self::error::AppError;
+use crate::state::AppState;
 
 pub mod account;
 pub mod admin;
-pub mod after;
 pub mod alignment;
 pub mod assets;
 pub mod charts;
 pub mod client;
 pub mod coaching;
 pub mod dev_mailbox;
+pub mod error;
 pub mod flash;
-pub mod format;
+pub mod forms;
 pub mod goals;
 pub mod guest;
 pub mod health;
@@ -44,6 +44,7 @@ pub mod home;
 pub mod layout;
 pub mod names;
 pub mod request_id;
+pub mod session;
 pub mod sign_in;
 
 /// Forms are small; nothing in Triad takes uploads.
@@ -144,7 +145,7 @@ fn wrap(
         // Innermost, so the login session is there for it to check against.
         .layer(middleware::from_fn_with_state(
             csrf_state,
-            crate::auth::csrf::protect,
+            crate::web::forms::csrf::protect,
         ))
         .layer(middleware::map_response(mark_answered))
         .layer(
@@ -257,7 +258,7 @@ mod tests {
             config: std::sync::Arc::new(config),
             guest_keys: std::sync::Arc::new(crate::alignment::link::GuestKeys::new(&key, None)),
             stamp_key: std::sync::Arc::new(crate::auth::stamp::StampKey::new(&key)),
-            device_key: std::sync::Arc::new(crate::web::sign_in::device::DeviceKey::new(&key)),
+            device_key: std::sync::Arc::new(crate::auth::device::DeviceKey::new(&key)),
             after_answer: std::sync::Arc::default(),
             link_guesses: std::sync::Arc::default(),
             reports: std::sync::Arc::default(),

@@ -19,11 +19,11 @@ use uuid::Uuid;
 use crate::alignment::link::GuestKeys;
 use crate::db::TenantId;
 use crate::db::alignment::{Candidate, Invite, Meeting};
+use crate::format;
 use crate::mail::MailKind;
 use crate::mail::calendar::Method;
 use crate::mail::outbox::{self, EnqueueError, OutgoingEmail, Recipient};
 use crate::mail::templates::NoticeEmail;
-use crate::web::format;
 
 mod news;
 mod parts;
@@ -101,17 +101,19 @@ fn people(meeting: &Meeting, invite: &Invite) -> [Addressee; 3] {
 }
 
 impl<'a> Mailer<'a> {
-    /// The mailer of a running app, for `org`; `caused_by` is the acting member.
+    /// The mailer of a running app, built from its configuration and guest
+    /// keys, for `org`; `caused_by` is the acting member.
     pub fn of(
-        state: &'a crate::startup::AppState,
+        config: &'a crate::config::Config,
+        keys: &'a crate::alignment::link::GuestKeys,
         org: TenantId,
         caused_by: Option<Uuid>,
     ) -> Mailer<'a> {
         Mailer {
             org,
-            public_url: &state.config.public_url,
-            domain: state.config.mail_domain(),
-            keys: &state.guest_keys,
+            public_url: &config.public_url,
+            domain: config.mail_domain(),
+            keys,
             now: Utc::now(),
             caused_by,
         }

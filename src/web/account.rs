@@ -15,15 +15,16 @@ use chrono::Utc;
 use serde::Deserialize;
 use tower_sessions::Session;
 
-use crate::auth::session;
 use crate::auth::throttle::{self, Attempt, Key};
-use crate::auth::{SignedIn, password, tokens};
+use crate::auth::{password, tokens};
 use crate::db::people::{self, TokenPurpose};
+use crate::web::session;
+use crate::web::session::SignedIn;
 
-use crate::error::AppResult;
-use crate::startup::AppState;
+use crate::format;
+use crate::state::AppState;
+use crate::web::error::AppResult;
 use crate::web::flash::{self, FlashKind, Flashes};
-use crate::web::format;
 use crate::web::layout::Layout;
 use crate::web::sign_in;
 

@@ -1,5 +1,5 @@
 //! Pages for the organisation's admins: people, email delivery, audit log.
-//! Every handler here takes [`Admin`](crate::auth::Admin), so nobody else
+//! Every handler here takes [`Admin`](crate::web::session::Admin), so nobody else
 //! reaches them (they get a 404).
 
 use std::net::IpAddr;
@@ -8,9 +8,9 @@ use axum::Router;
 use sqlx::PgConnection;
 
 use crate::audit::{self, Event};
-use crate::auth::{Admin, Member};
-use crate::error::AppResult;
-use crate::startup::AppState;
+use crate::state::AppState;
+use crate::web::error::AppResult;
+use crate::web::session::{Admin, Member};
 
 pub mod alignment_requests;
 pub mod audit_log;

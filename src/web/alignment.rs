@@ -25,18 +25,18 @@ use crate::alignment::{
     AgendaItem, CoachRole, EngagementAlignment, GUIDE, GuideStep, Kind, Readiness, Speaker, Status,
 };
 use crate::audit;
-use crate::auth::Member;
-use crate::auth::session::FormFields;
 use crate::db::alignment::{self as meetings, Candidate, Debrief, Invite, Meeting, Preparation};
 use crate::db::engagements::Engagement;
 use crate::db::goals::{self, Goal};
 use crate::db::{self, TenantTx};
-use crate::error::{AppError, AppResult};
-use crate::startup::AppState;
+use crate::format;
+use crate::state::AppState;
 use crate::web::coaching::{Side, engagement_for};
+use crate::web::error::{AppError, AppResult};
 use crate::web::flash::{self, FlashKind, Flashes};
-use crate::web::format;
 use crate::web::layout::Layout;
+use crate::web::session::FormFields;
+use crate::web::session::Member;
 
 mod meeting;
 
@@ -225,7 +225,12 @@ async fn record(
 }
 
 fn mailer<'a>(state: &'a AppState, member: &Member) -> Mailer<'a> {
-    Mailer::of(state, member.org, Some(member.user.id))
+    Mailer::of(
+        &state.config,
+        &state.guest_keys,
+        member.org,
+        Some(member.user.id),
+    )
 }
 
 /// When the manager's link stops working: some days after the latest time the

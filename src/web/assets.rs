@@ -13,8 +13,8 @@ use axum::routing::get;
 use serde::Deserialize;
 use sha2::{Digest, Sha256};
 
-use crate::error::AppError;
-use crate::startup::AppState;
+use crate::state::AppState;
+use crate::web::error::AppError;
 
 struct Asset {
     bytes: &'static [u8],

@@ -13,7 +13,7 @@ use axum::http::HeaderMap;
 use axum::http::request::Parts;
 
 use crate::config::TrustedProxies;
-use crate::startup::AppState;
+use crate::state::AppState;
 
 /// The client's address, as far as it can be believed.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

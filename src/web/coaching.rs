@@ -17,18 +17,18 @@ use axum::{Extension, Form};
 use serde::Deserialize;
 use uuid::Uuid;
 
-use crate::auth::session::FormFields;
-use crate::auth::{Member, MemberTx};
 use crate::db::coaching::{self, Assignment, CoachingSession, Documentation, SessionStatus};
 use crate::db::engagements::{self, Engagement};
 use crate::db::goals::{self, Goal};
 use crate::db::programs::{self, Activity, Skill};
 use crate::db::{self, TenantTx};
-use crate::error::{AppError, AppResult};
-use crate::startup::AppState;
+use crate::format;
+use crate::state::AppState;
+use crate::web::error::{AppError, AppResult};
 use crate::web::flash::{self, FlashKind, Flashes};
-use crate::web::format;
 use crate::web::layout::Layout;
+use crate::web::session::FormFields;
+use crate::web::session::{Member, MemberTx};
 
 pub fn router() -> Router<AppState> {
     Router::new()

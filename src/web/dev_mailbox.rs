@@ -19,8 +19,8 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use mail_parser::{MessageParser, MimeHeaders};
 
-use crate::error::{AppError, AppResult};
-use crate::startup::AppState;
+use crate::state::AppState;
+use crate::web::error::{AppError, AppResult};
 use crate::web::layout::Layout;
 
 pub fn router() -> Router<AppState> {

@@ -13,16 +13,16 @@ use axum::routing::{get, post};
 use serde::Deserialize;
 use uuid::Uuid;
 
-use crate::auth::Member;
 use crate::db::engagements::Engagement;
 use crate::db::goals::{self, Goal, GoalFields, GoalStatus};
 use crate::db::programs::{self, Skill};
 use crate::db::{self, TenantTx};
-use crate::error::{AppError, AppResult};
-use crate::startup::AppState;
+use crate::state::AppState;
 use crate::web::coaching::{Side, engagement_for};
+use crate::web::error::{AppError, AppResult};
 use crate::web::flash::{self, FlashKind, Flashes};
 use crate::web::layout::Layout;
+use crate::web::session::Member;
 
 pub fn router() -> Router<AppState> {
     Router::new()

@@ -24,9 +24,9 @@ use serde::Deserialize;
 use crate::audit;
 use crate::db::TenantTx;
 use crate::db::alignment::{self as meetings, Invite, Meeting};
-use crate::error::AppResult;
-use crate::startup::AppState;
+use crate::state::AppState;
 use crate::web::client::ClientAddr;
+use crate::web::error::AppResult;
 
 /// Loads what a guest form needs — the invite in the path, which the form
 /// must have been shown for — or the page that says why not.

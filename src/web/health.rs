@@ -9,8 +9,8 @@ use axum::routing::get;
 
 use crate::db;
 use crate::embedded_pg::supervise::{ClusterState, ClusterWatch};
-use crate::error::Verbatim;
-use crate::startup::AppState;
+use crate::state::AppState;
+use crate::web::error::Verbatim;
 
 pub fn router() -> Router<AppState> {
     Router::new()

@@ -5,19 +5,19 @@ use askama_web::WebTemplate;
 use axum::Router;
 use axum::routing::get;
 
-use crate::auth::{Member, MemberTx};
 use crate::db::engagements::{self, Summary};
 use crate::db::goals::{self, Goal};
 use crate::db::{alignment, people};
-use crate::error::AppResult;
+use crate::format;
 use crate::mail::outbox;
-use crate::startup::AppState;
+use crate::state::AppState;
 use crate::web::admin::mail::Shown;
 use crate::web::alignment::{ReadinessShown, readiness_shown};
 use crate::web::coaching::Side;
+use crate::web::error::AppResult;
 use crate::web::flash::Flashes;
-use crate::web::format;
 use crate::web::layout::Layout;
+use crate::web::session::{Member, MemberTx};
 
 pub fn router() -> Router<AppState> {
     Router::new()

@@ -5,10 +5,11 @@
 
 use tower_sessions::Session;
 
-use crate::auth::{Member, SignedIn, csrf};
 use crate::db::people::Roles;
 use crate::web::assets;
 use crate::web::flash::{Flash, Flashes};
+use crate::web::forms::csrf;
+use crate::web::session::{Member, SignedIn};
 
 #[derive(Clone, Debug)]
 pub struct Layout {

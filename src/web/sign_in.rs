@@ -19,17 +19,19 @@ use tower_sessions::Session;
 use uuid::Uuid;
 
 use crate::audit::{self, Event};
-use crate::auth::session;
+use crate::auth::password;
 use crate::auth::throttle::{self, Attempt, Key};
-use crate::auth::{SignedIn, kept, password};
 use crate::db::people::{self, MembershipSummary};
 use crate::db::{self, TenantId};
-use crate::error::{AppError, AppResult};
-use crate::startup::AppState;
+use crate::state::AppState;
 use crate::web::client::ClientAddr;
+use crate::web::error::{AppError, AppResult};
 use crate::web::flash::{self, FlashKind, Flashes};
+use crate::web::forms::kept;
 use crate::web::layout::Layout;
 use crate::web::names;
+use crate::web::session;
+use crate::web::session::SignedIn;
 
 pub fn router() -> Router<AppState> {
     Router::new()

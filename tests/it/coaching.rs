@@ -391,10 +391,10 @@ async fn dashboards_show_the_next_session_the_cadence_and_what_is_open() {
 
     // What each of them should read, whatever the season.
     let next =
-        triad::web::format::instant_from_local(&in_ten_days.to_string(), "09:00", "Europe/London")
+        triad::format::instant_from_local(&in_ten_days.to_string(), "09:00", "Europe/London")
             .unwrap();
-    let for_coach = triad::web::format::local_time(next, "Europe/London");
-    let for_coachee = triad::web::format::local_time(next, "Asia/Kolkata");
+    let for_coach = triad::format::local_time(next, "Europe/London");
+    let for_coachee = triad::format::local_time(next, "Asia/Kolkata");
     let home = pair.coach.text("/home").await;
     assert!(home.contains("Kept"), "{home}");
     assert!(home.contains(&for_coach), "{home}");

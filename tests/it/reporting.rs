@@ -730,11 +730,11 @@ async fn a_quiet_engagement_is_listed_and_its_coach_nudged_once_a_week() {
         .await;
     assert_eq!(response.status(), 303);
     let config = crate::support::test_config(s.app.data_dir.path());
-    let sent = triad::web::admin::report::nudge_automatically(&s.app.pool, &config)
+    let sent = triad::reporting::nudges::automatically(&s.app.pool, &config)
         .await
         .unwrap();
     assert_eq!(sent, 9, "ten active quiet engagements, one nudged already");
-    let again = triad::web::admin::report::nudge_automatically(&s.app.pool, &config)
+    let again = triad::reporting::nudges::automatically(&s.app.pool, &config)
         .await
         .unwrap();
     assert_eq!(again, 0);

@@ -6,10 +6,10 @@ use chrono::{DateTime, Duration, Utc};
 
 use super::Mailer;
 use crate::db::alignment::{Invite, Meeting};
+use crate::format;
 use crate::mail::calendar::{self, Method, Person};
 use crate::mail::outbox::CalendarPart;
 use crate::mail::typed::isolate;
-use crate::web::format;
 
 /// What people typed about a meeting, each piece isolated (see
 /// `mail::typed`) so that it cannot reorder the sentence it is put in.

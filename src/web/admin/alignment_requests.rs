@@ -12,19 +12,19 @@ use axum::routing::{get, post};
 use serde::Deserialize;
 use uuid::Uuid;
 
-use crate::auth::Admin;
 use crate::db;
 use crate::db::alignment::{self as meetings, ExtraRequest};
-use crate::error::{AppError, AppResult};
+use crate::format;
 use crate::mail::outbox::{self, Recipient};
 use crate::mail::templates::NoticeEmail;
 use crate::mail::typed::isolate;
-use crate::startup::AppState;
+use crate::state::AppState;
 use crate::web::admin::record;
 use crate::web::client::ClientAddr;
+use crate::web::error::{AppError, AppResult};
 use crate::web::flash::{self, FlashKind, Flashes};
-use crate::web::format;
 use crate::web::layout::Layout;
+use crate::web::session::Admin;
 
 pub fn router() -> Router<AppState> {
     Router::new()

@@ -7,13 +7,13 @@ use axum::extract::State;
 use axum::routing::get;
 
 use crate::audit;
-use crate::auth::Admin;
 use crate::db;
-use crate::error::AppResult;
-use crate::startup::AppState;
+use crate::format;
+use crate::state::AppState;
+use crate::web::error::AppResult;
 use crate::web::flash::Flashes;
-use crate::web::format;
 use crate::web::layout::Layout;
+use crate::web::session::Admin;
 
 pub fn router() -> Router<AppState> {
     Router::new().route("/admin/audit", get(show))

@@ -15,15 +15,15 @@ use axum::routing::{get, post};
 use serde::Deserialize;
 use uuid::Uuid;
 
-use crate::auth::Admin;
 use crate::db::programs::{self, Activity, ActivityFields, ActivityKind, Skill};
 use crate::db::{self, TenantTx};
-use crate::error::{AppError, AppResult};
-use crate::startup::AppState;
+use crate::state::AppState;
 use crate::web::admin::record;
 use crate::web::client::ClientAddr;
+use crate::web::error::{AppError, AppResult};
 use crate::web::flash::{self, FlashKind, Flashes};
 use crate::web::layout::Layout;
+use crate::web::session::Admin;
 
 pub fn router() -> Router<AppState> {
     Router::new()

@@ -14,17 +14,17 @@ use chrono::NaiveDate;
 use serde::Deserialize;
 use uuid::Uuid;
 
-use crate::auth::Admin;
 use crate::db::engagements::{self, Engagement, EngagementFields, Status};
 use crate::db::people::{self, Member};
 use crate::db::programs::{self, Program};
 use crate::db::{self, TenantTx};
-use crate::error::{AppError, AppResult};
-use crate::startup::AppState;
+use crate::state::AppState;
 use crate::web::admin::record;
 use crate::web::client::ClientAddr;
+use crate::web::error::{AppError, AppResult};
 use crate::web::flash::{self, FlashKind, Flashes};
 use crate::web::layout::Layout;
+use crate::web::session::Admin;
 
 pub fn router() -> Router<AppState> {
     Router::new()

@@ -12,15 +12,15 @@ use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use uuid::Uuid;
 
-use crate::auth::Admin;
 use crate::db;
-use crate::error::{AppError, AppResult};
+use crate::format;
 use crate::mail::MailKind;
 use crate::mail::outbox::{self, DeliveryCount, DeliveryRow, DeliveryState};
-use crate::startup::AppState;
+use crate::state::AppState;
+use crate::web::error::{AppError, AppResult};
 use crate::web::flash::{self, FlashKind, Flashes};
-use crate::web::format;
 use crate::web::layout::Layout;
+use crate::web::session::Admin;
 
 pub fn router() -> Router<AppState> {
     Router::new()

@@ -14,16 +14,16 @@ use axum::routing::{get, post};
 use serde::Deserialize;
 use uuid::Uuid;
 
-use crate::auth::Admin;
 use crate::db::people::{self, Member, Roles};
 use crate::db::{self, TenantId};
-use crate::error::{AppError, AppResult};
-use crate::startup::AppState;
+use crate::format;
+use crate::state::AppState;
 use crate::web::admin::record;
 use crate::web::client::ClientAddr;
+use crate::web::error::{AppError, AppResult};
 use crate::web::flash::{self, FlashKind, Flashes};
-use crate::web::format;
 use crate::web::layout::Layout;
+use crate::web::session::Admin;
 
 mod invite;
 

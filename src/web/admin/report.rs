@@ -22,26 +22,23 @@ use chrono::{Datelike, NaiveDate, Utc};
 use serde::Deserialize;
 use uuid::Uuid;
 
-use crate::auth::Admin;
 use crate::db::programs::{self, Cadence, Program};
 use crate::db::reporting::{self as figures, Scope};
 use crate::db::{self, TenantId, TenantTx};
-use crate::error::{AppError, AppResult};
-use crate::reporting::{self, Cell, Measure};
-use crate::startup::AppState;
+use crate::format;
+use crate::reporting;
+use crate::state::AppState;
 use crate::web::charts::Chart;
+use crate::web::error::{AppError, AppResult};
 use crate::web::flash::Flashes;
-use crate::web::format;
 use crate::web::layout::Layout;
+use crate::web::session::Admin;
 
 mod accountability;
-mod build;
-mod cache;
 mod present;
 
-pub use accountability::{nudge_automatically, send_nudge};
-use cache::Counted;
-pub use cache::ReportCache;
+use crate::reporting::cache::{self, Counted};
+pub use crate::reporting::report::{Line, Listed, Report, Section, SkillRow};
 
 pub fn router() -> Router<AppState> {
     Router::new()
@@ -57,65 +54,6 @@ struct PeriodQuery {
     from: Option<String>,
     #[serde(default)]
     to: Option<String>,
-}
-
-/// One line of the report: a figure for the programme and for each group.
-pub struct Line {
-    pub label: &'static str,
-    pub measure: Measure,
-    /// Indexes into the report's cells: the whole programme first, then each group.
-    pub cells: Vec<usize>,
-}
-
-pub struct Section {
-    pub title: &'static str,
-    pub note: &'static str,
-    pub lines: Vec<Line>,
-}
-
-/// A labelled figure outside the department table (months, themes, skills).
-pub struct Listed {
-    pub label: String,
-    pub cell: usize,
-}
-
-/// Goals of one skill by status.
-pub struct SkillRow {
-    pub skill: String,
-    /// draft, active, achieved, dropped, all, achieved in the period.
-    pub cells: [usize; 6],
-}
-
-/// The whole report, decided: every figure with whether it is hidden.
-pub struct Report {
-    pub threshold: i32,
-    pub groups: Vec<String>,
-    pub cells: Vec<Cell>,
-    pub sections: Vec<Section>,
-    pub months: Vec<Listed>,
-    pub themes: Vec<Listed>,
-    pub skills: Vec<SkillRow>,
-    /// The whole programme describes too few people: nothing is shown.
-    pub too_small: bool,
-}
-
-impl Report {
-    pub fn text(&self, cell: usize, measure: Measure) -> String {
-        self.cells[cell].text(measure, self.threshold)
-    }
-
-    pub fn count(&self, cell: usize) -> String {
-        self.text(cell, Measure::Count)
-    }
-
-    /// For templates, which pass arguments by reference.
-    pub fn show(&self, cell: &usize, measure: &Measure) -> String {
-        self.text(*cell, *measure)
-    }
-
-    pub fn show_count(&self, cell: &usize) -> String {
-        self.count(*cell)
-    }
 }
 
 /// The first day of `date`'s month.

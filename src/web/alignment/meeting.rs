@@ -4,7 +4,7 @@
 //! the debrief, and the coachee's preview of the manager's page.
 
 use super::*;
-use crate::auth::MemberTx;
+use crate::web::session::MemberTx;
 /// Opens the request's transaction with the meeting in it, for its coach or
 /// coachee (`only` one of them, when given); anyone else gets a 404.
 async fn open(

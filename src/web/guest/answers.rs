@@ -8,11 +8,11 @@ use chrono::Utc;
 use tower_sessions::Session;
 
 use crate::db::alignment::{self as meetings};
-use crate::error::{AppError, AppResult};
+use crate::format;
 use crate::mail::calendar::Method;
-use crate::startup::AppState;
+use crate::state::AppState;
 use crate::web::client::ClientAddr;
-use crate::web::format;
+use crate::web::error::{AppError, AppResult};
 
 use super::visit::visit;
 use super::{AnswersForm, GuestEdits, TimeZoneForm, record};

@@ -14,11 +14,11 @@ use crate::alignment::{AgendaItem, Status};
 use crate::db::alignment::{self as meetings, Invite, Meeting};
 use crate::db::goals::{self, Goal};
 use crate::db::{TenantId, TenantTx};
-use crate::error::AppResult;
-use crate::startup::AppState;
+use crate::format;
+use crate::state::AppState;
 use crate::web::alignment::CandidateRow;
+use crate::web::error::AppResult;
 use crate::web::flash::{self, FlashKind, Flashes};
-use crate::web::format;
 
 use super::refusal::{Refusal, refused};
 use super::visit::{page_of, visit};
@@ -223,5 +223,5 @@ pub(super) async fn no_longer_planned(session: &Session, invite: Uuid) -> AppRes
 }
 
 pub(super) fn mailer(state: &AppState, org: TenantId) -> Mailer<'_> {
-    Mailer::of(state, org, None)
+    Mailer::of(&state.config, &state.guest_keys, org, None)
 }

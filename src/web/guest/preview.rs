@@ -13,7 +13,7 @@ use crate::db::alignment::{self as meetings, Invite, Meeting};
 use crate::db::engagements::Engagement;
 use crate::db::goals::{self, Goal};
 use crate::db::{TenantId, TenantTx};
-use crate::error::AppResult;
+use crate::web::error::AppResult;
 use crate::web::layout::Layout;
 
 use super::GuestEdits;

@@ -10,11 +10,11 @@ use tower_sessions::Session;
 use crate::alignment::Status;
 use crate::alignment::notify::TimeChange;
 use crate::db::alignment::{self as meetings};
-use crate::error::{AppError, AppResult};
+use crate::format;
 use crate::mail::typed::isolate;
-use crate::startup::AppState;
+use crate::state::AppState;
 use crate::web::client::ClientAddr;
-use crate::web::format;
+use crate::web::error::{AppError, AppResult};
 
 use super::{AcceptForm, DeclineForm, GuestEdits, ProposeForm, record};
 

@@ -21,11 +21,11 @@ use uuid::Uuid;
 
 use crate::alignment::Status;
 use crate::alignment::link::{GuestClaim, invite_key, invite_of_key};
-use crate::auth::csrf::constant_time_eq;
 use crate::db::alignment::{self as meetings, Invite, Meeting};
 use crate::db::{self, TenantId, TenantTx};
-use crate::error::{AppError, AppResult};
-use crate::startup::AppState;
+use crate::state::AppState;
+use crate::web::error::{AppError, AppResult};
+use crate::web::forms::csrf::constant_time_eq;
 use crate::web::layout::Layout;
 
 use super::refusal::{Refusal, refused};

@@ -9,14 +9,14 @@ use axum::response::{IntoResponse, Redirect, Response};
 use uuid::Uuid;
 
 use crate::audit::{self, Event};
-use crate::auth::SignedIn;
-use crate::auth::session;
 use crate::db::people::{self, MembershipSummary};
 use crate::db::{self, TenantId};
-use crate::error::{AppError, AppResult};
-use crate::startup::AppState;
+use crate::state::AppState;
 use crate::web::client::ClientAddr;
+use crate::web::error::{AppError, AppResult};
 use crate::web::flash::{self, FlashKind};
+use crate::web::session;
+use crate::web::session::SignedIn;
 
 /// The person's own invitation from `org`, or a 404.
 async fn find(state: &AppState, signed_in: &SignedIn, org: Uuid) -> AppResult<MembershipSummary> {

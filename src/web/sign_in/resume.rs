@@ -6,14 +6,14 @@ use askama_web::WebTemplate;
 use axum::extract::State;
 use axum::response::{IntoResponse, Redirect, Response};
 
-use crate::auth::SignedIn;
-use crate::auth::kept;
-use crate::auth::session;
 use crate::db::TenantId;
-use crate::error::AppResult;
-use crate::startup::AppState;
+use crate::state::AppState;
+use crate::web::error::AppResult;
 use crate::web::flash::Flashes;
+use crate::web::forms::kept;
 use crate::web::layout::Layout;
+use crate::web::session;
+use crate::web::session::SignedIn;
 
 /// One field of the kept form, as the page shows it.
 struct Field {

@@ -16,18 +16,19 @@ use serde::Deserialize;
 use sqlx::PgConnection;
 use uuid::Uuid;
 
-use crate::auth::{Admin, tokens};
+use crate::auth::tokens;
 use crate::config::Config;
 use crate::db;
 use crate::db::people::{self, Member, PendingInvitation, Roles, TokenPurpose};
-use crate::error::{AppError, AppResult};
+use crate::format;
 use crate::mail;
-use crate::startup::AppState;
+use crate::state::AppState;
 use crate::web::admin::record;
 use crate::web::client::ClientAddr;
+use crate::web::error::{AppError, AppResult};
 use crate::web::flash::{self, FlashKind, Flashes};
-use crate::web::format;
 use crate::web::layout::Layout;
+use crate::web::session::Admin;
 
 use super::load;
 

@@ -13,20 +13,18 @@ use chrono::{Datelike, Utc};
 use serde::Deserialize;
 use uuid::Uuid;
 
-use crate::auth::Admin;
+use crate::db;
 use crate::db::programs;
 use crate::db::reporting::{self as figures, Quiet};
-use crate::db::{self, TenantId, TenantTx};
-use crate::error::{AppError, AppResult};
-use crate::mail::outbox::{self, Recipient};
-use crate::mail::templates::NoticeEmail;
-use crate::mail::typed::isolate;
-use crate::startup::AppState;
+use crate::format;
+use crate::reporting::nudges;
+use crate::state::AppState;
 use crate::web::admin::record;
 use crate::web::client::ClientAddr;
+use crate::web::error::{AppError, AppResult};
 use crate::web::flash::{self, FlashKind, Flashes};
-use crate::web::format;
 use crate::web::layout::Layout;
+use crate::web::session::Admin;
 
 /// The accountability list, the nudge, and the programme's quiet-weeks rule.
 pub(super) fn router() -> Router<AppState> {
@@ -81,13 +79,6 @@ impl AccountabilityPage {
     }
 }
 
-/// At most one nudge per engagement per week.
-fn can_nudge(quiet: &Quiet) -> bool {
-    quiet
-        .last_nudged
-        .is_none_or(|at| at <= Utc::now() - chrono::Duration::days(7))
-}
-
 async fn accountability(
     State(state): State<AppState>,
     admin: Admin,
@@ -114,7 +105,7 @@ async fn accountability(
                 .last_nudged
                 .map(|at| format::local_time(at, &tz))
                 .unwrap_or_default(),
-            can_nudge: can_nudge(&quiet),
+            can_nudge: nudges::can_nudge(&quiet),
             quiet,
         })
         .collect();
@@ -122,63 +113,6 @@ async fn accountability(
         layout: Layout::for_member("Quiet engagements", &admin, flashes).await,
         rows,
     })
-}
-
-/// Emails the coach of a quiet engagement, once a week at most; `by` is the
-/// admin, or None for the automatic weekly nudge. Returns whether it was sent.
-pub async fn send_nudge(
-    tx: &mut TenantTx,
-    config: &crate::config::Config,
-    engagement: Uuid,
-    by: Option<Uuid>,
-) -> AppResult<bool> {
-    let org = tx.tenant();
-    let Some(quiet) = figures::quiet_engagement_for_nudge(tx, org, engagement).await? else {
-        return Ok(false);
-    };
-    if !can_nudge(&quiet) {
-        return Ok(false);
-    }
-    figures::record_nudge(tx, org, engagement, by).await?;
-    let link = config
-        .public_url
-        .join(&format!("/engagements/{engagement}"))
-        .map(|u| u.to_string())
-        .unwrap_or_default();
-    let since = quiet.last_completed.map_or_else(
-        || "no coaching session has been completed yet".to_owned(),
-        |at| {
-            format!(
-                "the last completed coaching session was on {}",
-                at.date_naive().format("%-d %b %Y")
-            )
-        },
-    );
-    let mut email = NoticeEmail {
-        kind: crate::mail::MailKind::Nudge,
-        subject: format!("Checking in: coaching with {}", isolate(&quiet.coachee_name)),
-        name: quiet.coach_name.clone(),
-        lead: format!(
-            "In {}, {since} with {}. The programme hopes for one at least every {} weeks.",
-            isolate(&quiet.program_name),
-            isolate(&quiet.coachee_name),
-            quiet.inactivity_weeks
-        ),
-        paragraphs: vec![
-            "If sessions happened and are not recorded yet, marking them completed keeps the programme's picture right. If the engagement is paused, tell your programme team.".into(),
-        ],
-        link: Some(("Open the engagement".into(), link)),
-        ..NoticeEmail::default()
-    }
-    .email(Recipient {
-        email: quiet.coach_email.clone(),
-        name: quiet.coach_name.clone(),
-    })
-    .map_err(|e| AppError::Internal(e.into()))?;
-    email.caused_by = by;
-    email.dedupe_key = Some(format!("nudge-{engagement}"));
-    outbox::enqueue(tx, Some(org), config.mail_domain(), email).await?;
-    Ok(true)
 }
 
 async fn nudge(
@@ -191,7 +125,7 @@ async fn nudge(
     let engagement = crate::db::engagements::engagement(&mut tx, admin.org, id)
         .await?
         .ok_or(AppError::NotFound)?;
-    let sent = send_nudge(&mut tx, &state.config, id, Some(admin.user.id)).await?;
+    let sent = nudges::send(&mut tx, &state.config, id, Some(admin.user.id)).await?;
     if sent {
         record(
             &mut tx,
@@ -222,45 +156,6 @@ async fn nudge(
     };
     flash::push(&admin.session, kind, message).await?;
     Ok(Redirect::to("/admin/accountability").into_response())
-}
-
-/// The weekly automatic nudge, for every organisation that asked for it.
-/// Returns how many coaches were emailed.
-pub async fn nudge_automatically(
-    pool: &sqlx::PgPool,
-    config: &crate::config::Config,
-) -> anyhow::Result<usize> {
-    let mut sent = 0;
-    for org in figures::organisations_nudging(pool).await? {
-        let org = TenantId(org);
-        let mut tx = db::begin_tenant(pool, org).await?;
-        let quiet = figures::quiet_engagements(&mut tx, org, None).await?;
-        let auto: Vec<Uuid> = programs::programs(&mut tx, org)
-            .await?
-            .into_iter()
-            .filter(|p| p.auto_nudge)
-            .map(|p| p.id)
-            .collect();
-        let wanted: Vec<Uuid> = quiet
-            .into_iter()
-            .filter(can_nudge)
-            .map(|q| q.engagement_id)
-            .collect();
-        for engagement in wanted {
-            let of_auto = crate::db::engagements::engagement(&mut tx, org, engagement)
-                .await?
-                .is_some_and(|e| auto.contains(&e.program_id));
-            if of_auto
-                && send_nudge(&mut tx, config, engagement, None)
-                    .await
-                    .map_err(|e| anyhow::anyhow!("{e}"))?
-            {
-                sent += 1;
-            }
-        }
-        tx.commit().await?;
-    }
-    Ok(sent)
 }
 
 #[derive(Clone, Debug, Default, Deserialize)]

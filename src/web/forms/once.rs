@@ -41,7 +41,7 @@ pub fn key_of(
     use sha2::{Digest, Sha256};
     let mut sorted: Vec<&(String, String)> = fields
         .iter()
-        .filter(|(name, _)| name != FIELD && name != crate::auth::csrf::FIELD)
+        .filter(|(name, _)| name != FIELD && name != crate::web::forms::csrf::FIELD)
         .collect();
     sorted.sort();
     let mut hash = Sha256::new();

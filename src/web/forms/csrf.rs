@@ -17,12 +17,12 @@ use rand::RngCore;
 use tower_sessions::Session;
 use tracing::Instrument;
 
-use crate::auth::once;
-use crate::auth::session::FormFields;
 use crate::auth::stamp::{self, StampKey};
-use crate::error;
-use crate::startup::AppState;
+use crate::state::AppState;
 use crate::web::BODY_LIMIT_BYTES;
+use crate::web::error;
+use crate::web::forms::once;
+use crate::web::session::FormFields;
 
 const TOKEN: &str = "csrf_token";
 /// The stamp of the session's person and organisation, `USER.ORG.MAC`.

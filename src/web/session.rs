@@ -17,14 +17,14 @@ use chrono::Utc;
 use tower_sessions::Session;
 use uuid::Uuid;
 
-use crate::auth::csrf::{self, FormStamp};
-use crate::auth::kept::{self, KeptForm};
 use crate::auth::stamp::StampKey;
 use crate::db::people::{self, Roles, User};
 use crate::db::{self, TenantId, TenantTx};
-use crate::error::AppError;
-use crate::startup::AppState;
+use crate::state::AppState;
+use crate::web::error::AppError;
 use crate::web::flash::{self, FlashKind};
+use crate::web::forms::csrf::{self, FormStamp};
+use crate::web::forms::kept::{self, KeptForm};
 
 const USER: &str = "user_id";
 const SIGNED_IN_AT: &str = "signed_in_at";
@@ -407,7 +407,7 @@ async fn member_and_tx(
                 });
                 if !drawn_here {
                     drop(tx);
-                    let page = crate::auth::elsewhere::refuse(
+                    let page = crate::web::forms::elsewhere::refuse(
                         parts,
                         state,
                         &session,

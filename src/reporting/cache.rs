@@ -18,7 +18,7 @@ use std::time::{Duration, Instant};
 use chrono::{DateTime, NaiveDate, Utc};
 use uuid::Uuid;
 
-use super::Report;
+use crate::reporting::report::Report;
 
 /// How long counted figures are shown before they are counted again.
 pub const FRESH_FOR: Duration = Duration::from_secs(5 * 60);

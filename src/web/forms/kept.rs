@@ -37,7 +37,7 @@ impl KeptForm {
         let fields = fields
             .iter()
             .filter(|(name, _)| {
-                name != crate::auth::csrf::FIELD && name != crate::auth::once::FIELD
+                name != crate::web::forms::csrf::FIELD && name != crate::web::forms::once::FIELD
             })
             .cloned()
             .collect();

@@ -205,7 +205,7 @@ fn tally(tallies: &[Tally], label: &str, detail: &str) -> Cell {
 }
 
 impl Report {
-    pub(super) fn build(
+    pub fn build(
         program: &Program,
         groups: Vec<String>,
         rows: Vec<Figure>,

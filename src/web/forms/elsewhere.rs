@@ -10,13 +10,13 @@ use axum::response::{Html, IntoResponse, Response};
 use tower_sessions::Session;
 use uuid::Uuid;
 
-use crate::auth::csrf;
-use crate::auth::kept::{self, KeptForm};
-use crate::auth::session::FormFields;
 use crate::db::{self, TenantId, people};
-use crate::startup::AppState;
+use crate::state::AppState;
 use crate::web::flash::Flashes;
+use crate::web::forms::csrf;
+use crate::web::forms::kept::{self, KeptForm};
 use crate::web::layout::{Layout, Nav};
+use crate::web::session::FormFields;
 
 #[derive(Template)]
 #[template(path = "account/elsewhere.html")]

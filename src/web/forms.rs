@@ -1,0 +1,9 @@
+//! What guards every form: the CSRF token and the stamp of who it was drawn
+//! for ([`csrf`]), the one-time key that makes a form act once ([`once`]), a
+//! form kept across a session's end for its own typist ([`kept`]), and the
+//! refusal of one drawn in another organisation ([`elsewhere`]).
+
+pub mod csrf;
+pub mod elsewhere;
+pub mod kept;
+pub mod once;
