@@ -47,8 +47,7 @@ pub mod request_id;
 pub mod session;
 pub mod sign_in;
 
-/// Forms are small; nothing in Triad takes uploads.
-pub const BODY_LIMIT_BYTES: usize = 256 * 1024;
+pub use forms::fields::BODY_LIMIT_BYTES;
 /// How long a client may take to send its request body: forms are small, so a
 /// body this slow is a connection gone bad, or one holding the server on purpose.
 const BODY_TIMEOUT: Duration = Duration::from_secs(10);

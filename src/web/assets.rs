@@ -2,8 +2,9 @@
 //! directory. Links carry a content hash (`?v=…`), so browsers may keep a file
 //! for a year and still never see a stale one after an upgrade.
 
-use std::collections::HashMap;
-use std::sync::LazyLock;
+pub mod files;
+
+pub use files::url;
 
 use axum::Router;
 use axum::extract::{Path, Query};
@@ -11,60 +12,10 @@ use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use serde::Deserialize;
-use sha2::{Digest, Sha256};
 
 use crate::state::AppState;
+use crate::web::assets::files::ASSETS;
 use crate::web::error::AppError;
-
-struct Asset {
-    bytes: &'static [u8],
-    content_type: &'static str,
-    version: String,
-    url: &'static str,
-}
-
-const FILES: &[(&str, &[u8], &str)] = &[
-    (
-        "triad.css",
-        include_bytes!("../../static/triad.css"),
-        "text/css; charset=utf-8",
-    ),
-    (
-        "favicon.svg",
-        include_bytes!("../../static/favicon.svg"),
-        "image/svg+xml",
-    ),
-];
-
-static ASSETS: LazyLock<HashMap<&'static str, Asset>> = LazyLock::new(|| {
-    FILES
-        .iter()
-        .map(|&(name, bytes, content_type)| {
-            let version = hex::encode(&Sha256::digest(bytes)[..6]);
-            // Built once per process and kept for its life.
-            let url: &'static str =
-                Box::leak(format!("/static/{name}?v={version}").into_boxed_str());
-            (
-                name,
-                Asset {
-                    bytes,
-                    content_type,
-                    version,
-                    url,
-                },
-            )
-        })
-        .collect()
-});
-
-/// The versioned link to a static file. Panics on a name that is not in `FILES`,
-/// which a page test catches at once.
-pub fn url(name: &str) -> &'static str {
-    ASSETS
-        .get(name)
-        .map(|asset| asset.url)
-        .expect("a known static file")
-}
 
 pub fn router() -> Router<AppState> {
     Router::new().route("/static/{name}", get(serve))

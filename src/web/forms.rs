@@ -5,5 +5,7 @@
 
 pub mod csrf;
 pub mod elsewhere;
+pub mod fields;
 pub mod kept;
 pub mod once;
+pub mod token;

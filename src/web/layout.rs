@@ -6,10 +6,10 @@
 use tower_sessions::Session;
 
 use crate::db::people::Roles;
-use crate::web::assets;
+use crate::web::assets::files as assets;
 use crate::web::flash::{Flash, Flashes};
-use crate::web::forms::csrf;
-use crate::web::session::{Member, SignedIn};
+use crate::web::forms::token;
+use crate::web::session::who::{Member, SignedIn};
 
 #[derive(Clone, Debug)]
 pub struct Layout {
@@ -54,7 +54,7 @@ impl Layout {
         flashes: Flashes,
     ) -> Self {
         let mut layout = Layout::new(title).with_flashes(flashes);
-        layout.csrf = csrf::token(session).await;
+        layout.csrf = token::token(session).await;
         layout
     }
 

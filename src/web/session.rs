@@ -7,6 +7,10 @@
 //! Someone signed in but without the role gets a 404, as if the page were not
 //! there.
 
+pub mod who;
+
+pub use who::{Member, SignedIn};
+
 use std::time::Duration;
 
 use axum::extract::FromRequestParts;
@@ -18,23 +22,20 @@ use tower_sessions::Session;
 use uuid::Uuid;
 
 use crate::auth::stamp::StampKey;
-use crate::db::people::{self, Roles, User};
+use crate::db::people::{self, User};
 use crate::db::{self, TenantId, TenantTx};
 use crate::state::AppState;
 use crate::web::error::AppError;
 use crate::web::flash::{self, FlashKind};
-use crate::web::forms::csrf::{self, FormStamp};
 use crate::web::forms::kept::{self, KeptForm};
+use crate::web::forms::token::{self, FormStamp};
 
 const USER: &str = "user_id";
 const SIGNED_IN_AT: &str = "signed_in_at";
 const EPOCH: &str = "session_epoch";
 const ORG: &str = "org_id";
 
-/// The fields of a submitted form, put in the request's extensions by the CSRF
-/// layer (which reads every form body anyway).
-#[derive(Clone, Debug)]
-pub struct FormFields(pub Vec<(String, String)>);
+pub use crate::web::forms::fields::FormFields;
 
 /// Starts a login session for `user` with a new session id, so an id known
 /// before sign-in is worth nothing after it. A form kept from an ended session
@@ -53,7 +54,7 @@ pub async fn begin(session: &Session, user: &User, state: &AppState) -> anyhow::
     session.insert(USER, user.id).await?;
     session.insert(EPOCH, user.session_epoch).await?;
     session.insert(SIGNED_IN_AT, Utc::now().timestamp()).await?;
-    csrf::stamp_session(session, key, user.id, None).await?;
+    token::stamp_session(session, key, user.id, None).await?;
     if let Some(kept) = kept.filter(|kept| kept.is_for(user.id)) {
         kept::keep(session, kept).await;
     }
@@ -77,7 +78,7 @@ pub async fn choose_organisation(
     session.cycle_id().await?;
     session.insert(ORG, org.0).await?;
     if let Some(user) = session.get::<Uuid>(USER).await? {
-        csrf::stamp_session(session, key, user, Some(org.0)).await?;
+        token::stamp_session(session, key, user, Some(org.0)).await?;
     }
     Ok(())
 }
@@ -149,13 +150,6 @@ impl From<AppError> for AuthRejection {
 
 fn internal(err: impl Into<anyhow::Error>) -> AuthRejection {
     AuthRejection::Error(AppError::from(err.into()))
-}
-
-/// A signed-in person.
-#[derive(Clone, Debug)]
-pub struct SignedIn {
-    pub user: User,
-    pub session: Session,
 }
 
 async fn session_of(parts: &mut Parts, state: &AppState) -> Result<Session, AuthRejection> {
@@ -299,16 +293,6 @@ impl FromRequestParts<AppState> for SignedIn {
         drop(conn);
         confirm(parts, state, claims, user).await
     }
-}
-
-/// A signed-in member of the active organisation.
-#[derive(Clone, Debug)]
-pub struct Member {
-    pub user: User,
-    pub session: Session,
-    pub org: TenantId,
-    pub org_name: String,
-    pub roles: Roles,
 }
 
 impl FromRequestParts<AppState> for Member {

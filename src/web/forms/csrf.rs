@@ -13,67 +13,20 @@ use axum::extract::{Request, State};
 use axum::http::{HeaderMap, Method, StatusCode, header};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
-use rand::RngCore;
 use tower_sessions::Session;
 use tracing::Instrument;
 
-use crate::auth::stamp::{self, StampKey};
+use crate::auth::stamp;
 use crate::state::AppState;
-use crate::web::BODY_LIMIT_BYTES;
 use crate::web::error;
+use crate::web::forms::fields::{BODY_LIMIT_BYTES, FormFields};
 use crate::web::forms::once;
-use crate::web::session::FormFields;
+use crate::web::forms::token::{self, FormStamp, constant_time_eq};
 
-const TOKEN: &str = "csrf_token";
-/// The stamp of the session's person and organisation, `USER.ORG.MAC`.
-const STAMP: &str = "form_stamp";
 /// The form field that carries the token.
-pub const FIELD: &str = "_csrf";
+pub use crate::web::forms::fields::CSRF as FIELD;
 /// More fields than any form of ours has, with room to spare (goals ticked).
 pub const MAX_FIELDS: usize = 300;
-
-/// What forms put in their hidden `_csrf` field: this session's token (made
-/// on first use), followed by the stamp of its person and organisation.
-pub async fn token(session: &Session) -> String {
-    let token = bare_token(session).await;
-    match session.get::<String>(STAMP).await {
-        Ok(Some(stamp)) => format!("{token}.{stamp}"),
-        _ => token,
-    }
-}
-
-async fn bare_token(session: &Session) -> String {
-    if let Ok(Some(token)) = session.get::<String>(TOKEN).await {
-        return token;
-    }
-    let mut raw = [0u8; 32];
-    rand::rng().fill_bytes(&mut raw);
-    let token = hex::encode(raw);
-    if let Err(err) = session.insert(TOKEN, &token).await {
-        tracing::warn!(error = %err, "cannot store a CSRF token");
-    }
-    token
-}
-
-/// Stamps the session's forms from now on with `user` and `org`; called
-/// whenever either changes. Makes the session's token if it has none, so a
-/// signed-in session always checks its forms.
-pub async fn stamp_session(
-    session: &Session,
-    key: &StampKey,
-    user: uuid::Uuid,
-    org: Option<uuid::Uuid>,
-) -> anyhow::Result<()> {
-    let token = bare_token(session).await;
-    session.insert(STAMP, key.stamp(&token, user, org)).await?;
-    Ok(())
-}
-
-/// The stamp of a form that was sent, put in the request's extensions by
-/// [`protect`]: its token matched the session's (when there is one), but the
-/// rest is the sender's word until checked against the session or the key.
-#[derive(Clone, Debug)]
-pub struct FormStamp(pub stamp::Sent);
 
 fn is_safe(method: &Method) -> bool {
     matches!(*method, Method::GET | Method::HEAD | Method::OPTIONS)
@@ -130,11 +83,6 @@ fn response_session_changed(session: &Option<Session>, before: Option<&str>) -> 
     after.as_deref() != before
 }
 
-/// Compares two secrets in time that does not depend on where they differ.
-pub(crate) fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
-    a.len() == b.len() && a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
-}
-
 pub async fn protect(State(state): State<AppState>, request: Request, next: Next) -> Response {
     if is_safe(request.method()) {
         return next.run(request).await;
@@ -156,7 +104,7 @@ pub async fn protect(State(state): State<AppState>, request: Request, next: Next
         .is_some_and(|v| v.starts_with("application/x-www-form-urlencoded"));
     let session = request.extensions().get::<Session>().cloned();
     let expected = match &session {
-        Some(session) => match session.get::<String>(TOKEN).await {
+        Some(session) => match token::stored(session).await {
             Ok(token) => token,
             // The session store is the database: without it, no form can be
             // checked — and none could be saved either.

@@ -13,10 +13,10 @@ use uuid::Uuid;
 use crate::db::{self, TenantId, people};
 use crate::state::AppState;
 use crate::web::flash::Flashes;
-use crate::web::forms::csrf;
+use crate::web::forms::fields::FormFields;
 use crate::web::forms::kept::{self, KeptForm};
+use crate::web::forms::token;
 use crate::web::layout::{Layout, Nav};
-use crate::web::session::FormFields;
 
 #[derive(Template)]
 #[template(path = "account/elsewhere.html")]
@@ -42,7 +42,7 @@ pub async fn refuse(
         // A session from before forms were stamped (or a page drawn before an
         // organisation was chosen): pages drawn from now on carry the stamp.
         if let Err(err) =
-            csrf::stamp_session(session, &state.stamp_key, user.id, Some(current.0)).await
+            token::stamp_session(session, &state.stamp_key, user.id, Some(current.0)).await
         {
             tracing::warn!(error = %err, "cannot stamp a login session");
         }

@@ -37,7 +37,7 @@ impl KeptForm {
         let fields = fields
             .iter()
             .filter(|(name, _)| {
-                name != crate::web::forms::csrf::FIELD && name != crate::web::forms::once::FIELD
+                name != crate::web::forms::fields::CSRF && name != crate::web::forms::fields::ONCE
             })
             .cloned()
             .collect();

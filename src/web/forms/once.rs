@@ -24,7 +24,7 @@ use tower_sessions::Session;
 pub use crate::db::submission::{Claim, Submission, claim, scope, sweep};
 use crate::web::flash::{self, FlashKind};
 
-pub const FIELD: &str = "_once";
+pub use crate::web::forms::fields::ONCE as FIELD;
 
 /// What a resent form that had already acted is told.
 pub const ALREADY_DONE: &str =
@@ -41,7 +41,7 @@ pub fn key_of(
     use sha2::{Digest, Sha256};
     let mut sorted: Vec<&(String, String)> = fields
         .iter()
-        .filter(|(name, _)| name != FIELD && name != crate::web::forms::csrf::FIELD)
+        .filter(|(name, _)| name != FIELD && name != crate::web::forms::fields::CSRF)
         .collect();
     sorted.sort();
     let mut hash = Sha256::new();

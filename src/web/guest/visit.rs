@@ -25,7 +25,7 @@ use crate::db::alignment::{self as meetings, Invite, Meeting};
 use crate::db::{self, TenantId, TenantTx};
 use crate::state::AppState;
 use crate::web::error::{AppError, AppResult};
-use crate::web::forms::csrf::constant_time_eq;
+use crate::web::forms::token::constant_time_eq;
 use crate::web::layout::Layout;
 
 use super::refusal::{Refusal, refused};
