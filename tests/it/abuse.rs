@@ -7,8 +7,7 @@
 use std::collections::BTreeSet;
 use std::io::Write;
 
-use crate::authorization::{Who, World, concrete, registered_routes, world};
-use crate::support::{location, queries};
+use crate::support::{Who, World, concrete, location, queries, registered_routes, world};
 
 /// What the suite tried and found.
 #[derive(Default)]

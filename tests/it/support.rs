@@ -1,7 +1,8 @@
 //! The test harness: the application on a random port against a database of
 //! its own (`app`, `databases`), people visiting it without a browser
 //! (`visitor`) or with one (`browser`), what tests seed behind its back
-//! (`seed`), and the mail it sends (`mail`, `smtp`).
+//! (`seed`), the mail it sends (`mail`, `smtp`), and every route the router
+//! registers (`routes`) with a world of objects to point them at (`world`).
 
 mod app;
 pub mod binary;
@@ -9,18 +10,22 @@ pub mod browser;
 mod databases;
 mod mail;
 pub mod queries;
+mod routes;
 mod seed;
 pub mod smtp;
 mod visitor;
+mod world;
 
 pub use app::TestApp;
 pub use databases::remove_when_process_ends;
 pub use mail::link_in_mail;
+pub use routes::registered_routes;
 pub use seed::{
     PASSWORD, alignment_meeting, alignment_meeting_with_link, casey_coaches_robin, guest_keys,
     programme_and_engagement, roles,
 };
 pub use visitor::{Visitor, csrf_in, location, session_cookie};
+pub use world::{Who, World, concrete, world};
 
 use triad::config::Config;
 
