@@ -32,6 +32,13 @@ pub struct World {
     pub acme: triad::db::TenantId,
 }
 
+impl World {
+    /// The one of the world's visitors who is `who`.
+    pub fn visitor_as(&self, who: Who) -> &Visitor {
+        &self.visitors.iter().find(|(w, _)| *w == who).unwrap().1
+    }
+}
+
 pub async fn world() -> World {
     let app = TestApp::spawn().await;
     let acme = app.create_org("Acme").await;
