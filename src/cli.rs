@@ -8,8 +8,9 @@ use clap::{Parser, Subcommand};
 use sqlx::postgres::PgConnectOptions;
 
 use crate::config::{Config, Database};
+use crate::embedded_pg::join::Cluster;
 use crate::embedded_pg::supervise::{self, ClusterWatch};
-use crate::embedded_pg::{Cluster, Durability, EmbeddedPostgres};
+use crate::embedded_pg::{Durability, EmbeddedPostgres};
 use crate::{db, mail, operator, startup};
 
 #[derive(Debug, Parser)]

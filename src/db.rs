@@ -15,8 +15,7 @@ use uuid::Uuid;
 
 pub use app_login::{AppLogin, app_connect_options, ensure_app_login};
 
-/// The role every application connection works as (see the first migration).
-pub const APP_ROLE: &str = "triad_app";
+pub use app_login::APP_ROLE;
 
 pub mod app_login;
 
@@ -24,6 +23,7 @@ pub mod alignment;
 pub mod coaching;
 pub mod engagements;
 pub mod goals;
+pub mod invitations;
 pub mod people;
 pub mod programs;
 pub mod reporting;

@@ -30,13 +30,12 @@ use lock::OwnerLock;
 use system_user::{SystemUser, postgres_system_user, reachable_by_others, set_private_owner};
 
 mod binaries;
-mod join;
+pub mod join;
 pub mod lock;
 pub mod supervise;
 mod system_user;
 
 pub use binaries::find_server_binaries;
-pub use join::Cluster;
 
 /// The database role that owns Triad's database in the embedded cluster.
 const SUPERUSER: &str = "triad";

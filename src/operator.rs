@@ -362,7 +362,7 @@ async fn invite_second_coach(
     ) else {
         return Ok(());
     };
-    let invitation = people::PendingInvitation {
+    let invitation = crate::db::invitations::PendingInvitation {
         user_id: users[coach],
         name: "Morgan M.".into(),
         email: "coach2@northwind.example".into(),
@@ -373,7 +373,7 @@ async fn invite_second_coach(
         },
         created_at: chrono::Utc::now(),
     };
-    people::invite_existing(conn, org, &invitation, users[admin]).await?;
+    crate::db::invitations::invite_existing(conn, org, &invitation, users[admin]).await?;
     Ok(())
 }
 

@@ -15,7 +15,7 @@ mod links;
 use chrono::{DateTime, Utc};
 use sqlx::PgPool;
 
-pub use links::LinkGuesses;
+pub use links::{LinkGuesses, bucket};
 
 /// How one kind of key is limited.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -130,19 +130,6 @@ impl Key {
 fn digest(email: &str) -> String {
     use sha2::{Digest, Sha256};
     hex::encode(Sha256::digest(email.trim().to_lowercase().as_bytes()))
-}
-
-/// IPv6 clients are counted by their /64: one client holds a whole one, and
-/// counting single addresses would let it rotate through them.
-pub fn bucket(addr: std::net::IpAddr) -> std::net::IpAddr {
-    match addr.to_canonical() {
-        std::net::IpAddr::V6(v6) => {
-            let mut octets = v6.octets();
-            octets[8..].fill(0);
-            std::net::IpAddr::V6(octets.into())
-        }
-        v4 => v4,
-    }
 }
 
 /// What reserving an attempt gave.

@@ -17,8 +17,10 @@ use sqlx::postgres::PgConnectOptions;
 use sqlx::{Connection, Executor, PgConnection, PgPool};
 use tokio::sync::watch;
 
-use super::APP_ROLE;
 use crate::config::SecretKey;
+
+/// The role every application connection works as (see the first migration).
+pub const APP_ROLE: &str = "triad_app";
 
 /// Where the application's own connections go: the owner's server and database,
 /// logged in as [`APP_ROLE`] with a password derived from the secret key. Logging

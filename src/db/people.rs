@@ -10,12 +10,6 @@ use uuid::Uuid;
 
 use crate::db::TenantId;
 
-mod invitations;
-pub use invitations::{
-    PendingInvitation, accept_invitation, decline_invitation, invitations_of, invite_existing,
-    pending_invitations,
-};
-
 #[derive(Clone, Debug, sqlx::FromRow)]
 pub struct User {
     pub id: Uuid,

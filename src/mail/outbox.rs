@@ -7,7 +7,7 @@ use sqlx::{PgConnection, PgPool};
 use uuid::Uuid;
 
 use crate::db::{self, TenantId};
-use crate::mail::MailKind;
+use crate::mail::kind::MailKind;
 
 /// Who a message goes to.
 #[derive(Clone, Debug, PartialEq, Eq)]

@@ -3,7 +3,10 @@
 
 pub mod device;
 mod invitations;
+mod memberships;
 mod resume;
+
+pub use memberships::{invitations_of, organisations_of};
 
 use askama::Template;
 use askama_web::WebTemplate;
@@ -258,17 +261,6 @@ pub async fn land(
         let next: String = form_urlencoded::byte_serialize(next.as_bytes()).collect();
         format!("/organisations?next={next}")
     })
-}
-
-pub async fn organisations_of(state: &AppState, user: Uuid) -> AppResult<Vec<MembershipSummary>> {
-    let mut tx = db::begin_user(&state.pool, user).await?;
-    Ok(people::active_memberships(&mut tx, user).await?)
-}
-
-/// The invitations waiting for the person to accept or decline.
-pub async fn invitations_of(state: &AppState, user: Uuid) -> AppResult<Vec<MembershipSummary>> {
-    let mut tx = db::begin_user(&state.pool, user).await?;
-    Ok(people::invitations_of(&mut tx, user).await?)
 }
 
 /// Deletes the session on the server. The page after says so through its

@@ -1,4 +1,18 @@
-//! Wrong guest links per client address.
+//! Wrong guest links per client address, and how client addresses are
+//! grouped for counting.
+
+/// IPv6 clients are counted by their /64: one client holds a whole one, and
+/// counting single addresses would let it rotate through them.
+pub fn bucket(addr: std::net::IpAddr) -> std::net::IpAddr {
+    match addr.to_canonical() {
+        std::net::IpAddr::V6(v6) => {
+            let mut octets = v6.octets();
+            octets[8..].fill(0);
+            std::net::IpAddr::V6(octets.into())
+        }
+        v4 => v4,
+    }
+}
 
 /// Wrong guest links per client address. Kept in memory: a forged link is
 /// refused before any query, and counting it in the database would undo that.
@@ -29,7 +43,7 @@ impl LinkGuesses {
 
     /// How long `addr` must wait, if it has guessed wrong too often lately.
     pub fn blocked(&self, addr: std::net::IpAddr) -> Option<std::time::Duration> {
-        let addr = super::bucket(addr);
+        let addr = bucket(addr);
         let seen = self.seen.lock().unwrap_or_else(|p| p.into_inner());
         let (count, since) = seen.get(&addr)?;
         let elapsed = since.elapsed();
@@ -38,7 +52,7 @@ impl LinkGuesses {
 
     /// Counts one wrong link from `addr`.
     pub fn failed(&self, addr: std::net::IpAddr) {
-        let addr = super::bucket(addr);
+        let addr = bucket(addr);
         let mut seen = self.seen.lock().unwrap_or_else(|p| p.into_inner());
         if seen.len() >= 10_000 && !seen.contains_key(&addr) {
             let window = self.window;

@@ -19,7 +19,7 @@ use crate::mail::outbox::{self, Recipient};
 use crate::mail::templates::NoticeEmail;
 use crate::mail::typed::isolate;
 use crate::state::AppState;
-use crate::web::admin::record;
+use crate::web::admin::trail::record;
 use crate::web::client::ClientAddr;
 use crate::web::error::{AppError, AppResult};
 use crate::web::flash::{self, FlashKind, Flashes};

@@ -18,7 +18,7 @@ use uuid::Uuid;
 use crate::db::programs::{self, Activity, ActivityFields, ActivityKind, Skill};
 use crate::db::{self, TenantTx};
 use crate::state::AppState;
-use crate::web::admin::record;
+use crate::web::admin::trail::record;
 use crate::web::client::ClientAddr;
 use crate::web::error::{AppError, AppResult};
 use crate::web::flash::{self, FlashKind, Flashes};

@@ -19,7 +19,7 @@ use crate::db::people::{self, Member};
 use crate::db::programs::{self, Program};
 use crate::db::{self, TenantTx};
 use crate::state::AppState;
-use crate::web::admin::record;
+use crate::web::admin::trail::record;
 use crate::web::client::ClientAddr;
 use crate::web::error::{AppError, AppResult};
 use crate::web::flash::{self, FlashKind, Flashes};

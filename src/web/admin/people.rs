@@ -14,18 +14,21 @@ use axum::routing::{get, post};
 use serde::Deserialize;
 use uuid::Uuid;
 
+use crate::db;
 use crate::db::people::{self, Member, Roles};
-use crate::db::{self, TenantId};
 use crate::format;
 use crate::state::AppState;
-use crate::web::admin::record;
+use crate::web::admin::trail::record;
 use crate::web::client::ClientAddr;
-use crate::web::error::{AppError, AppResult};
+use crate::web::error::AppResult;
 use crate::web::flash::{self, FlashKind, Flashes};
 use crate::web::layout::Layout;
 use crate::web::session::Admin;
 
 mod invite;
+mod lookup;
+
+use lookup::load;
 
 pub fn router() -> Router<AppState> {
     Router::new()
@@ -54,7 +57,7 @@ async fn index(
 ) -> AppResult<PeoplePage> {
     let mut tx = db::begin_tenant(&state.pool, admin.org).await?;
     let members = people::members(&mut tx, admin.org).await?;
-    let invitations = people::pending_invitations(&mut tx, admin.org).await?;
+    let invitations = crate::db::invitations::pending_invitations(&mut tx, admin.org).await?;
     let waiting = invite::waiting(&members, invitations);
     Ok(PeoplePage {
         layout: Layout::for_member("People", &admin, flashes).await,
@@ -77,14 +80,6 @@ struct PersonPage {
     joined: String,
     is_self: bool,
     problem: Option<&'static str>,
-}
-
-async fn load(state: &AppState, org: TenantId, user_id: Uuid) -> AppResult<(db::TenantTx, Member)> {
-    let mut tx = db::begin_tenant(&state.pool, org).await?;
-    let person = people::member(&mut tx, org, user_id)
-        .await?
-        .ok_or(AppError::NotFound)?;
-    Ok((tx, person))
 }
 
 async fn person_page(

@@ -22,9 +22,9 @@ use chrono::{Datelike, NaiveDate, Utc};
 use serde::Deserialize;
 use uuid::Uuid;
 
-use crate::db::programs::{self, Cadence, Program};
+use crate::db::programs::{Cadence, Program};
 use crate::db::reporting::{self as figures, Scope};
-use crate::db::{self, TenantId, TenantTx};
+use crate::db::{TenantId, TenantTx};
 use crate::format;
 use crate::reporting;
 use crate::state::AppState;
@@ -35,6 +35,9 @@ use crate::web::layout::Layout;
 use crate::web::session::Admin;
 
 mod accountability;
+mod programme;
+
+use programme::load;
 mod present;
 
 use crate::reporting::cache::{self, Counted};
@@ -120,14 +123,6 @@ fn cadence_days(program: &Program) -> i32 {
         Some(Cadence::Quarterly) => 92,
         _ => 31,
     }
-}
-
-async fn load(state: &AppState, admin: &Admin, id: Uuid) -> AppResult<(TenantTx, Program)> {
-    let mut tx = db::begin_tenant(&state.pool, admin.org).await?;
-    let program = programs::program(&mut tx, admin.org, id)
-        .await?
-        .ok_or(AppError::NotFound)?;
-    Ok((tx, program))
 }
 
 /// The zone a report's months are counted in. One zone for every viewer: were

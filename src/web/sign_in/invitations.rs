@@ -9,7 +9,7 @@ use axum::response::{IntoResponse, Redirect, Response};
 use uuid::Uuid;
 
 use crate::audit::{self, Event};
-use crate::db::people::{self, MembershipSummary};
+use crate::db::people::MembershipSummary;
 use crate::db::{self, TenantId};
 use crate::state::AppState;
 use crate::web::client::ClientAddr;
@@ -20,7 +20,7 @@ use crate::web::session::SignedIn;
 
 /// The person's own invitation from `org`, or a 404.
 async fn find(state: &AppState, signed_in: &SignedIn, org: Uuid) -> AppResult<MembershipSummary> {
-    super::invitations_of(state, signed_in.user.id)
+    super::memberships::invitations_of(state, signed_in.user.id)
         .await?
         .into_iter()
         .find(|invitation| invitation.org_id == org)
@@ -37,7 +37,8 @@ pub(super) async fn accept(
     let org = TenantId(invitation.org_id);
     let user = &signed_in.user;
     let mut tx = db::begin_tenant(&state.pool, org).await?;
-    let Some(roles) = people::accept_invitation(&mut tx, org, user.id).await? else {
+    let Some(roles) = crate::db::invitations::accept_invitation(&mut tx, org, user.id).await?
+    else {
         return Err(AppError::NotFound);
     };
     let actor = format!("{} <{}>", user.name, user.email);
@@ -75,7 +76,7 @@ pub(super) async fn decline(
     let org = TenantId(invitation.org_id);
     let user = &signed_in.user;
     let mut tx = db::begin_tenant(&state.pool, org).await?;
-    if !people::decline_invitation(&mut tx, org, user.id).await? {
+    if !crate::db::invitations::decline_invitation(&mut tx, org, user.id).await? {
         return Err(AppError::NotFound);
     }
     // The organisation knows the address it invited, and no more.

@@ -47,7 +47,7 @@ pub(super) async fn resume(
     };
     if let Some(org) = form.org.map(TenantId) {
         if session::organisation(session).await != Some(org) {
-            let orgs = super::organisations_of(&state, signed_in.user.id).await?;
+            let orgs = super::memberships::organisations_of(&state, signed_in.user.id).await?;
             if !orgs.iter().any(|m| m.org_id == org.0) {
                 // No longer theirs to act in: nothing to send it to.
                 return Ok(Redirect::to("/home").into_response());

@@ -19,18 +19,19 @@ use uuid::Uuid;
 use crate::auth::tokens;
 use crate::config::Config;
 use crate::db;
-use crate::db::people::{self, Member, PendingInvitation, Roles, TokenPurpose};
+use crate::db::invitations::PendingInvitation;
+use crate::db::people::{self, Member, Roles, TokenPurpose};
 use crate::format;
 use crate::mail;
 use crate::state::AppState;
-use crate::web::admin::record;
+use crate::web::admin::trail::record;
 use crate::web::client::ClientAddr;
 use crate::web::error::{AppError, AppResult};
 use crate::web::flash::{self, FlashKind, Flashes};
 use crate::web::layout::Layout;
 use crate::web::session::Admin;
 
-use super::load;
+use super::lookup::load;
 
 pub(super) fn router() -> Router<AppState> {
     Router::new()
@@ -219,7 +220,7 @@ async fn invite_person(
         roles,
         created_at: chrono::Utc::now(),
     };
-    if !people::invite_existing(tx, admin.org, &invitation, admin.user.id).await? {
+    if !crate::db::invitations::invite_existing(tx, admin.org, &invitation, admin.user.id).await? {
         return Ok(Err(WAITING));
     }
     send_invitation(tx, config, admin, &user, (name, email), roles).await?;
@@ -340,7 +341,7 @@ async fn resend_waiting(
         Some(member) if not_joined(&member) => (member.name, member.roles),
         Some(_) => return Err(AppError::NotFound),
         None => {
-            let invitation = people::pending_invitations(&mut tx, admin.org)
+            let invitation = crate::db::invitations::pending_invitations(&mut tx, admin.org)
                 .await?
                 .into_iter()
                 .find(|invitation| invitation.user_id == user.id)

@@ -19,7 +19,7 @@ use crate::db::reporting::{self as figures, Quiet};
 use crate::format;
 use crate::reporting::nudges;
 use crate::state::AppState;
-use crate::web::admin::record;
+use crate::web::admin::trail::record;
 use crate::web::client::ClientAddr;
 use crate::web::error::{AppError, AppResult};
 use crate::web::flash::{self, FlashKind, Flashes};
@@ -173,7 +173,7 @@ async fn set_accountability(
     Path(id): Path<Uuid>,
     Form(form): Form<AccountabilityForm>,
 ) -> AppResult<Response> {
-    let (mut tx, program) = super::load(&state, &admin, id).await?;
+    let (mut tx, program) = super::programme::load(&state, &admin, id).await?;
     let Some(weeks) = form
         .inactivity_weeks
         .trim()

@@ -6,8 +6,8 @@ use chrono::{DateTime, Utc};
 use sqlx::PgConnection;
 use uuid::Uuid;
 
-use super::{MembershipSummary, Roles, add_member};
 use crate::db::TenantId;
+use crate::db::people::{MembershipSummary, Roles, add_member};
 
 /// An invitation to someone who already has an account, waiting for them to
 /// accept it. Holds only what the inviting admin typed.
