@@ -11,6 +11,7 @@
 //! people typed inside them so that it cannot reorder the text around it.
 
 pub mod calendar;
+pub mod header;
 pub mod kind;
 pub mod outbox;
 pub mod templates;

@@ -155,7 +155,7 @@ fn person(key: &str, person: &Person) -> Property {
 }
 
 fn single_line(value: &str) -> String {
-    crate::mail::outbox::header_safe(value)
+    crate::mail::header::header_safe(value)
 }
 
 /// A TEXT value that may hold line breaks: every break becomes one `\n`
@@ -378,7 +378,7 @@ mod tests {
                     value(&event.properties, "DTSTART"),
                     starts.format("%Y%m%dT%H%M%SZ").to_string()
                 );
-                let single = crate::mail::outbox::header_safe(&summary);
+                let single = crate::mail::header::header_safe(&summary);
                 // The `ical` crate reads "SUMMARY::x" as starting after the
                 // second colon, a quirk of its own (RFC 5545 allows the value).
                 prop_assume!(!single.starts_with(':'));

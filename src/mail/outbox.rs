@@ -7,6 +7,7 @@ use sqlx::{PgConnection, PgPool};
 use uuid::Uuid;
 
 use crate::db::{self, TenantId};
+use crate::mail::header::header_safe;
 use crate::mail::kind::MailKind;
 
 /// Who a message goes to.
@@ -49,22 +50,6 @@ pub enum EnqueueError {
     Database(#[from] sqlx::Error),
     #[error("cannot write the email: {0}")]
     Render(String),
-}
-
-/// Removes what could break a header line: control characters (line breaks
-/// above all) become spaces, runs of spaces shrink to one.
-pub fn header_safe(value: &str) -> String {
-    let spaced: String = value
-        .chars()
-        .map(|c| {
-            if c.is_control() || c == '\u{2028}' || c == '\u{2029}' {
-                ' '
-            } else {
-                c
-            }
-        })
-        .collect();
-    spaced.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
 /// Adds `email` to the outbox inside the caller's transaction: `org` is the

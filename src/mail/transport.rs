@@ -9,7 +9,8 @@ use lettre::message::{Attachment, Mailbox, MultiPart, SinglePart};
 use lettre::{AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor};
 use url::Url;
 
-use crate::mail::outbox::{Claimed, header_safe};
+use crate::mail::header::header_safe;
+use crate::mail::outbox::Claimed;
 
 /// Where messages go.
 #[derive(Clone)]

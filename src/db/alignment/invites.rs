@@ -1,0 +1,249 @@
+//! The manager's invite: their link, their answer to the time, and their
+//! answers to the questions about the coachee.
+
+use chrono::{DateTime, Utc};
+use sqlx::PgConnection;
+use uuid::Uuid;
+
+use crate::alignment::link::Issued;
+use crate::db::TenantId;
+
+#[derive(Clone, Debug, sqlx::FromRow)]
+pub struct Invite {
+    pub id: Uuid,
+    pub meeting_id: Uuid,
+    pub email: String,
+    pub name: String,
+    pub secret_nonce: Vec<u8>,
+    pub secret_hash: Vec<u8>,
+    pub time_zone: String,
+    pub expires_at: DateTime<Utc>,
+    pub revoked_at: Option<DateTime<Utc>>,
+    pub revoked_reason: Option<String>,
+    pub rsvp: String,
+    pub rsvp_note: String,
+    pub rsvp_at: Option<DateTime<Utc>>,
+    pub first_opened_at: Option<DateTime<Utc>>,
+    pub last_opened_at: Option<DateTime<Utc>>,
+    pub strengths: String,
+    pub growth: String,
+    pub support: String,
+    pub answered_at: Option<DateTime<Utc>>,
+}
+
+impl Invite {
+    pub fn rsvp_label(&self) -> &'static str {
+        match self.rsvp.as_str() {
+            "accepted" => "Accepted",
+            "declined" => "Declined",
+            "proposed" => "Proposed another time",
+            _ => "Not answered yet",
+        }
+    }
+
+    pub fn has_answers(&self) -> bool {
+        self.answered_at.is_some()
+    }
+}
+
+const INVITE_COLUMNS: &str =
+    "id, meeting_id, email, name, secret_nonce, secret_hash, time_zone, expires_at,
+    revoked_at, revoked_reason, rsvp, rsvp_note, rsvp_at, first_opened_at, last_opened_at,
+    strengths, growth, support, answered_at";
+
+pub async fn invite(
+    conn: &mut PgConnection,
+    org: TenantId,
+    id: Uuid,
+) -> sqlx::Result<Option<Invite>> {
+    sqlx::query_as(&format!(
+        "select {INVITE_COLUMNS} from guest_invites where org_id = $1 and id = $2"
+    ))
+    .bind(org.0)
+    .bind(id)
+    .fetch_optional(conn)
+    .await
+}
+
+/// The invite for a change, locked.
+pub async fn invite_for_update(
+    conn: &mut PgConnection,
+    org: TenantId,
+    id: Uuid,
+) -> sqlx::Result<Option<Invite>> {
+    sqlx::query_as(&format!(
+        "select {INVITE_COLUMNS} from guest_invites where org_id = $1 and id = $2 for update"
+    ))
+    .bind(org.0)
+    .bind(id)
+    .fetch_optional(conn)
+    .await
+}
+
+/// The meeting's current invite: the live one, or the last one revoked.
+pub async fn current_invite(
+    conn: &mut PgConnection,
+    org: TenantId,
+    meeting: Uuid,
+) -> sqlx::Result<Option<Invite>> {
+    sqlx::query_as(&format!(
+        "select {INVITE_COLUMNS} from guest_invites where org_id = $1 and meeting_id = $2
+         order by revoked_at is null desc, created_at desc limit 1"
+    ))
+    .bind(org.0)
+    .bind(meeting)
+    .fetch_optional(conn)
+    .await
+}
+
+/// Stores a new invite; `id` is the one its link was issued for.
+#[allow(clippy::too_many_arguments)]
+pub async fn create_invite(
+    conn: &mut PgConnection,
+    org: TenantId,
+    id: Uuid,
+    meeting: Uuid,
+    name: &str,
+    email: &str,
+    link: &Issued,
+    time_zone: &str,
+    expires_at: DateTime<Utc>,
+) -> sqlx::Result<()> {
+    sqlx::query(
+        "insert into guest_invites
+            (org_id, id, meeting_id, name, email, secret_nonce, secret_hash, time_zone, expires_at)
+         values ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
+    )
+    .bind(org.0)
+    .bind(id)
+    .bind(meeting)
+    .bind(name)
+    .bind(email)
+    .bind(&link.nonce)
+    .bind(&link.secret_hash)
+    .bind(time_zone)
+    .bind(expires_at)
+    .execute(conn)
+    .await?;
+    Ok(())
+}
+
+pub async fn revoke_invites(
+    conn: &mut PgConnection,
+    org: TenantId,
+    meeting: Uuid,
+    reason: &str,
+) -> sqlx::Result<()> {
+    sqlx::query(
+        "update guest_invites set revoked_at = now(), revoked_reason = $3
+         where org_id = $1 and meeting_id = $2 and revoked_at is null",
+    )
+    .bind(org.0)
+    .bind(meeting)
+    .bind(reason)
+    .execute(conn)
+    .await?;
+    Ok(())
+}
+
+pub async fn set_invite_expiry(
+    conn: &mut PgConnection,
+    org: TenantId,
+    invite: Uuid,
+    expires_at: DateTime<Utc>,
+) -> sqlx::Result<()> {
+    sqlx::query("update guest_invites set expires_at = $3 where org_id = $1 and id = $2")
+        .bind(org.0)
+        .bind(invite)
+        .bind(expires_at)
+        .execute(conn)
+        .await?;
+    Ok(())
+}
+
+/// Notes that the manager opened their link.
+pub async fn mark_opened(conn: &mut PgConnection, org: TenantId, invite: Uuid) -> sqlx::Result<()> {
+    sqlx::query(
+        "update guest_invites set first_opened_at = coalesce(first_opened_at, now()),
+             last_opened_at = now()
+         where org_id = $1 and id = $2",
+    )
+    .bind(org.0)
+    .bind(invite)
+    .execute(conn)
+    .await?;
+    Ok(())
+}
+
+pub async fn set_rsvp(
+    conn: &mut PgConnection,
+    org: TenantId,
+    invite: Uuid,
+    rsvp: &str,
+    note: &str,
+) -> sqlx::Result<()> {
+    sqlx::query(
+        "update guest_invites set rsvp = $3, rsvp_note = $4, rsvp_at = now()
+         where org_id = $1 and id = $2",
+    )
+    .bind(org.0)
+    .bind(invite)
+    .bind(rsvp)
+    .bind(note)
+    .execute(conn)
+    .await?;
+    Ok(())
+}
+
+/// Back to "not answered", after the time changed under the manager.
+pub async fn reset_rsvp(conn: &mut PgConnection, org: TenantId, meeting: Uuid) -> sqlx::Result<()> {
+    sqlx::query(
+        "update guest_invites set rsvp = 'pending', rsvp_note = '', rsvp_at = null
+         where org_id = $1 and meeting_id = $2 and revoked_at is null",
+    )
+    .bind(org.0)
+    .bind(meeting)
+    .execute(conn)
+    .await?;
+    Ok(())
+}
+
+pub async fn set_invite_time_zone(
+    conn: &mut PgConnection,
+    org: TenantId,
+    invite: Uuid,
+    time_zone: &str,
+) -> sqlx::Result<()> {
+    sqlx::query("update guest_invites set time_zone = $3 where org_id = $1 and id = $2")
+        .bind(org.0)
+        .bind(invite)
+        .bind(time_zone)
+        .execute(conn)
+        .await?;
+    Ok(())
+}
+
+/// The manager's answers to the questions about the coachee. Returns whether
+/// anything changed.
+pub async fn save_answers(
+    conn: &mut PgConnection,
+    org: TenantId,
+    invite: Uuid,
+    strengths: &str,
+    growth: &str,
+    support: &str,
+) -> sqlx::Result<bool> {
+    let changed = sqlx::query(
+        "update guest_invites set strengths = $3, growth = $4, support = $5, answered_at = now()
+         where org_id = $1 and id = $2
+           and (strengths, growth, support) is distinct from ($3, $4, $5)",
+    )
+    .bind(org.0)
+    .bind(invite)
+    .bind(strengths)
+    .bind(growth)
+    .bind(support)
+    .execute(conn)
+    .await?;
+    Ok(changed.rows_affected() == 1)
+}

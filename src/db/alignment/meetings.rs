@@ -1,0 +1,276 @@
+//! The meeting row, read with the programme's rules and the coachee's and
+//! coach's names, and the changes made to it: created, timed, cancelled, held.
+
+use chrono::{DateTime, Utc};
+use sqlx::PgConnection;
+use uuid::Uuid;
+
+use crate::alignment::{Kind, Status};
+use crate::db::TenantId;
+
+/// A meeting with the people and rules around it.
+#[derive(Clone, Debug, sqlx::FromRow)]
+pub struct Meeting {
+    pub id: Uuid,
+    pub engagement_id: Uuid,
+    pub kind: String,
+    pub status: String,
+    pub starts_at: Option<DateTime<Utc>>,
+    pub duration_minutes: i32,
+    pub place: String,
+    pub agenda: String,
+    pub sequence: i32,
+    pub created_at: DateTime<Utc>,
+    pub outcome_at: Option<DateTime<Utc>>,
+    pub program_id: Uuid,
+    pub program_name: String,
+    pub alignment_enabled: bool,
+    pub link_days: i32,
+    pub reminder_hours: i32,
+    pub prep_expected: bool,
+    pub coachee_id: Uuid,
+    pub coachee_name: String,
+    pub coachee_email: String,
+    pub coachee_time_zone: String,
+    pub coach_id: Uuid,
+    pub coach_name: String,
+    pub coach_email: String,
+    pub coach_time_zone: String,
+}
+
+impl Meeting {
+    pub fn kind(&self) -> Kind {
+        Kind::parse(&self.kind).unwrap_or(Kind::Initial)
+    }
+
+    pub fn status(&self) -> Status {
+        Status::parse(&self.status).unwrap_or(Status::Proposed)
+    }
+
+    pub fn ends_at(&self) -> Option<DateTime<Utc>> {
+        self.starts_at
+            .map(|at| at + chrono::Duration::minutes(i64::from(self.duration_minutes)))
+    }
+
+    /// Extra agenda items the coachee added, one per line.
+    pub fn extra_agenda(&self) -> Vec<&str> {
+        crate::db::coaching::CoachingSession::lines(&self.agenda)
+    }
+}
+
+const MEETING_QUERY: &str = "select m.id, m.engagement_id, m.kind, m.status, m.starts_at,
+        m.duration_minutes, m.place, m.agenda, m.sequence, m.created_at, m.outcome_at,
+        p.id as program_id, p.name as program_name, p.alignment_enabled,
+        p.alignment_link_days as link_days, p.alignment_reminder_hours as reminder_hours,
+        p.alignment_prep_expected as prep_expected,
+        e.coachee_id, coachee.name as coachee_name, coachee.email as coachee_email,
+        coachee.time_zone as coachee_time_zone,
+        e.coach_id, coach.name as coach_name, coach.email as coach_email,
+        coach.time_zone as coach_time_zone
+     from alignment_meetings m
+     join engagements e on e.org_id = m.org_id and e.id = m.engagement_id
+     join programs p on p.org_id = e.org_id and p.id = e.program_id
+     join users coachee on coachee.id = e.coachee_id
+     join users coach on coach.id = e.coach_id";
+
+pub async fn meeting(
+    conn: &mut PgConnection,
+    org: TenantId,
+    id: Uuid,
+) -> sqlx::Result<Option<Meeting>> {
+    sqlx::query_as(&format!(
+        "{MEETING_QUERY} where m.org_id = $1 and m.id = $2"
+    ))
+    .bind(org.0)
+    .bind(id)
+    .fetch_optional(conn)
+    .await
+}
+
+/// The same, locked for a change: two people acting on one meeting at once
+/// take turns.
+pub async fn meeting_for_update(
+    conn: &mut PgConnection,
+    org: TenantId,
+    id: Uuid,
+) -> sqlx::Result<Option<Meeting>> {
+    sqlx::query_as(&format!(
+        "{MEETING_QUERY} where m.org_id = $1 and m.id = $2 for update of m"
+    ))
+    .bind(org.0)
+    .bind(id)
+    .fetch_optional(conn)
+    .await
+}
+
+pub async fn of_engagement(
+    conn: &mut PgConnection,
+    org: TenantId,
+    engagement: Uuid,
+) -> sqlx::Result<Vec<Meeting>> {
+    sqlx::query_as(&format!(
+        "{MEETING_QUERY} where m.org_id = $1 and m.engagement_id = $2
+         order by m.created_at desc"
+    ))
+    .bind(org.0)
+    .bind(engagement)
+    .fetch_all(conn)
+    .await
+}
+
+/// What a new meeting is made of.
+#[derive(Clone, Debug)]
+pub struct NewMeeting {
+    pub engagement_id: Uuid,
+    pub kind: Kind,
+    pub duration_minutes: i32,
+    pub place: String,
+    pub agenda: String,
+    pub request_key: Uuid,
+    pub created_by: Uuid,
+}
+
+/// Creates the meeting, or — when the same form was sent before — returns the
+/// meeting it made then, with `false`.
+pub async fn create(
+    conn: &mut PgConnection,
+    org: TenantId,
+    new: &NewMeeting,
+) -> sqlx::Result<(Uuid, bool)> {
+    let id = Uuid::now_v7();
+    let inserted: Option<Uuid> = sqlx::query_scalar(
+        "insert into alignment_meetings
+            (org_id, id, engagement_id, kind, duration_minutes, place, agenda, request_key, created_by)
+         values ($1, $2, $3, $4, $5, $6, $7, $8, $9)
+         on conflict (org_id, request_key) do nothing
+         returning id",
+    )
+    .bind(org.0)
+    .bind(id)
+    .bind(new.engagement_id)
+    .bind(new.kind.as_str())
+    .bind(new.duration_minutes)
+    .bind(&new.place)
+    .bind(&new.agenda)
+    .bind(new.request_key)
+    .bind(new.created_by)
+    .fetch_optional(&mut *conn)
+    .await?;
+    if let Some(id) = inserted {
+        return Ok((id, true));
+    }
+    let existing = sqlx::query_scalar(
+        "select id from alignment_meetings where org_id = $1 and request_key = $2",
+    )
+    .bind(org.0)
+    .bind(new.request_key)
+    .fetch_one(conn)
+    .await?;
+    Ok((existing, false))
+}
+
+/// Sets the meeting's time (and optionally its length and place), raising its
+/// calendar sequence.
+pub async fn set_time(
+    conn: &mut PgConnection,
+    org: TenantId,
+    meeting: Uuid,
+    starts_at: DateTime<Utc>,
+    duration_minutes: i32,
+    place: &str,
+) -> sqlx::Result<()> {
+    sqlx::query(
+        "update alignment_meetings
+         set starts_at = $3, duration_minutes = $4, place = $5, status = 'confirmed',
+             sequence = sequence + 1
+         where org_id = $1 and id = $2",
+    )
+    .bind(org.0)
+    .bind(meeting)
+    .bind(starts_at)
+    .bind(duration_minutes)
+    .bind(place)
+    .execute(conn)
+    .await?;
+    Ok(())
+}
+
+pub async fn cancel(
+    conn: &mut PgConnection,
+    org: TenantId,
+    meeting: Uuid,
+    by: Uuid,
+) -> sqlx::Result<()> {
+    sqlx::query(
+        "update alignment_meetings
+         set status = 'cancelled', cancelled_at = now(), cancelled_by = $3, sequence = sequence + 1
+         where org_id = $1 and id = $2",
+    )
+    .bind(org.0)
+    .bind(meeting)
+    .bind(by)
+    .execute(conn)
+    .await?;
+    Ok(())
+}
+
+/// Records whether the meeting took place.
+pub async fn set_outcome(
+    conn: &mut PgConnection,
+    org: TenantId,
+    meeting: Uuid,
+    held: bool,
+) -> sqlx::Result<()> {
+    sqlx::query(
+        "update alignment_meetings set status = $3, outcome_at = now()
+         where org_id = $1 and id = $2",
+    )
+    .bind(org.0)
+    .bind(meeting)
+    .bind(if held {
+        Status::Completed.as_str()
+    } else {
+        Status::NotHeld.as_str()
+    })
+    .execute(conn)
+    .await?;
+    Ok(())
+}
+
+pub async fn set_agenda(
+    conn: &mut PgConnection,
+    org: TenantId,
+    meeting: Uuid,
+    agenda: &str,
+) -> sqlx::Result<()> {
+    sqlx::query("update alignment_meetings set agenda = $3 where org_id = $1 and id = $2")
+        .bind(org.0)
+        .bind(meeting)
+        .bind(agenda)
+        .execute(conn)
+        .await?;
+    Ok(())
+}
+
+/// Takes back every queued email about the meetings of `program` (reminders
+/// above all), when the programme's alignment meetings are switched off.
+pub async fn withdraw_queued_emails(
+    conn: &mut PgConnection,
+    org: TenantId,
+    program: Uuid,
+) -> sqlx::Result<u64> {
+    let done = sqlx::query(
+        "update outbox_messages o set status = 'superseded', lease_until = null
+         where o.org_id = $1 and o.status = 'queued' and o.dedupe_key like 'alignment-%'
+           and exists (
+               select 1 from alignment_meetings m
+               join engagements e on e.org_id = m.org_id and e.id = m.engagement_id
+               where m.org_id = o.org_id and e.program_id = $2
+                 and o.dedupe_key like 'alignment-' || m.id || '-%')",
+    )
+    .bind(org.0)
+    .bind(program)
+    .execute(conn)
+    .await?;
+    Ok(done.rows_affected())
+}

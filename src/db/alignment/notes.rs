@@ -1,0 +1,143 @@
+//! The coachee's preparation, the coach's notes, the debrief: written by the
+//! coachee and the coach for themselves, and read by no guest handler.
+
+use sqlx::PgConnection;
+use uuid::Uuid;
+
+use crate::db::TenantId;
+
+/// The coachee's worksheet, for their coach.
+#[derive(Clone, Debug, Default, sqlx::FromRow)]
+pub struct Preparation {
+    pub success: String,
+    pub from_manager: String,
+    pub off_limits: String,
+    pub concerns: String,
+    pub opens: String,
+    pub closes: String,
+    pub coach_role: String,
+}
+
+pub async fn preparation(
+    conn: &mut PgConnection,
+    org: TenantId,
+    meeting: Uuid,
+) -> sqlx::Result<Option<Preparation>> {
+    sqlx::query_as(
+        "select success, from_manager, off_limits, concerns, opens, closes, coach_role
+         from alignment_preparations where org_id = $1 and meeting_id = $2",
+    )
+    .bind(org.0)
+    .bind(meeting)
+    .fetch_optional(conn)
+    .await
+}
+
+pub async fn save_preparation(
+    conn: &mut PgConnection,
+    org: TenantId,
+    meeting: Uuid,
+    prep: &Preparation,
+) -> sqlx::Result<()> {
+    sqlx::query(
+        "insert into alignment_preparations
+            (org_id, meeting_id, success, from_manager, off_limits, concerns, opens, closes, coach_role)
+         values ($1, $2, $3, $4, $5, $6, $7, $8, $9)
+         on conflict (org_id, meeting_id) do update set
+            success = excluded.success, from_manager = excluded.from_manager,
+            off_limits = excluded.off_limits, concerns = excluded.concerns,
+            opens = excluded.opens, closes = excluded.closes,
+            coach_role = excluded.coach_role, updated_at = now()",
+    )
+    .bind(org.0)
+    .bind(meeting)
+    .bind(&prep.success)
+    .bind(&prep.from_manager)
+    .bind(&prep.off_limits)
+    .bind(&prep.concerns)
+    .bind(&prep.opens)
+    .bind(&prep.closes)
+    .bind(&prep.coach_role)
+    .execute(conn)
+    .await?;
+    Ok(())
+}
+
+/// The coach's private preparation notes. Call only for the meeting's coach.
+pub async fn coach_notes(
+    conn: &mut PgConnection,
+    org: TenantId,
+    meeting: Uuid,
+) -> sqlx::Result<String> {
+    let body: Option<String> = sqlx::query_scalar(
+        "select body from alignment_coach_notes where org_id = $1 and meeting_id = $2",
+    )
+    .bind(org.0)
+    .bind(meeting)
+    .fetch_optional(conn)
+    .await?;
+    Ok(body.unwrap_or_default())
+}
+
+pub async fn save_coach_notes(
+    conn: &mut PgConnection,
+    org: TenantId,
+    meeting: Uuid,
+    body: &str,
+) -> sqlx::Result<()> {
+    sqlx::query(
+        "insert into alignment_coach_notes (org_id, meeting_id, body) values ($1, $2, $3)
+         on conflict (org_id, meeting_id) do update set body = excluded.body, updated_at = now()",
+    )
+    .bind(org.0)
+    .bind(meeting)
+    .bind(body)
+    .execute(conn)
+    .await?;
+    Ok(())
+}
+
+#[derive(Clone, Debug, Default, sqlx::FromRow)]
+pub struct Debrief {
+    pub how_it_went: String,
+    pub stood_out: String,
+    pub coaching_changes: String,
+}
+
+pub async fn debrief(
+    conn: &mut PgConnection,
+    org: TenantId,
+    meeting: Uuid,
+) -> sqlx::Result<Option<Debrief>> {
+    sqlx::query_as(
+        "select how_it_went, stood_out, coaching_changes
+         from alignment_debriefs where org_id = $1 and meeting_id = $2",
+    )
+    .bind(org.0)
+    .bind(meeting)
+    .fetch_optional(conn)
+    .await
+}
+
+pub async fn save_debrief(
+    conn: &mut PgConnection,
+    org: TenantId,
+    meeting: Uuid,
+    debrief: &Debrief,
+) -> sqlx::Result<()> {
+    sqlx::query(
+        "insert into alignment_debriefs (org_id, meeting_id, how_it_went, stood_out, coaching_changes)
+         values ($1, $2, $3, $4, $5)
+         on conflict (org_id, meeting_id) do update set
+            how_it_went = excluded.how_it_went, stood_out = excluded.stood_out,
+            coaching_changes = excluded.coaching_changes, updated_at = now()",
+    )
+    .bind(org.0)
+    .bind(meeting)
+    .bind(&debrief.how_it_went)
+    .bind(&debrief.stood_out)
+    .bind(&debrief.coaching_changes)
+    .execute(conn)
+    .await?;
+    Ok(())
+}

@@ -1,0 +1,72 @@
+//! The readiness inputs of engagements, and the coach's advice that a
+//! coachee is ready before the recommended sessions are done.
+
+use sqlx::PgConnection;
+use uuid::Uuid;
+
+use crate::alignment::EngagementAlignment;
+use crate::db::TenantId;
+
+/// The readiness inputs of an engagement `e` of programme `p`, with its
+/// progress row `g` (left joined: a missing row reads as nothing done yet).
+pub const READINESS_COLUMNS: &str = "e.id as engagement_id, p.alignment_enabled as enabled,
+    e.status as engagement_status, e.starts_on, e.ends_on,
+    p.alignment_sessions_before as sessions_before, p.alignment_included as included,
+    coalesce(g.completed_sessions, 0)::bigint as completed_sessions,
+    e.alignment_advised_at is not null as advised,
+    coalesce(g.meetings_used, 0)::bigint as used,
+    coalesce(g.meetings_held, 0)::bigint as held,
+    coalesce(g.extra_approved, 0)::bigint as approved_extra,
+    coalesce(g.extra_pending, false) as pending_request,
+    g.open_meeting, g.open_starts_at, g.open_latest_offer, g.last_held_at";
+
+/// Readiness inputs for each engagement, in one query however many: the
+/// counts come from the engagement's progress row, which the database keeps
+/// up to date as meetings, requests, offered times and sessions change. The
+/// pool plans each statement once for every organisation (see
+/// `db::app_connect_options`), and such a plan cannot know that one
+/// organisation's programme holds thousands of engagements: so the engagements
+/// are picked first by their keys, behind a materialised step the planner
+/// cannot reorder, and the organisation's programmes are read once, up front.
+pub async fn states(
+    conn: &mut PgConnection,
+    org: TenantId,
+    engagements: &[Uuid],
+) -> sqlx::Result<Vec<EngagementAlignment>> {
+    sqlx::query_as(&format!(
+        "with chosen as materialized (
+             select * from engagements
+             where org_id = $1 and id in (select unnest($2::uuid[]))
+         ),
+         programs_here as materialized (
+             select id, alignment_enabled, alignment_sessions_before, alignment_included
+             from programs where org_id = $1
+         )
+         select {READINESS_COLUMNS}
+         from chosen e
+         join programs_here p on p.id = e.program_id
+         left join engagement_progress g on g.org_id = e.org_id and g.engagement_id = e.id"
+    ))
+    .bind(org.0)
+    .bind(engagements)
+    .fetch_all(conn)
+    .await
+}
+
+pub async fn set_advised(
+    conn: &mut PgConnection,
+    org: TenantId,
+    engagement: Uuid,
+    advised: bool,
+) -> sqlx::Result<()> {
+    sqlx::query(
+        "update engagements set alignment_advised_at = case when $3 then now() end
+         where org_id = $1 and id = $2",
+    )
+    .bind(org.0)
+    .bind(engagement)
+    .bind(advised)
+    .execute(conn)
+    .await?;
+    Ok(())
+}
