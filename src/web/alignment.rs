@@ -31,7 +31,7 @@ use crate::db::goals::{self, Goal};
 use crate::db::{self, TenantTx};
 use crate::format;
 use crate::state::AppState;
-use crate::web::coaching::{Side, engagement_for};
+use crate::web::engagement::{Side, engagement_for};
 use crate::web::error::{AppError, AppResult};
 use crate::web::flash::{self, FlashKind, Flashes};
 use crate::web::layout::Layout;

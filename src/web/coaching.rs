@@ -18,12 +18,13 @@ use serde::Deserialize;
 use uuid::Uuid;
 
 use crate::db::coaching::{self, Assignment, CoachingSession, Documentation, SessionStatus};
-use crate::db::engagements::{self, Engagement};
+use crate::db::engagements::Engagement;
 use crate::db::goals::{self, Goal};
 use crate::db::programs::{self, Activity, Skill};
 use crate::db::{self, TenantTx};
 use crate::format;
 use crate::state::AppState;
+use crate::web::engagement::{Side, engagement_for};
 use crate::web::error::{AppError, AppResult};
 use crate::web::flash::{self, FlashKind, Flashes};
 use crate::web::layout::Layout;
@@ -40,32 +41,6 @@ pub fn router() -> Router<AppState> {
             "/sessions/{id}/activities/{activity_id}",
             post(mark_activity),
         )
-}
-
-/// Which side of the engagement the viewer is on.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Side {
-    Coach,
-    Coachee,
-}
-
-/// The engagement, if the member is its coach or its coachee.
-pub(crate) async fn engagement_for(
-    tx: &mut TenantTx,
-    member: &Member,
-    id: Uuid,
-) -> AppResult<(Engagement, Side)> {
-    let engagement = engagements::engagement(tx, member.org, id)
-        .await?
-        .ok_or(AppError::NotFound)?;
-    let side = if member.roles.is_coach && engagement.coach_id == member.user.id {
-        Side::Coach
-    } else if member.roles.is_coachee && engagement.coachee_id == member.user.id {
-        Side::Coachee
-    } else {
-        return Err(AppError::NotFound);
-    };
-    Ok((engagement, side))
 }
 
 /// A session with its time in the viewer's zone.

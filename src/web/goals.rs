@@ -18,7 +18,7 @@ use crate::db::goals::{self, Goal, GoalFields, GoalStatus};
 use crate::db::programs::{self, Skill};
 use crate::db::{self, TenantTx};
 use crate::state::AppState;
-use crate::web::coaching::{Side, engagement_for};
+use crate::web::engagement::{Side, engagement_for};
 use crate::web::error::{AppError, AppResult};
 use crate::web::flash::{self, FlashKind, Flashes};
 use crate::web::layout::Layout;

@@ -13,7 +13,7 @@ use crate::mail::outbox;
 use crate::state::AppState;
 use crate::web::admin::mail::Shown;
 use crate::web::alignment::{ReadinessShown, readiness_shown};
-use crate::web::coaching::Side;
+use crate::web::engagement::Side;
 use crate::web::error::AppResult;
 use crate::web::flash::Flashes;
 use crate::web::layout::Layout;
