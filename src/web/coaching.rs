@@ -79,7 +79,7 @@ struct EngagementPage {
     problem: Option<String>,
     time_zone: String,
     /// Where the coachee stands with alignment meetings, when the programme has them.
-    alignment: Option<crate::web::alignment::ReadinessShown>,
+    alignment: Option<crate::web::alignment::shown::ReadinessShown>,
     /// Who the manager preview is for: the person invited, not always the
     /// manager of record.
     previewed: String,
@@ -111,7 +111,7 @@ async fn engagement_page(
     let alignment = crate::db::alignment::states(tx, member.org, &[engagement.id])
         .await?
         .first()
-        .and_then(|state| crate::web::alignment::readiness_shown(state, side, &tz));
+        .and_then(|state| crate::web::alignment::shown::readiness_shown(state, side, &tz));
     let previewed = crate::web::guest::previewed_name(tx, member.org, &engagement).await?;
     let title = match side {
         Side::Coach => format!("Coaching {}", engagement.coachee_name),

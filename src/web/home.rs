@@ -12,7 +12,7 @@ use crate::format;
 use crate::mail::outbox;
 use crate::state::AppState;
 use crate::web::admin::mail::Shown;
-use crate::web::alignment::{ReadinessShown, readiness_shown};
+use crate::web::alignment::shown::{ReadinessShown, readiness_shown};
 use crate::web::engagement::Side;
 use crate::web::error::AppResult;
 use crate::web::flash::Flashes;

@@ -16,7 +16,7 @@ use crate::db::goals::{self, Goal};
 use crate::db::{TenantId, TenantTx};
 use crate::format;
 use crate::state::AppState;
-use crate::web::alignment::CandidateRow;
+use crate::web::alignment::shown::CandidateRow;
 use crate::web::error::AppResult;
 use crate::web::flash::{self, FlashKind, Flashes};
 

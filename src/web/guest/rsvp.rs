@@ -77,7 +77,7 @@ pub(super) async fn accept(
                 &mut tx,
                 org,
                 invite.id,
-                crate::web::alignment::invite_expiry(&updated, chosen.starts_at),
+                crate::web::alignment::invite::invite_expiry(&updated, chosen.starts_at),
             )
             .await?;
             let invite = meetings::invite(&mut tx, org, invite.id)
