@@ -383,5 +383,5 @@ async fn manager_view(
     let mut tx = db::begin_tenant(&state.pool, member.org).await?;
     let (engagement, _) = engagement_for(&mut tx, &member, id).await?;
     let layout = Layout::for_member("What the manager sees", &member, flashes).await;
-    crate::web::guest::engagement_preview(&mut tx, member.org, layout, &engagement).await
+    crate::web::guest::preview::engagement_preview(&mut tx, member.org, layout, &engagement).await
 }

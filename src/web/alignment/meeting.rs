@@ -330,5 +330,5 @@ pub(super) async fn manager_view(
         .await?
         .ok_or(AppError::NotFound)?;
     let layout = Layout::for_member("What the manager sees", &member, Flashes::default()).await;
-    crate::web::guest::preview(&mut tx, member.org, layout, meeting, invite).await
+    crate::web::guest::preview::preview(&mut tx, member.org, layout, meeting, invite).await
 }

@@ -81,7 +81,7 @@ async fn engagement_page(
         .await?
         .first()
         .and_then(|state| crate::web::alignment::shown::readiness_shown(state, side, &tz));
-    let previewed = crate::web::guest::previewed_name(tx, member.org, &engagement).await?;
+    let previewed = crate::web::guest::preview::previewed_name(tx, member.org, &engagement).await?;
     let title = match side {
         Side::Coach => format!("Coaching {}", engagement.coachee_name),
         Side::Coachee => "Your coaching".to_owned(),

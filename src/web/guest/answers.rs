@@ -5,6 +5,7 @@ use axum::extract::{Path, State};
 use axum::http::{HeaderMap, header};
 use axum::response::{IntoResponse, Response};
 use chrono::Utc;
+use serde::Deserialize;
 use tower_sessions::Session;
 
 use crate::db::alignment::{self as meetings};
@@ -14,10 +15,9 @@ use crate::state::AppState;
 use crate::web::client::ClientAddr;
 use crate::web::error::{AppError, AppResult};
 
+use super::common::{back, mailer, record};
+use super::page::{AnswersForm, GuestEdits, rerender};
 use super::visit::visit;
-use super::{AnswersForm, GuestEdits, TimeZoneForm, record};
-
-use super::page::{back, mailer, rerender};
 
 pub(super) async fn save_answers(
     State(state): State<AppState>,
@@ -77,6 +77,15 @@ pub(super) async fn save_answers(
         "Thank you. Your answers are saved; the coachee and coach will read them before the meeting.",
     )
     .await
+}
+
+#[derive(Clone, Debug, Default, Deserialize)]
+pub(super) struct TimeZoneForm {
+    /// The invite whose page showed the form.
+    #[serde(default)]
+    invite: String,
+    #[serde(default)]
+    time_zone: String,
 }
 
 pub(super) async fn set_time_zone(

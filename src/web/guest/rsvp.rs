@@ -5,6 +5,7 @@ use axum::extract::{Path, State};
 use axum::http::HeaderMap;
 use axum::response::Response;
 use chrono::{Duration, Utc};
+use serde::Deserialize;
 use tower_sessions::Session;
 
 use crate::alignment::Status;
@@ -16,9 +17,21 @@ use crate::state::AppState;
 use crate::web::client::ClientAddr;
 use crate::web::error::{AppError, AppResult};
 
-use super::{AcceptForm, DeclineForm, GuestEdits, ProposeForm, record};
+use super::common::{back, mailer, no_longer_planned, record};
+use super::page::{DeclineForm, GuestEdits, ProposeForm, rerender};
 
-use super::page::{back, mailer, no_longer_planned, rerender};
+#[derive(Clone, Debug, Default, Deserialize)]
+pub(super) struct AcceptForm {
+    /// The invite whose page showed the form.
+    #[serde(default)]
+    invite: String,
+    #[serde(default)]
+    candidate: String,
+    /// The meeting's sequence when the page was shown: the time accepted is
+    /// the time the manager saw.
+    #[serde(default)]
+    sequence: String,
+}
 
 pub(super) async fn accept(
     State(state): State<AppState>,
