@@ -4,7 +4,7 @@
 
 use askama::Template;
 use askama_web::WebTemplate;
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::{Extension, Form};
@@ -13,12 +13,12 @@ use serde::Deserialize;
 use uuid::Uuid;
 
 use crate::alignment::{CoachRole, EngagementAlignment, Kind, Speaker};
+use crate::db::TenantTx;
 use crate::db::alignment::{self as meetings, Meeting};
 use crate::db::engagements::Engagement;
 use crate::db::goals::{self, Goal};
-use crate::db::{self, TenantTx};
 use crate::state::AppState;
-use crate::web::engagement::{Side, engagement_for};
+use crate::web::engagement::{MyEngagement, Side};
 use crate::web::error::{AppError, AppResult};
 use crate::web::flash::{self, FlashKind, Flashes};
 use crate::web::layout::Layout;
@@ -68,20 +68,18 @@ impl EngagementPage {
     }
 }
 
-/// The engagement with its alignment state, for its coach or coachee; a 404
-/// when the programme has no alignment meetings.
-pub(super) async fn engagement_with_state(
+/// The engagement's alignment state; a 404 when the programme has no
+/// alignment meetings.
+pub(super) async fn alignment_of(
     tx: &mut TenantTx,
     member: &Member,
-    id: Uuid,
-) -> AppResult<(Engagement, Side, EngagementAlignment)> {
-    let (engagement, side) = engagement_for(tx, member, id).await?;
-    let state = meetings::states(tx, member.org, &[engagement.id])
+    engagement: &Engagement,
+) -> AppResult<EngagementAlignment> {
+    meetings::states(tx, member.org, &[engagement.id])
         .await?
         .pop()
         .filter(|s| s.enabled)
-        .ok_or(AppError::NotFound)?;
-    Ok((engagement, side, state))
+        .ok_or(AppError::NotFound)
 }
 
 /// The kind a new meeting most likely is: initial first, then midpoint, then closing.
@@ -143,13 +141,15 @@ pub(super) async fn engagement_page(
 }
 
 pub(super) async fn show_engagement(
-    State(state): State<AppState>,
-    member: Member,
+    MyEngagement {
+        member,
+        mut tx,
+        engagement,
+        side,
+    }: MyEngagement,
     flashes: Flashes,
-    Path(id): Path<Uuid>,
 ) -> AppResult<EngagementPage> {
-    let mut tx = db::begin_tenant(&state.pool, member.org).await?;
-    let (engagement, side, alignment) = engagement_with_state(&mut tx, &member, id).await?;
+    let alignment = alignment_of(&mut tx, &member, &engagement).await?;
     engagement_page(
         &mut tx,
         &member,
@@ -166,20 +166,23 @@ pub(super) async fn show_engagement(
 
 pub(super) async fn schedule(
     State(state): State<AppState>,
-    member: Member,
-    Path(id): Path<Uuid>,
+    MyEngagement {
+        member,
+        mut tx,
+        engagement,
+        side,
+    }: MyEngagement,
     Extension(FormFields(fields)): Extension<FormFields>,
     Form(mut form): Form<ScheduleForm>,
 ) -> AppResult<Response> {
-    let mut tx = db::begin_tenant(&state.pool, member.org).await?;
     // One plan at a time per engagement: two tabs sending different forms at
     // once take turns, and the second sees the first's meeting.
     sqlx::query("select 1 from engagements where org_id = $1 and id = $2 for update")
         .bind(member.org.0)
-        .bind(id)
+        .bind(engagement.id)
         .execute(&mut *tx)
         .await?;
-    let (engagement, side, alignment) = engagement_with_state(&mut tx, &member, id).await?;
+    let alignment = alignment_of(&mut tx, &member, &engagement).await?;
     if side != Side::Coachee {
         return Err(AppError::NotFound);
     }
@@ -309,13 +312,16 @@ pub(super) struct AdviceForm {
 }
 
 pub(super) async fn advise(
-    State(state): State<AppState>,
-    member: Member,
-    Path(id): Path<Uuid>,
+    MyEngagement {
+        member,
+        mut tx,
+        engagement,
+        side,
+    }: MyEngagement,
     Form(form): Form<AdviceForm>,
 ) -> AppResult<Response> {
-    let mut tx = db::begin_tenant(&state.pool, member.org).await?;
-    let (engagement, side, _) = engagement_with_state(&mut tx, &member, id).await?;
+    // Only while the programme has alignment meetings.
+    alignment_of(&mut tx, &member, &engagement).await?;
     if side != Side::Coach {
         return Err(AppError::NotFound);
     }
@@ -335,5 +341,5 @@ pub(super) async fn advise(
         },
     )
     .await?;
-    Ok(Redirect::to(&format!("/engagements/{id}/alignment")).into_response())
+    Ok(Redirect::to(&format!("/engagements/{}/alignment", engagement.id)).into_response())
 }

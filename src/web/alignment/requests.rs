@@ -2,32 +2,29 @@
 //! the programme team decides (`web::admin::alignment_requests`).
 
 use axum::Form;
-use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
-use uuid::Uuid;
 
 use crate::audit;
-use crate::db;
 use crate::db::alignment as meetings;
-use crate::state::AppState;
-use crate::web::engagement::Side;
+use crate::web::engagement::{MyEngagement, Side};
 use crate::web::error::{AppError, AppResult};
 use crate::web::flash::{self, FlashKind, Flashes};
-use crate::web::session::Member;
 
 use super::fields::ScheduleProblems;
 use super::notice::actor;
-use super::planning::{RequestForm, engagement_page, engagement_with_state};
+use super::planning::{RequestForm, alignment_of, engagement_page};
 
 pub(super) async fn request_extra(
-    State(state): State<AppState>,
-    member: Member,
-    Path(id): Path<Uuid>,
+    MyEngagement {
+        member,
+        mut tx,
+        engagement,
+        side,
+    }: MyEngagement,
     Form(form): Form<RequestForm>,
 ) -> AppResult<Response> {
-    let mut tx = db::begin_tenant(&state.pool, member.org).await?;
-    let (engagement, side, alignment) = engagement_with_state(&mut tx, &member, id).await?;
+    let alignment = alignment_of(&mut tx, &member, &engagement).await?;
     if side != Side::Coachee {
         return Err(AppError::NotFound);
     }
@@ -83,5 +80,5 @@ pub(super) async fn request_extra(
         "Your request for one more alignment meeting is with the programme team.",
     )
     .await?;
-    Ok(Redirect::to(&format!("/engagements/{id}/alignment")).into_response())
+    Ok(Redirect::to(&format!("/engagements/{}/alignment", engagement.id)).into_response())
 }

@@ -5,23 +5,20 @@
 use askama::Template;
 use askama_web::WebTemplate;
 use axum::Form;
-use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
-use uuid::Uuid;
 
+use crate::db::TenantTx;
 use crate::db::coaching::{self, Assignment};
 use crate::db::engagements::Engagement;
 use crate::db::goals::{self, Goal};
-use crate::db::{self, TenantTx};
 use crate::format;
-use crate::state::AppState;
-use crate::web::engagement::{Side, engagement_for};
+use crate::web::engagement::{MyEngagement, Side};
 use crate::web::error::AppResult;
 use crate::web::flash::{self, FlashKind, Flashes};
 use crate::web::layout::Layout;
-use crate::web::session::{Member, MemberTx};
+use crate::web::session::Member;
 
 use super::sessions::{Shown, shown};
 
@@ -102,11 +99,14 @@ async fn engagement_page(
 }
 
 pub(super) async fn show_engagement(
-    MemberTx(member, mut tx): MemberTx,
+    MyEngagement {
+        member,
+        mut tx,
+        engagement,
+        side,
+    }: MyEngagement,
     flashes: Flashes,
-    Path(id): Path<Uuid>,
 ) -> AppResult<EngagementPage> {
-    let (engagement, side) = engagement_for(&mut tx, &member, id).await?;
     let form = ScheduleForm {
         duration: "60".into(),
         ..ScheduleForm::default()
@@ -115,13 +115,14 @@ pub(super) async fn show_engagement(
 }
 
 pub(super) async fn schedule(
-    State(state): State<AppState>,
-    member: Member,
-    Path(id): Path<Uuid>,
+    MyEngagement {
+        member,
+        mut tx,
+        engagement,
+        side,
+    }: MyEngagement,
     Form(form): Form<ScheduleForm>,
 ) -> AppResult<Response> {
-    let mut tx = db::begin_tenant(&state.pool, member.org).await?;
-    let (engagement, side) = engagement_for(&mut tx, &member, id).await?;
     let duration = form
         .duration
         .trim()
@@ -164,5 +165,5 @@ pub(super) async fn schedule(
         format!("Coaching session scheduled for {when}."),
     )
     .await?;
-    Ok(Redirect::to(&format!("/engagements/{id}")).into_response())
+    Ok(Redirect::to(&format!("/engagements/{}", engagement.id)).into_response())
 }
