@@ -24,17 +24,6 @@ use axum::routing::{get, post};
 
 use crate::state::AppState;
 
-/// Loads what a guest form needs — the invite in the path, which the form
-/// must have been shown for — or the page that says why not.
-macro_rules! admitted {
-    ($state:expr, $headers:expr, $key:expr, $shown:expr) => {{
-        match $crate::web::guest::visit::visit_for_form(&$state, &$headers, &$key, &$shown).await? {
-            Ok(admitted) => admitted,
-            Err(page) => return Ok(page),
-        }
-    }};
-}
-
 mod answers;
 mod common;
 mod link;

@@ -2,8 +2,7 @@
 
 use askama::Template;
 use askama_web::WebTemplate;
-use axum::extract::{Path, State};
-use axum::http::{HeaderMap, StatusCode};
+use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use chrono::Utc;
 use serde::Deserialize;
@@ -14,13 +13,12 @@ use crate::db::alignment::{self as meetings, Invite, Meeting};
 use crate::db::goals::{self, Goal};
 use crate::db::{TenantId, TenantTx};
 use crate::format;
-use crate::state::AppState;
 use crate::web::alignment::shown::CandidateRow;
 use crate::web::error::AppResult;
 use crate::web::flash::{self, Flashes};
 
 use super::refusal::{Refusal, refused};
-use super::visit::visit;
+use super::visit::{GuestVisit, ShownFor};
 use crate::web::layout::Layout;
 
 /// What the manager sees of the meeting.
@@ -153,15 +151,13 @@ async fn guest_layout(session: &Session, flashes: Flashes) -> Layout {
 }
 
 pub(super) async fn show(
-    State(state): State<AppState>,
-    Path(key): Path<String>,
-    headers: HeaderMap,
+    GuestVisit {
+        mut tx,
+        invite,
+        meeting,
+    }: GuestVisit,
     session: Session,
 ) -> AppResult<Response> {
-    let (mut tx, invite, meeting) = match visit(&state, &headers, &key, false).await? {
-        Ok(admitted) => admitted,
-        Err(page) => return Ok(page),
-    };
     // Only this invite's messages: a browser may hold several meetings.
     let flashes = flash::take_for(&session, &invite.id.simple().to_string()).await;
     let org = tx.tenant();
@@ -207,6 +203,12 @@ pub(super) struct ProposeForm {
     pub(super) note: String,
 }
 
+impl ShownFor for ProposeForm {
+    fn shown_for(&self) -> &str {
+        &self.invite
+    }
+}
+
 #[derive(Clone, Debug, Default, Deserialize)]
 pub(super) struct AnswersForm {
     /// The invite whose page showed the form.
@@ -220,6 +222,12 @@ pub(super) struct AnswersForm {
     pub(super) support: String,
 }
 
+impl ShownFor for AnswersForm {
+    fn shown_for(&self) -> &str {
+        &self.invite
+    }
+}
+
 #[derive(Clone, Debug, Default, Deserialize)]
 pub(super) struct DeclineForm {
     /// The invite whose page showed the form.
@@ -227,6 +235,12 @@ pub(super) struct DeclineForm {
     pub(super) invite: String,
     #[serde(default)]
     pub(super) note: String,
+}
+
+impl ShownFor for DeclineForm {
+    fn shown_for(&self) -> &str {
+        &self.invite
+    }
 }
 
 #[derive(Default)]

@@ -1,8 +1,6 @@
 //! The manager's answer to the invitation: accept, decline, or propose another time.
 
-use axum::Form;
-use axum::extract::{Path, State};
-use axum::http::HeaderMap;
+use axum::extract::State;
 use axum::response::Response;
 use chrono::{Duration, Utc};
 use serde::Deserialize;
@@ -19,6 +17,7 @@ use crate::web::error::{AppError, AppResult};
 
 use super::common::{back, mailer, no_longer_planned, record};
 use super::page::{DeclineForm, GuestEdits, ProposeForm, rerender};
+use super::visit::{GuestForm, GuestVisit, ShownFor};
 
 #[derive(Clone, Debug, Default, Deserialize)]
 pub(super) struct AcceptForm {
@@ -33,15 +32,25 @@ pub(super) struct AcceptForm {
     sequence: String,
 }
 
+impl ShownFor for AcceptForm {
+    fn shown_for(&self) -> &str {
+        &self.invite
+    }
+}
+
 pub(super) async fn accept(
     State(state): State<AppState>,
     ClientAddr(peer): ClientAddr,
-    Path(key): Path<String>,
-    headers: HeaderMap,
     session: Session,
-    Form(form): Form<AcceptForm>,
+    GuestForm(
+        GuestVisit {
+            mut tx,
+            invite,
+            meeting,
+        },
+        form,
+    ): GuestForm<AcceptForm>,
 ) -> AppResult<Response> {
-    let (mut tx, invite, meeting) = admitted!(state, headers, key, form.invite);
     let org = tx.tenant();
     if !meeting.status().is_open() {
         return no_longer_planned(&session, invite.id).await;
@@ -147,12 +156,16 @@ pub(super) async fn accept(
 pub(super) async fn decline(
     State(state): State<AppState>,
     ClientAddr(peer): ClientAddr,
-    Path(key): Path<String>,
-    headers: HeaderMap,
     session: Session,
-    Form(form): Form<DeclineForm>,
+    GuestForm(
+        GuestVisit {
+            mut tx,
+            invite,
+            meeting,
+        },
+        form,
+    ): GuestForm<DeclineForm>,
 ) -> AppResult<Response> {
-    let (mut tx, invite, meeting) = admitted!(state, headers, key, form.invite);
     let org = tx.tenant();
     if !meeting.status().is_open() {
         return no_longer_planned(&session, invite.id).await;
@@ -198,12 +211,16 @@ pub(super) async fn decline(
 pub(super) async fn propose(
     State(state): State<AppState>,
     ClientAddr(peer): ClientAddr,
-    Path(key): Path<String>,
-    headers: HeaderMap,
     session: Session,
-    Form(form): Form<ProposeForm>,
+    GuestForm(
+        GuestVisit {
+            mut tx,
+            invite,
+            meeting,
+        },
+        form,
+    ): GuestForm<ProposeForm>,
 ) -> AppResult<Response> {
-    let (mut tx, invite, meeting) = admitted!(state, headers, key, form.invite);
     let org = tx.tenant();
     if !meeting.status().is_open() {
         return no_longer_planned(&session, invite.id).await;
