@@ -183,8 +183,9 @@ pub(super) trait ShownFor {
 
 /// A guest's form, with the visit to the invite in the path — which the form
 /// must have been shown for — its meeting and invite locked for the change.
-/// The form is read first, then the visit, so a form that cannot be read gets
-/// the same answer as before anything is looked up.
+/// The form is read before the visit is looked up — the order the handlers'
+/// own `Form` extractor gave — so a form that cannot be read is refused as it
+/// always was, whatever the visit.
 pub(super) struct GuestForm<F>(pub GuestVisit, pub F);
 
 impl<F> FromRequest<AppState> for GuestForm<F>
