@@ -34,6 +34,7 @@ pub mod charts;
 pub mod client;
 pub mod coaching;
 pub mod dev_mailbox;
+pub mod engagement;
 pub mod error;
 pub mod flash;
 pub mod forms;

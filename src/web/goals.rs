@@ -18,7 +18,7 @@ use crate::db::goals::{self, Goal, GoalFields, GoalStatus};
 use crate::db::programs::{self, Skill};
 use crate::db::{self, TenantTx};
 use crate::state::AppState;
-use crate::web::coaching::{Side, engagement_for};
+use crate::web::engagement::{MyEngagement, Side, engagement_for};
 use crate::web::error::{AppError, AppResult};
 use crate::web::flash::{self, FlashKind, Flashes};
 use crate::web::layout::Layout;
@@ -179,22 +179,19 @@ async fn goal_page(
     })
 }
 
-/// The engagement, if the member is its coachee: only they write goals.
-async fn as_coachee(tx: &mut TenantTx, member: &Member, engagement: Uuid) -> AppResult<Engagement> {
-    match engagement_for(tx, member, engagement).await? {
-        (engagement, Side::Coachee) => Ok(engagement),
-        _ => Err(AppError::NotFound),
-    }
-}
-
 async fn new(
-    State(state): State<AppState>,
-    member: Member,
+    MyEngagement {
+        member,
+        mut tx,
+        engagement,
+        side,
+    }: MyEngagement,
     flashes: Flashes,
-    Path(id): Path<Uuid>,
 ) -> AppResult<GoalPage> {
-    let mut tx = db::begin_tenant(&state.pool, member.org).await?;
-    let engagement = as_coachee(&mut tx, &member, id).await?;
+    // Only the coachee writes goals.
+    if side != Side::Coachee {
+        return Err(AppError::NotFound);
+    }
     let form = GoalForm {
         status: GoalStatus::Active.as_str().into(),
         progress: "0".into(),
@@ -214,13 +211,18 @@ async fn new(
 }
 
 async fn create(
-    State(state): State<AppState>,
-    member: Member,
-    Path(id): Path<Uuid>,
+    MyEngagement {
+        member,
+        mut tx,
+        engagement,
+        side,
+    }: MyEngagement,
     Form(form): Form<GoalForm>,
 ) -> AppResult<Response> {
-    let mut tx = db::begin_tenant(&state.pool, member.org).await?;
-    let engagement = as_coachee(&mut tx, &member, id).await?;
+    // Only the coachee writes goals.
+    if side != Side::Coachee {
+        return Err(AppError::NotFound);
+    }
     let skills = programs::skills(&mut tx, member.org).await?;
     let fields = match form.check(&skills) {
         Ok(fields) => fields,
@@ -247,7 +249,7 @@ async fn create(
         "Your goal is saved. It is not shared with your manager unless you share it.",
     )
     .await?;
-    Ok(Redirect::to(&format!("/engagements/{id}")).into_response())
+    Ok(Redirect::to(&format!("/engagements/{}", engagement.id)).into_response())
 }
 
 /// The goal and its engagement, for the engagement's coach or coachee.
@@ -375,13 +377,14 @@ async fn share(
 /// is, the goals as that page will show them. The guest module renders it,
 /// so the preview is the page itself.
 async fn manager_view(
-    State(state): State<AppState>,
-    member: Member,
+    MyEngagement {
+        member,
+        mut tx,
+        engagement,
+        ..
+    }: MyEngagement,
     flashes: Flashes,
-    Path(id): Path<Uuid>,
 ) -> AppResult<Response> {
-    let mut tx = db::begin_tenant(&state.pool, member.org).await?;
-    let (engagement, _) = engagement_for(&mut tx, &member, id).await?;
     let layout = Layout::for_member("What the manager sees", &member, flashes).await;
-    crate::web::guest::engagement_preview(&mut tx, member.org, layout, &engagement).await
+    crate::web::guest::preview::engagement_preview(&mut tx, member.org, layout, &engagement).await
 }

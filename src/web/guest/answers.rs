@@ -1,10 +1,10 @@
 //! The manager's answers to the questions, their time zone, and the calendar file.
 
-use axum::Form;
-use axum::extract::{Path, State};
-use axum::http::{HeaderMap, header};
+use axum::extract::State;
+use axum::http::header;
 use axum::response::{IntoResponse, Response};
 use chrono::Utc;
+use serde::Deserialize;
 use tower_sessions::Session;
 
 use crate::db::alignment::{self as meetings};
@@ -14,20 +14,23 @@ use crate::state::AppState;
 use crate::web::client::ClientAddr;
 use crate::web::error::{AppError, AppResult};
 
-use super::visit::visit;
-use super::{AnswersForm, GuestEdits, TimeZoneForm, record};
-
-use super::page::{back, mailer, rerender};
+use super::common::{back, mailer, record};
+use super::page::{AnswersForm, GuestEdits, rerender};
+use super::visit::{GuestForm, GuestVisit, ShownFor};
 
 pub(super) async fn save_answers(
     State(state): State<AppState>,
     ClientAddr(peer): ClientAddr,
-    Path(key): Path<String>,
-    headers: HeaderMap,
     session: Session,
-    Form(form): Form<AnswersForm>,
+    GuestForm(
+        GuestVisit {
+            mut tx,
+            invite,
+            meeting,
+        },
+        form,
+    ): GuestForm<AnswersForm>,
 ) -> AppResult<Response> {
-    let (mut tx, invite, meeting) = admitted!(state, headers, key, form.invite);
     let org = tx.tenant();
     let started = meeting.starts_at.is_some_and(|at| at <= Utc::now());
     let problem = if started || !meeting.status().is_open() {
@@ -79,15 +82,33 @@ pub(super) async fn save_answers(
     .await
 }
 
+#[derive(Clone, Debug, Default, Deserialize)]
+pub(super) struct TimeZoneForm {
+    /// The invite whose page showed the form.
+    #[serde(default)]
+    invite: String,
+    #[serde(default)]
+    time_zone: String,
+}
+
+impl ShownFor for TimeZoneForm {
+    fn shown_for(&self) -> &str {
+        &self.invite
+    }
+}
+
 pub(super) async fn set_time_zone(
-    State(state): State<AppState>,
     ClientAddr(peer): ClientAddr,
-    Path(key): Path<String>,
-    headers: HeaderMap,
     session: Session,
-    Form(form): Form<TimeZoneForm>,
+    GuestForm(
+        GuestVisit {
+            mut tx,
+            invite,
+            meeting,
+        },
+        form,
+    ): GuestForm<TimeZoneForm>,
 ) -> AppResult<Response> {
-    let (mut tx, invite, meeting) = admitted!(state, headers, key, form.invite);
     let org = tx.tenant();
     let Some(zone) = format::all_zones().find(|z| *z == form.time_zone) else {
         return back(&session, invite.id, "Choose a time zone from the list.").await;
@@ -112,13 +133,12 @@ pub(super) async fn set_time_zone(
 
 pub(super) async fn calendar_file(
     State(state): State<AppState>,
-    Path(key): Path<String>,
-    headers: HeaderMap,
+    GuestVisit {
+        tx,
+        invite,
+        meeting,
+    }: GuestVisit,
 ) -> AppResult<Response> {
-    let (tx, invite, meeting) = match visit(&state, &headers, &key, false).await? {
-        Ok(admitted) => admitted,
-        Err(page) => return Ok(page),
-    };
     let org = tx.tenant();
     drop(tx);
     let Some(starts) = meeting.starts_at else {

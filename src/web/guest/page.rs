@@ -2,27 +2,23 @@
 
 use askama::Template;
 use askama_web::WebTemplate;
-use axum::extract::{Path, State};
-use axum::http::{HeaderMap, StatusCode};
-use axum::response::{IntoResponse, Redirect, Response};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
 use chrono::Utc;
+use serde::Deserialize;
 use tower_sessions::Session;
-use uuid::Uuid;
 
-use crate::alignment::notify::Mailer;
 use crate::alignment::{AgendaItem, Status};
 use crate::db::alignment::{self as meetings, Invite, Meeting};
 use crate::db::goals::{self, Goal};
 use crate::db::{TenantId, TenantTx};
 use crate::format;
-use crate::state::AppState;
-use crate::web::alignment::CandidateRow;
+use crate::web::alignment::shown::CandidateRow;
 use crate::web::error::AppResult;
-use crate::web::flash::{self, FlashKind, Flashes};
+use crate::web::flash::{self, Flashes};
 
 use super::refusal::{Refusal, refused};
-use super::visit::{page_of, visit};
-use super::{AnswersForm, DeclineForm, GuestEdits, ProposeForm};
+use super::visit::{GuestVisit, ShownFor};
 use crate::web::layout::Layout;
 
 /// What the manager sees of the meeting.
@@ -155,15 +151,13 @@ async fn guest_layout(session: &Session, flashes: Flashes) -> Layout {
 }
 
 pub(super) async fn show(
-    State(state): State<AppState>,
-    Path(key): Path<String>,
-    headers: HeaderMap,
+    GuestVisit {
+        mut tx,
+        invite,
+        meeting,
+    }: GuestVisit,
     session: Session,
 ) -> AppResult<Response> {
-    let (mut tx, invite, meeting) = match visit(&state, &headers, &key, false).await? {
-        Ok(admitted) => admitted,
-        Err(page) => return Ok(page),
-    };
     // Only this invite's messages: a browser may hold several meetings.
     let flashes = flash::take_for(&session, &invite.id.simple().to_string()).await;
     let org = tx.tenant();
@@ -190,38 +184,68 @@ pub(super) async fn rerender(
         .into_response())
 }
 
-/// Back to the invite's own page, with a word on what happened.
-pub(super) async fn back(
-    session: &Session,
-    invite: Uuid,
-    message: impl Into<String>,
-) -> AppResult<Response> {
-    flash::push_for(
-        session,
-        &invite.simple().to_string(),
-        FlashKind::Success,
-        message,
-    )
-    .await?;
-    Ok(Redirect::to(&page_of(invite)).into_response())
-}
-
 /// The old address, and forms from pages made before each invite had its
 /// own: they name no meeting, so nothing can be done but open the link again.
 pub(super) async fn page_moved() -> Response {
     refused(Refusal::VisitEnded)
 }
 
-/// The answer to a button pressed on a meeting that is over or called off.
-pub(super) async fn no_longer_planned(session: &Session, invite: Uuid) -> AppResult<Response> {
-    back(
-        session,
-        invite,
-        "This meeting is no longer planned, so there is nothing to answer.",
-    )
-    .await
+#[derive(Clone, Debug, Default, Deserialize)]
+pub(super) struct ProposeForm {
+    /// The invite whose page showed the form.
+    #[serde(default)]
+    pub(super) invite: String,
+    #[serde(default)]
+    pub(super) date: String,
+    #[serde(default)]
+    pub(super) time: String,
+    #[serde(default)]
+    pub(super) note: String,
 }
 
-pub(super) fn mailer(state: &AppState, org: TenantId) -> Mailer<'_> {
-    Mailer::of(&state.config, &state.guest_keys, org, None)
+impl ShownFor for ProposeForm {
+    fn shown_for(&self) -> &str {
+        &self.invite
+    }
+}
+
+#[derive(Clone, Debug, Default, Deserialize)]
+pub(super) struct AnswersForm {
+    /// The invite whose page showed the form.
+    #[serde(default)]
+    pub(super) invite: String,
+    #[serde(default)]
+    pub(super) strengths: String,
+    #[serde(default)]
+    pub(super) growth: String,
+    #[serde(default)]
+    pub(super) support: String,
+}
+
+impl ShownFor for AnswersForm {
+    fn shown_for(&self) -> &str {
+        &self.invite
+    }
+}
+
+#[derive(Clone, Debug, Default, Deserialize)]
+pub(super) struct DeclineForm {
+    /// The invite whose page showed the form.
+    #[serde(default)]
+    pub(super) invite: String,
+    #[serde(default)]
+    pub(super) note: String,
+}
+
+impl ShownFor for DeclineForm {
+    fn shown_for(&self) -> &str {
+        &self.invite
+    }
+}
+
+#[derive(Default)]
+pub(super) struct GuestEdits {
+    pub(super) propose: Option<(ProposeForm, String)>,
+    pub(super) answers: Option<(AnswersForm, String)>,
+    pub(super) decline: Option<(DeclineForm, String)>,
 }

@@ -16,8 +16,7 @@ use crate::db::{TenantId, TenantTx};
 use crate::web::error::AppResult;
 use crate::web::layout::Layout;
 
-use super::GuestEdits;
-use super::page::{guest_page, manager_view};
+use super::page::{GuestEdits, guest_page, manager_view};
 use super::refusal::refused_preview;
 use super::visit::refusal_of;
 

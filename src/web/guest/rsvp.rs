@@ -1,10 +1,9 @@
 //! The manager's answer to the invitation: accept, decline, or propose another time.
 
-use axum::Form;
-use axum::extract::{Path, State};
-use axum::http::HeaderMap;
+use axum::extract::State;
 use axum::response::Response;
 use chrono::{Duration, Utc};
+use serde::Deserialize;
 use tower_sessions::Session;
 
 use crate::alignment::Status;
@@ -16,19 +15,42 @@ use crate::state::AppState;
 use crate::web::client::ClientAddr;
 use crate::web::error::{AppError, AppResult};
 
-use super::{AcceptForm, DeclineForm, GuestEdits, ProposeForm, record};
+use super::common::{back, mailer, no_longer_planned, record};
+use super::page::{DeclineForm, GuestEdits, ProposeForm, rerender};
+use super::visit::{GuestForm, GuestVisit, ShownFor};
 
-use super::page::{back, mailer, no_longer_planned, rerender};
+#[derive(Clone, Debug, Default, Deserialize)]
+pub(super) struct AcceptForm {
+    /// The invite whose page showed the form.
+    #[serde(default)]
+    invite: String,
+    #[serde(default)]
+    candidate: String,
+    /// The meeting's sequence when the page was shown: the time accepted is
+    /// the time the manager saw.
+    #[serde(default)]
+    sequence: String,
+}
+
+impl ShownFor for AcceptForm {
+    fn shown_for(&self) -> &str {
+        &self.invite
+    }
+}
 
 pub(super) async fn accept(
     State(state): State<AppState>,
     ClientAddr(peer): ClientAddr,
-    Path(key): Path<String>,
-    headers: HeaderMap,
     session: Session,
-    Form(form): Form<AcceptForm>,
+    GuestForm(
+        GuestVisit {
+            mut tx,
+            invite,
+            meeting,
+        },
+        form,
+    ): GuestForm<AcceptForm>,
 ) -> AppResult<Response> {
-    let (mut tx, invite, meeting) = admitted!(state, headers, key, form.invite);
     let org = tx.tenant();
     if !meeting.status().is_open() {
         return no_longer_planned(&session, invite.id).await;
@@ -77,7 +99,7 @@ pub(super) async fn accept(
                 &mut tx,
                 org,
                 invite.id,
-                crate::web::alignment::invite_expiry(&updated, chosen.starts_at),
+                crate::web::alignment::invite::invite_expiry(&updated, chosen.starts_at),
             )
             .await?;
             let invite = meetings::invite(&mut tx, org, invite.id)
@@ -134,12 +156,16 @@ pub(super) async fn accept(
 pub(super) async fn decline(
     State(state): State<AppState>,
     ClientAddr(peer): ClientAddr,
-    Path(key): Path<String>,
-    headers: HeaderMap,
     session: Session,
-    Form(form): Form<DeclineForm>,
+    GuestForm(
+        GuestVisit {
+            mut tx,
+            invite,
+            meeting,
+        },
+        form,
+    ): GuestForm<DeclineForm>,
 ) -> AppResult<Response> {
-    let (mut tx, invite, meeting) = admitted!(state, headers, key, form.invite);
     let org = tx.tenant();
     if !meeting.status().is_open() {
         return no_longer_planned(&session, invite.id).await;
@@ -185,12 +211,16 @@ pub(super) async fn decline(
 pub(super) async fn propose(
     State(state): State<AppState>,
     ClientAddr(peer): ClientAddr,
-    Path(key): Path<String>,
-    headers: HeaderMap,
     session: Session,
-    Form(form): Form<ProposeForm>,
+    GuestForm(
+        GuestVisit {
+            mut tx,
+            invite,
+            meeting,
+        },
+        form,
+    ): GuestForm<ProposeForm>,
 ) -> AppResult<Response> {
-    let (mut tx, invite, meeting) = admitted!(state, headers, key, form.invite);
     let org = tx.tenant();
     if !meeting.status().is_open() {
         return no_longer_planned(&session, invite.id).await;

@@ -13,9 +13,13 @@
 
 use askama::Template;
 use askama_web::WebTemplate;
+use axum::Form;
+use axum::extract::{FromRequest, FromRequestParts, Path, Request};
+use axum::http::request::Parts;
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use chrono::{Duration, Utc};
+use serde::de::DeserializeOwned;
 use tower_sessions::cookie::{Cookie, SameSite};
 use uuid::Uuid;
 
@@ -136,11 +140,79 @@ pub(super) fn refusal_of(meeting: &Meeting, invite: &Invite) -> Option<Refusal> 
 }
 
 /// What a guest route needs: the transaction, invite and meeting.
-pub(super) type Admitted = (TenantTx, Invite, Meeting);
+type Admitted = (TenantTx, Invite, Meeting);
+
+/// A guest's visit to the invite in the path (`/guest/{invite}/…`): the
+/// transaction, the invite and its meeting. Without a visit to that invite,
+/// or when the invite no longer admits the manager, the page that says why.
+pub(super) struct GuestVisit {
+    pub tx: TenantTx,
+    pub invite: Invite,
+    pub meeting: Meeting,
+}
+
+impl From<Admitted> for GuestVisit {
+    fn from((tx, invite, meeting): Admitted) -> Self {
+        GuestVisit {
+            tx,
+            invite,
+            meeting,
+        }
+    }
+}
+
+impl FromRequestParts<AppState> for GuestVisit {
+    type Rejection = Response;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Response> {
+        let Path(key) = Path::<String>::from_request_parts(parts, state)
+            .await
+            .map_err(IntoResponse::into_response)?;
+        match visit(state, &parts.headers, &key, false).await {
+            Ok(admitted) => admitted.map(GuestVisit::from),
+            Err(err) => Err(err.into_response()),
+        }
+    }
+}
+
+/// A guest form: what it names as the invite whose page showed it (its
+/// hidden `invite` field).
+pub(super) trait ShownFor {
+    fn shown_for(&self) -> &str;
+}
+
+/// A guest's form, with the visit to the invite in the path — which the form
+/// must have been shown for — its meeting and invite locked for the change.
+/// The form is read before the visit is looked up — the order the handlers'
+/// own `Form` extractor gave — so a form that cannot be read is refused as it
+/// always was, whatever the visit.
+pub(super) struct GuestForm<F>(pub GuestVisit, pub F);
+
+impl<F> FromRequest<AppState> for GuestForm<F>
+where
+    F: DeserializeOwned + ShownFor + Send,
+{
+    type Rejection = Response;
+
+    async fn from_request(request: Request, state: &AppState) -> Result<Self, Response> {
+        let (mut parts, body) = request.into_parts();
+        let Path(key) = Path::<String>::from_request_parts(&mut parts, state)
+            .await
+            .map_err(IntoResponse::into_response)?;
+        let headers = parts.headers.clone();
+        let Form(form) = Form::<F>::from_request(Request::from_parts(parts, body), state)
+            .await
+            .map_err(IntoResponse::into_response)?;
+        match visit_for_form(state, &headers, &key, form.shown_for()).await {
+            Ok(admitted) => admitted.map(|admitted| GuestForm(admitted.into(), form)),
+            Err(err) => Err(err.into_response()),
+        }
+    }
+}
 
 /// The visit to the invite in the path (`key`), or the page that says why
 /// not. With `lock`, the meeting and invite are locked for a change.
-pub(super) async fn visit(
+async fn visit(
     state: &AppState,
     headers: &HeaderMap,
     key: &str,
@@ -156,7 +228,7 @@ pub(super) async fn visit(
 /// [`visit`] for a form, which must have been shown for the same invite
 /// (`shown`, its hidden `invite` field): a form from one meeting's page never
 /// acts on another meeting.
-pub(super) async fn visit_for_form(
+async fn visit_for_form(
     state: &AppState,
     headers: &HeaderMap,
     key: &str,

@@ -1,0 +1,124 @@
+//! After the meeting's time: the coach records whether it was held, then the
+//! debrief that coach and coachee read (the manager does not).
+
+use axum::Form;
+use axum::extract::{Path, State};
+use axum::response::Response;
+use chrono::Utc;
+use serde::Deserialize;
+use uuid::Uuid;
+
+use crate::alignment::Status;
+use crate::db::alignment::{self as meetings, Debrief};
+use crate::state::AppState;
+use crate::web::engagement::Side;
+use crate::web::error::AppResult;
+use crate::web::session::Member;
+
+use super::meeting::{DebriefForm, Edits, done, open, rerender};
+use super::notice::record;
+
+#[derive(Clone, Debug, Default, Deserialize)]
+pub(super) struct OutcomeForm {
+    #[serde(default)]
+    outcome: String,
+}
+
+pub(super) async fn record_outcome(
+    State(state): State<AppState>,
+    member: Member,
+    Path(id): Path<Uuid>,
+    Form(form): Form<OutcomeForm>,
+) -> AppResult<Response> {
+    let (mut tx, meeting, _) = open(&state, &member, id, true, Some(Side::Coach)).await?;
+    let held = match form.outcome.as_str() {
+        "held" => true,
+        "not_held" => false,
+        _ => return done(&member, id, "Choose whether the meeting took place.").await,
+    };
+    let started = meeting.starts_at.is_some_and(|at| at <= Utc::now());
+    if !started || meeting.status() != Status::Confirmed {
+        return done(
+            &member,
+            id,
+            "You can record what happened once the meeting's time has come.",
+        )
+        .await;
+    }
+    meetings::set_outcome(&mut tx, member.org, meeting.id, held).await?;
+    record(
+        &mut tx,
+        &member,
+        if held {
+            "meeting.held"
+        } else {
+            "meeting.not_held"
+        },
+        &meeting,
+    )
+    .await?;
+    tx.commit().await?;
+    done(
+        &member,
+        id,
+        if held {
+            "Marked as held. Record the debrief with your coachee below."
+        } else {
+            "Marked as not held. The coachee can schedule it again."
+        },
+    )
+    .await
+}
+
+pub(super) async fn save_debrief(
+    State(state): State<AppState>,
+    member: Member,
+    Path(id): Path<Uuid>,
+    Form(form): Form<DebriefForm>,
+) -> AppResult<Response> {
+    let (mut tx, meeting, side) = open(&state, &member, id, false, Some(Side::Coach)).await?;
+    let problem = if meeting.status() != Status::Completed {
+        Some("Mark the meeting as held before recording its debrief.")
+    } else if [&form.how_it_went, &form.stood_out, &form.coaching_changes]
+        .iter()
+        .any(|t| t.chars().count() > 2000)
+    {
+        Some("Keep each part of the debrief to 2,000 characters.")
+    } else if [&form.how_it_went, &form.stood_out, &form.coaching_changes]
+        .iter()
+        .all(|t| t.trim().is_empty())
+    {
+        Some("Write at least one part of the debrief.")
+    } else {
+        None
+    };
+    if let Some(problem) = problem {
+        let edits = Edits {
+            debrief: Some((form, problem.into())),
+            ..Edits::default()
+        };
+        return rerender(tx, &member, meeting, side, edits).await;
+    }
+    meetings::save_debrief(
+        &mut tx,
+        member.org,
+        meeting.id,
+        &Debrief {
+            how_it_went: form.how_it_went.trim().to_owned(),
+            stood_out: form.stood_out.trim().to_owned(),
+            coaching_changes: form.coaching_changes.trim().to_owned(),
+        },
+    )
+    .await?;
+    record(&mut tx, &member, "meeting.debriefed", &meeting).await?;
+    tx.commit().await?;
+    done(
+        &member,
+        id,
+        format!(
+            "Debrief saved. {} can read it; the manager cannot.",
+            meeting.coachee_name
+        ),
+    )
+    .await
+}
