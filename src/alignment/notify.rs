@@ -7,7 +7,7 @@
 //! `SEQUENCE`, which every change raises. Reminders are queued for their
 //! instant; a change replaces them (same dedupe key), a cancellation withdraws
 //! them. Names, the programme and the place go into every sentence isolated
-//! ([`parts::Typed`]), so none of them can reorder a subject or a line.
+//! ([`typed::Typed`]), so none of them can reorder a subject or a line.
 //!
 //! `parts.rs` holds what the emails share (the calendar file, the details);
 //! `news.rs` the cancellation, the withdrawal and the manager's answers.
@@ -27,8 +27,9 @@ use crate::mail::templates::NoticeEmail;
 
 mod news;
 mod parts;
+mod typed;
 
-use parts::Typed;
+use typed::Typed;
 
 /// How a meeting came to have its time, for the words of the calendar emails.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

@@ -29,5 +29,6 @@ mod pages;
 mod programmes;
 mod progress;
 mod reporting;
+mod shape;
 mod tenancy;
 mod typed_names;

@@ -3,7 +3,7 @@
 
 use chrono::Duration;
 
-use super::parts::Typed;
+use super::typed::Typed;
 use super::{Mailer, Who, people, render_failed};
 use crate::db::alignment::{Invite, Meeting};
 use crate::mail::MailKind;

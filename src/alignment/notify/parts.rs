@@ -5,33 +5,11 @@
 use chrono::{DateTime, Duration, Utc};
 
 use super::Mailer;
+use super::typed::Typed;
 use crate::db::alignment::{Invite, Meeting};
 use crate::format;
 use crate::mail::calendar::{self, Method, Person};
 use crate::mail::outbox::CalendarPart;
-use crate::mail::typed::isolate;
-
-/// What people typed about a meeting, each piece isolated (see
-/// `mail::typed`) so that it cannot reorder the sentence it is put in.
-pub(super) struct Typed {
-    pub(super) coachee: String,
-    pub(super) coach: String,
-    pub(super) manager: String,
-    pub(super) program: String,
-    pub(super) place: String,
-}
-
-impl Typed {
-    pub(super) fn of(meeting: &Meeting, invite: &Invite) -> Typed {
-        Typed {
-            coachee: isolate(&meeting.coachee_name),
-            coach: isolate(&meeting.coach_name),
-            manager: isolate(&invite.name),
-            program: isolate(&meeting.program_name),
-            place: isolate(&meeting.place),
-        }
-    }
-}
 
 impl Mailer<'_> {
     pub fn calendar(

@@ -1,0 +1,26 @@
+//! The names and words of a meeting as they enter its emails: each isolated.
+
+use crate::db::alignment::{Invite, Meeting};
+use crate::mail::typed::isolate;
+
+/// What people typed about a meeting, each piece isolated (see
+/// `mail::typed`) so that it cannot reorder the sentence it is put in.
+pub(super) struct Typed {
+    pub(super) coachee: String,
+    pub(super) coach: String,
+    pub(super) manager: String,
+    pub(super) program: String,
+    pub(super) place: String,
+}
+
+impl Typed {
+    pub(super) fn of(meeting: &Meeting, invite: &Invite) -> Typed {
+        Typed {
+            coachee: isolate(&meeting.coachee_name),
+            coach: isolate(&meeting.coach_name),
+            manager: isolate(&invite.name),
+            program: isolate(&meeting.program_name),
+            place: isolate(&meeting.place),
+        }
+    }
+}
