@@ -78,7 +78,8 @@ pub fn roles(admin: bool, coach: bool, coachee: bool) -> triad::db::people::Role
     }
 }
 
-/// A programme for 2026 and an engagement in it, written in `tx`; names and the
+/// A programme and an engagement in it (started eleven months ago, a month
+/// to go), written in `tx`; names and the
 /// manager's details start with `label`, so a test can look for them.
 pub async fn programme_and_engagement(
     tx: &mut triad::db::TenantTx,
@@ -88,15 +89,21 @@ pub async fn programme_and_engagement(
     coach_id: uuid::Uuid,
 ) -> (uuid::Uuid, uuid::Uuid) {
     use triad::db::{engagements, programs};
-    let year = |month, day| chrono::NaiveDate::from_ymd_opt(2026, month, day).unwrap();
+    // Eleven months in and a month to go, whatever today is: where the
+    // engagements these tests were written against stood on 1 December 2026.
+    let today = chrono::Utc::now().date_naive();
+    let (starts_on, ends_on) = (
+        today - chrono::Days::new(334),
+        today + chrono::Days::new(30),
+    );
     let programme = programs::create_program(
         tx,
         org,
         &programs::ProgramFields {
             name: format!("{label} programme"),
             description: String::new(),
-            starts_on: year(1, 1),
-            ends_on: year(12, 31),
+            starts_on,
+            ends_on,
             cadence: programs::Cadence::Monthly,
             sessions_included: 6,
             reporting_threshold: 5,
@@ -111,8 +118,8 @@ pub async fn programme_and_engagement(
         &engagements::EngagementFields {
             coachee_id,
             coach_id,
-            starts_on: year(1, 1),
-            ends_on: year(12, 31),
+            starts_on,
+            ends_on,
             status: engagements::Status::Active,
             manager_name: format!("{label} Manager"),
             manager_email: format!("{}.manager@example.com", label.to_lowercase()),
