@@ -21,8 +21,8 @@ pub use databases::remove_when_process_ends;
 pub use mail::link_in_mail;
 pub use routes::registered_routes;
 pub use seed::{
-    PASSWORD, alignment_meeting, alignment_meeting_with_link, casey_coaches_robin, guest_keys,
-    programme_and_engagement, roles,
+    CoachingPair, PASSWORD, alignment_meeting, alignment_meeting_with_link, casey_coaches_robin,
+    guest_keys, programme_and_engagement, roles,
 };
 pub use visitor::{Visitor, csrf_in, location, session_cookie};
 pub use world::{Who, World, concrete, world};

@@ -26,26 +26,12 @@ async fn an_alignment_meeting_travels_from_the_admin_to_the_manager_and_back() {
         roles(true, false, false),
     )
     .await;
-    let coach = app
-        .seed_member(
-            org,
-            "casey@acme.test",
-            "Casey Coach",
-            roles(false, true, false),
-        )
-        .await;
-    let coachee = app
-        .seed_member(
-            org,
-            "robin@acme.test",
-            "Robin Rivera",
-            roles(false, false, true),
-        )
-        .await;
+    let crate::support::CoachingPair {
+        programme,
+        engagement,
+        ..
+    } = crate::support::casey_coaches_robin(&app, org).await;
     let mut tx = triad::db::begin_tenant(&app.pool, org).await.unwrap();
-    let (programme, engagement) =
-        crate::support::programme_and_engagement(&mut tx, org, "Leading Teams", coachee, coach)
-            .await;
     let goal = triad::db::goals::create(
         &mut tx,
         org,

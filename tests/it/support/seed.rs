@@ -227,6 +227,7 @@ pub async fn alignment_meeting_with_link(
 /// `org`, both able to sign in with [`PASSWORD`].
 pub struct CoachingPair {
     pub coach: uuid::Uuid,
+    pub programme: uuid::Uuid,
     pub engagement: uuid::Uuid,
 }
 
@@ -248,8 +249,12 @@ pub async fn casey_coaches_robin(app: &TestApp, org: triad::db::TenantId) -> Coa
         )
         .await;
     let mut tx = triad::db::begin_tenant(&app.pool, org).await.unwrap();
-    let (_, engagement) =
+    let (programme, engagement) =
         programme_and_engagement(&mut tx, org, "Leading Teams", coachee, coach).await;
     tx.commit().await.unwrap();
-    CoachingPair { coach, engagement }
+    CoachingPair {
+        coach,
+        programme,
+        engagement,
+    }
 }
