@@ -88,20 +88,8 @@ async fn a_coachee_signs_in_and_out_in_chromium() {
             .path()
             .ends_with("/sign-in")
     );
-    client
-        .find(Locator::Id("email"))
-        .await
-        .unwrap()
-        .send_keys("robin@acme.test")
-        .await
-        .unwrap();
-    client
-        .find(Locator::Id("password"))
-        .await
-        .unwrap()
-        .send_keys(crate::support::PASSWORD)
-        .await
-        .unwrap();
+    browser.fill("email", "robin@acme.test").await;
+    browser.fill("password", crate::support::PASSWORD).await;
     browser.screenshot("sign-in").await;
     client
         .find(Locator::Css("button[type=submit]"))
@@ -111,17 +99,7 @@ async fn a_coachee_signs_in_and_out_in_chromium() {
         .await
         .unwrap();
 
-    let heading = client
-        .wait()
-        .at_most(std::time::Duration::from_secs(90))
-        .for_element(Locator::XPath(
-            "//h1[starts-with(normalize-space(), 'Welcome,')]",
-        ))
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let heading = browser.welcome_heading().await;
     assert_eq!(heading, "Welcome, Robin Rivera");
     assert_eq!(client.current_url().await.unwrap().path(), "/home");
     let errors = browser.console_errors().await;

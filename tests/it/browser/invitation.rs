@@ -27,20 +27,8 @@ async fn an_invitation_travels_from_the_admin_through_the_mailbox_to_a_new_home(
 
     client.goto(&app.url("/admin/people/invite")).await.unwrap();
     // A mistake first: the page says what is wrong and keeps the name.
-    client
-        .find(Locator::Id("name"))
-        .await
-        .unwrap()
-        .send_keys("Robin Rivera")
-        .await
-        .unwrap();
-    client
-        .find(Locator::Id("email"))
-        .await
-        .unwrap()
-        .send_keys("robin-at-acme")
-        .await
-        .unwrap();
+    browser.fill("name", "Robin Rivera").await;
+    browser.fill("email", "robin-at-acme").await;
     client
         .find(Locator::Css("form[action='/admin/people/invite'] button"))
         .await
@@ -73,9 +61,7 @@ async fn an_invitation_travels_from_the_admin_through_the_mailbox_to_a_new_home(
         .await
         .unwrap();
     assert_eq!(name.as_deref(), Some("Robin Rivera"));
-    let email = client.find(Locator::Id("email")).await.unwrap();
-    email.clear().await.unwrap();
-    email.send_keys("robin@acme.test").await.unwrap();
+    browser.fill("email", "robin@acme.test").await;
     client
         .find(Locator::Css("form[action='/admin/people/invite'] button"))
         .await
@@ -123,20 +109,8 @@ async fn an_invitation_travels_from_the_admin_through_the_mailbox_to_a_new_home(
     // Robin opens it in a browser of their own: a fresh session.
     client.delete_all_cookies().await.unwrap();
     client.goto(&href).await.unwrap();
-    client
-        .find(Locator::Id("new_password"))
-        .await
-        .unwrap()
-        .send_keys(crate::support::PASSWORD)
-        .await
-        .unwrap();
-    client
-        .find(Locator::Id("confirm"))
-        .await
-        .unwrap()
-        .send_keys(crate::support::PASSWORD)
-        .await
-        .unwrap();
+    browser.fill("new_password", crate::support::PASSWORD).await;
+    browser.fill("confirm", crate::support::PASSWORD).await;
     client
         .find(Locator::Css("form[action='/welcome'] button"))
         .await
@@ -144,17 +118,7 @@ async fn an_invitation_travels_from_the_admin_through_the_mailbox_to_a_new_home(
         .click()
         .await
         .unwrap();
-    let heading = client
-        .wait()
-        .at_most(std::time::Duration::from_secs(90))
-        .for_element(Locator::XPath(
-            "//h1[starts-with(normalize-space(), 'Welcome,')]",
-        ))
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let heading = browser.welcome_heading().await;
     assert_eq!(heading, "Welcome, Robin Rivera");
     let errors = browser.console_errors().await;
     assert!(errors.is_empty(), "console errors: {errors:?}");

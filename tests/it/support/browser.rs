@@ -106,20 +106,27 @@ impl Browser {
 
     /// Signs in through the form and waits for the home page.
     pub async fn sign_in(&self, base: &str, email: &str, password: &str) {
-        use fantoccini::Locator;
         self.client.delete_all_cookies().await.unwrap();
         self.client.goto(&format!("{base}/sign-in")).await.unwrap();
         self.fill("email", email).await;
         self.fill("password", password).await;
         self.submit("/sign-in").await;
+        self.welcome_heading().await;
+    }
+
+    /// Waits for the home page's "Welcome, …" heading and returns its text.
+    pub async fn welcome_heading(&self) -> String {
         self.client
             .wait()
             .at_most(std::time::Duration::from_secs(90))
-            .for_element(Locator::XPath(
+            .for_element(fantoccini::Locator::XPath(
                 "//h1[starts-with(normalize-space(), 'Welcome,')]",
             ))
             .await
-            .expect("the home page after signing in");
+            .expect("the home page's welcome")
+            .text()
+            .await
+            .unwrap()
     }
 
     /// Types into the field with this id, replacing what was there.
