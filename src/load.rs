@@ -68,8 +68,8 @@ pub async fn seed_load(owner: &PgConnectOptions, scale: f64) -> anyhow::Result<L
         "--scale must be above 0 and at most 10"
     );
     let mut conn = PgConnection::connect_with(owner).await?;
-    let exists: bool = sqlx::query_scalar(
-        "select exists (select 1 from users where email like '%@load-%.example')",
+    let exists = sqlx::query_scalar!(
+        r#"select exists (select 1 from users where email like '%@load-%.example') as "exists!""#
     )
     .fetch_one(&mut conn)
     .await?;
@@ -84,22 +84,23 @@ pub async fn seed_load(owner: &PgConnectOptions, scale: f64) -> anyhow::Result<L
     for (index, size) in sizes.iter().enumerate() {
         let org = Uuid::new_v4();
         let mut tx = conn.begin().await?;
-        sqlx::query("select set_config('app.org_id', $1, true)")
-            .bind(org.to_string())
-            .execute(&mut *tx)
+        sqlx::query!("select set_config('app.org_id', $1, true)", org.to_string())
+            .fetch_one(&mut *tx)
             .await?;
         let name = if index == 0 {
             "Load Large Corp".to_owned()
         } else {
             format!("Load Org {index:03}")
         };
-        sqlx::query("insert into organizations (id, name, slug) values ($1, $2, $3)")
-            .bind(org)
-            .bind(&name)
-            .bind(format!("load-{index:03}"))
-            .execute(&mut *tx)
-            .await
-            .context("the organisation")?;
+        sqlx::query!(
+            "insert into organizations (id, name, slug) values ($1, $2, $3)",
+            org,
+            name,
+            format!("load-{index:03}")
+        )
+        .execute(&mut *tx)
+        .await
+        .context("the organisation")?;
         let counts = load_org(&mut tx, org, index, *size, &hash).await?;
         tx.commit().await?;
         loaded.organisations += 1;
@@ -120,7 +121,7 @@ pub async fn seed_load(owner: &PgConnectOptions, scale: f64) -> anyhow::Result<L
             );
         }
     }
-    sqlx::query("analyze").execute(&mut conn).await?;
+    sqlx::query!("analyze").execute(&mut conn).await?;
     Ok(loaded)
 }
 
@@ -133,103 +134,109 @@ async fn load_org(
     hash: &str,
 ) -> anyhow::Result<(i64, i64, i64)> {
     let tag = format!("load-{index:03}");
+    // The organisation's id is cast as `$1::uuid`: the checked queries let
+    // PostgreSQL infer each parameter's type, and `$1::text` alone would make
+    // it a text parameter (`$3::int` below likewise keeps a count an integer).
     // People: an admin, coaches, coachees; everyone can sign in.
     let people = [
-        ("admin", 1, "Admin", "true, false, false"),
-        ("coach", size.coaches, "Coach", "false, true, false"),
-        ("coachee", size.coachees, "Coachee", "false, false, true"),
+        ("admin", 1, "Admin", (true, false, false)),
+        ("coach", size.coaches, "Coach", (false, true, false)),
+        ("coachee", size.coachees, "Coachee", (false, false, true)),
     ];
-    for (kind, count, label, roles) in people {
-        sqlx::query(
+    for (kind, count, label, (is_admin, is_coach, is_coachee)) in people {
+        sqlx::query!(
             "insert into users (id, email, name, password_hash, time_zone)
-             select md5($1::text || '-' || $2 || '-' || i)::uuid,
+             select md5($1::uuid::text || '-' || $2 || '-' || i)::uuid,
                     $2 || i || '@' || $3 || '.example', $4 || ' ' || i, $5,
                     (array['Europe/London', 'Europe/Berlin', 'America/New_York', 'Asia/Kolkata'])[1 + i % 4]
              from generate_series(1, $6) i",
+            org,
+            kind,
+            tag,
+            label,
+            hash,
+            count
         )
-        .bind(org)
-        .bind(kind)
-        .bind(&tag)
-        .bind(label)
-        .bind(hash)
-        .bind(count)
         .execute(&mut *tx)
         .await
         .with_context(|| format!("{kind}s"))?;
-        sqlx::query(&format!(
+        sqlx::query!(
             "insert into memberships (org_id, user_id, is_admin, is_coach, is_coachee)
-             select $1, md5($1::text || '-' || $2 || '-' || i)::uuid, {roles}
-             from generate_series(1, $3) i"
-        ))
-        .bind(org)
-        .bind(kind)
-        .bind(count)
+             select $1::uuid, md5($1::uuid::text || '-' || $2 || '-' || i)::uuid, $4, $5, $6
+             from generate_series(1, $3) i",
+            org,
+            kind,
+            count,
+            is_admin,
+            is_coach,
+            is_coachee
+        )
         .execute(&mut *tx)
         .await?;
     }
     // Programmes, three in four with alignment meetings; skills and activities.
-    sqlx::query(
+    sqlx::query!(
         "insert into programs (org_id, id, name, starts_on, ends_on, cadence, sessions_included,
                                alignment_enabled)
-         select $1, md5($1::text || '-program-' || p)::uuid, 'Programme ' || p,
+         select $1::uuid, md5($1::uuid::text || '-program-' || p)::uuid, 'Programme ' || p,
                 current_date - 1095 + (p % 12) * 30, current_date + 200 + (p % 5) * 30,
                 (array['fortnightly', 'monthly', 'monthly', 'quarterly'])[1 + p % 4], 12, p % 4 <> 0
          from generate_series(1, $2) p",
+        org,
+        size.programs
     )
-    .bind(org)
-    .bind(size.programs)
     .execute(&mut *tx)
     .await
     .context("programmes")?;
-    sqlx::query(
+    sqlx::query!(
         "insert into skills (org_id, id, name)
-         select $1, md5($1::text || '-skill-' || k)::uuid,
+         select $1::uuid, md5($1::uuid::text || '-skill-' || k)::uuid,
                 (array['Giving feedback', 'Delegation', 'Managing conflict', 'Strategic thinking',
                        'Coaching others', 'Influencing', 'Prioritising', 'Presenting',
                        'Hiring', 'Resilience'])[k]
          from generate_series(1, 10) k",
+        org
     )
-    .bind(org)
     .execute(&mut *tx)
     .await?;
-    sqlx::query(
+    sqlx::query!(
         "insert into development_activities (org_id, id, title, kind, skill_id)
-         select $1, md5($1::text || '-activity-' || a)::uuid, 'Activity ' || a,
+         select $1::uuid, md5($1::uuid::text || '-activity-' || a)::uuid, 'Activity ' || a,
                 (array['course', 'reading', 'practice'])[1 + a % 3],
-                md5($1::text || '-skill-' || (1 + a % 10))::uuid
+                md5($1::uuid::text || '-skill-' || (1 + a % 10))::uuid
          from generate_series(1, 20) a",
+        org
     )
-    .bind(org)
     .execute(&mut *tx)
     .await?;
     // One engagement per coachee; departments of uneven size; caseloads from
     // about a quarter below the average to three times it (few coaches carry
     // the most).
-    sqlx::query(
+    sqlx::query!(
         "insert into engagements (org_id, id, program_id, coachee_id, coach_id, starts_on, ends_on,
                                   status, manager_name, manager_email, department)
-         select $1, md5($1::text || '-engagement-' || i)::uuid,
-                md5($1::text || '-program-' || (1 + i % $2))::uuid,
-                md5($1::text || '-coachee-' || i)::uuid,
-                md5($1::text || '-coach-' || (1 + floor($3 * power(((i * 7919) % 1000) / 1000.0, 1.3))::int))::uuid,
+         select $1::uuid, md5($1::uuid::text || '-engagement-' || i)::uuid,
+                md5($1::uuid::text || '-program-' || (1 + i % $2))::uuid,
+                md5($1::uuid::text || '-coachee-' || i)::uuid,
+                md5($1::uuid::text || '-coach-' || (1 + floor($3::int * power(((i * 7919) % 1000) / 1000.0, 1.3))::int))::uuid,
                 current_date - 1095 + (i % 900), current_date - 1095 + (i % 900) + 540,
                 case when i % 20 = 0 then 'completed' when i % 25 = 0 then 'paused' else 'active' end,
                 'Manager ' || (1 + i % 400), 'manager' || (1 + i % 400) || '@' || $4 || '.example',
                 case when i % 10 < 4 then 'Sales' when i % 10 < 7 then 'Engineering'
                      when i % 10 < 9 then 'Operations' else 'Legal' end
          from generate_series(1, $5) i",
+        org,
+        size.programs,
+        size.coaches,
+        tag,
+        size.coachees
     )
-    .bind(org)
-    .bind(size.programs)
-    .bind(size.coaches)
-    .bind(&tag)
-    .bind(size.coachees)
     .execute(&mut *tx)
     .await
     .context("engagements")?;
     // Coaching sessions: about one a fortnight since each engagement began;
     // one engagement in seven went quiet after its first months.
-    let sessions = sqlx::query(
+    let sessions = sqlx::query!(
         "insert into coaching_sessions (org_id, id, engagement_id, starts_at, duration_minutes, status,
                                         focus_skill_id, key_points, agreed_actions, documented_at)
          select e.org_id, md5(e.id::text || '-session-' || s)::uuid, e.id, at, 60,
@@ -246,25 +253,25 @@ async fn load_org(
          cross join lateral (select e.starts_on + s * 14 + (s % 3) * interval '2 hours' + interval '9 hours' as at) t
          where e.org_id = $1
            and (abs(hashtext(e.id::text)) % 7 <> 0 or s < 8)",
+        org
     )
-    .bind(org)
     .execute(&mut *tx)
     .await
     .context("coaching sessions")?
     .rows_affected();
-    sqlx::query(
+    sqlx::query!(
         "insert into activity_assignments (org_id, session_id, activity_id, engagement_id, assigned_at, completed_at)
          select s.org_id, s.id, md5(s.org_id::text || '-activity-' || (1 + abs(hashtext(s.id::text)) % 20))::uuid,
                 s.engagement_id, s.starts_at,
                 case when abs(hashtext(s.id::text)) % 3 > 0 then s.starts_at + interval '10 days' end
          from coaching_sessions s
          where s.org_id = $1 and s.status = 'completed' and abs(hashtext(s.id::text)) % 10 = 0",
+        org
     )
-    .bind(org)
     .execute(&mut *tx)
     .await
     .context("activities")?;
-    let goals = sqlx::query(
+    let goals = sqlx::query!(
         "insert into goals (org_id, id, engagement_id, title, skill_id, status, progress, position,
                             shared_with_manager)
          select e.org_id, md5(e.id::text || '-goal-' || g)::uuid, e.id, 'Goal ' || g,
@@ -273,15 +280,15 @@ async fn load_org(
                 (g * 13) % 100, g, g % 2 = 0
          from engagements e cross join generate_series(1, 5 + abs(hashtext(e.id::text)) % 8) g
          where e.org_id = $1",
+        org
     )
-    .bind(org)
     .execute(&mut *tx)
     .await
     .context("goals")?
     .rows_affected();
     // Alignment meetings in programmes that have them: held ones in the
     // past, one waiting for the manager in some engagements.
-    let meetings = sqlx::query(
+    let meetings = sqlx::query!(
         "insert into alignment_meetings (org_id, id, engagement_id, kind, status, starts_at, place,
                                          agenda, sequence, request_key, created_by, created_at, outcome_at)
          select e.org_id, md5(e.id::text || '-meeting-' || m)::uuid, e.id,
@@ -298,13 +305,13 @@ async fn load_org(
          cross join generate_series(1, 2 + abs(hashtext(e.id::text)) % 5) m
          where e.org_id = $1
            and (e.starts_on + m * 75 < current_date or m = 2 + abs(hashtext(e.id::text)) % 5)",
+        org
     )
-    .bind(org)
     .execute(&mut *tx)
     .await
     .context("alignment meetings")?
     .rows_affected();
-    sqlx::query(
+    sqlx::query!(
         "insert into guest_invites (org_id, id, meeting_id, email, name, secret_nonce, secret_hash,
                                     time_zone, expires_at, rsvp, rsvp_at, first_opened_at,
                                     last_opened_at, strengths, growth, support, answered_at)
@@ -321,23 +328,23 @@ async fn load_org(
                 case when m.status = 'completed' then m.created_at + interval '3 days' end
          from alignment_meetings m join engagements e on e.org_id = m.org_id and e.id = m.engagement_id
          where m.org_id = $1",
+        org
     )
-    .bind(org)
     .execute(&mut *tx)
     .await
     .context("invites")?;
-    sqlx::query(
+    sqlx::query!(
         "insert into alignment_candidate_times (org_id, id, meeting_id, starts_at, proposed_by)
          select m.org_id, md5(m.id::text || '-candidate-' || c)::uuid, m.id,
                 now() + (c * 2 + 5) * interval '1 day', 'coachee'
          from alignment_meetings m cross join generate_series(1, 2) c
          where m.org_id = $1 and m.status = 'proposed'",
+        org
     )
-    .bind(org)
     .execute(&mut *tx)
     .await?;
     // History: the managers' invitations, sent; and sign-ins in the audit log.
-    sqlx::query(
+    sqlx::query!(
         "insert into outbox_messages (id, org_id, message_id, recipient_email, recipient_name, subject,
                                       body_text, body_html, status, attempts, created_at, queued_at,
                                       next_attempt_at, sent_at)
@@ -346,19 +353,19 @@ async fn load_org(
                 'sent', 1, m.created_at, m.created_at, m.created_at, m.created_at + interval '5 seconds'
          from alignment_meetings m join engagements e on e.org_id = m.org_id and e.id = m.engagement_id
          where m.org_id = $1",
+        org
     )
-    .bind(org)
     .execute(&mut *tx)
     .await
     .context("outbox history")?;
-    sqlx::query(
+    sqlx::query!(
         "insert into audit_events (org_id, id, occurred_at, actor, action, subject)
-         select $1, md5($1::text || '-audit-' || n)::uuid, now() - n * interval '37 minutes',
+         select $1::uuid, md5($1::uuid::text || '-audit-' || n)::uuid, now() - n * interval '37 minutes',
                 'Coachee ' || (1 + n % $2), 'sign_in.succeeded', null
          from generate_series(1, $2 * 3) n",
+        org,
+        size.coachees
     )
-    .bind(org)
-    .bind(size.coachees)
     .execute(&mut *tx)
     .await
     .context("audit history")?;

@@ -16,8 +16,8 @@ pub use invites::{
     revoke_invites, save_answers, set_invite_expiry, set_invite_time_zone, set_rsvp,
 };
 pub use meetings::{
-    Meeting, NewMeeting, cancel, create, meeting, meeting_for_update, of_engagement, set_agenda,
-    set_outcome, set_time, withdraw_queued_emails,
+    Meeting, NewMeeting, cancel, create, lock_planning, made_by_form, meeting, meeting_for_update,
+    of_engagement, set_agenda, set_outcome, set_time, withdraw_queued_emails,
 };
 pub use notes::{
     Debrief, Preparation, coach_notes, debrief, preparation, save_coach_notes, save_debrief,

@@ -8,7 +8,7 @@ use uuid::Uuid;
 use crate::alignment::link::Issued;
 use crate::db::TenantId;
 
-#[derive(Clone, Debug, sqlx::FromRow)]
+#[derive(Clone, Debug)]
 pub struct Invite {
     pub id: Uuid,
     pub meeting_id: Uuid,
@@ -46,21 +46,28 @@ impl Invite {
     }
 }
 
-const INVITE_COLUMNS: &str =
-    "id, meeting_id, email, name, secret_nonce, secret_hash, time_zone, expires_at,
-    revoked_at, revoked_reason, rsvp, rsvp_note, rsvp_at, first_opened_at, last_opened_at,
-    strengths, growth, support, answered_at";
+// The three readers below select the same columns, written out in each as the
+// checked queries need a literal: change them together.
 
 pub async fn invite(
     conn: &mut PgConnection,
     org: TenantId,
     id: Uuid,
 ) -> sqlx::Result<Option<Invite>> {
-    sqlx::query_as(&format!(
-        "select {INVITE_COLUMNS} from guest_invites where org_id = $1 and id = $2"
-    ))
-    .bind(org.0)
-    .bind(id)
+    sqlx::query_as!(
+        Invite,
+        r#"select id, meeting_id, email, name, secret_nonce, secret_hash, time_zone,
+                expires_at as "expires_at: DateTime<Utc>",
+                revoked_at as "revoked_at: DateTime<Utc>", revoked_reason, rsvp, rsvp_note,
+                rsvp_at as "rsvp_at: DateTime<Utc>",
+                first_opened_at as "first_opened_at: DateTime<Utc>",
+                last_opened_at as "last_opened_at: DateTime<Utc>", strengths, growth, support,
+                answered_at as "answered_at: DateTime<Utc>"
+         from guest_invites
+         where org_id = $1 and id = $2"#,
+        org.0,
+        id
+    )
     .fetch_optional(conn)
     .await
 }
@@ -71,11 +78,20 @@ pub async fn invite_for_update(
     org: TenantId,
     id: Uuid,
 ) -> sqlx::Result<Option<Invite>> {
-    sqlx::query_as(&format!(
-        "select {INVITE_COLUMNS} from guest_invites where org_id = $1 and id = $2 for update"
-    ))
-    .bind(org.0)
-    .bind(id)
+    sqlx::query_as!(
+        Invite,
+        r#"select id, meeting_id, email, name, secret_nonce, secret_hash, time_zone,
+                expires_at as "expires_at: DateTime<Utc>",
+                revoked_at as "revoked_at: DateTime<Utc>", revoked_reason, rsvp, rsvp_note,
+                rsvp_at as "rsvp_at: DateTime<Utc>",
+                first_opened_at as "first_opened_at: DateTime<Utc>",
+                last_opened_at as "last_opened_at: DateTime<Utc>", strengths, growth, support,
+                answered_at as "answered_at: DateTime<Utc>"
+         from guest_invites
+         where org_id = $1 and id = $2 for update"#,
+        org.0,
+        id
+    )
     .fetch_optional(conn)
     .await
 }
@@ -86,12 +102,21 @@ pub async fn current_invite(
     org: TenantId,
     meeting: Uuid,
 ) -> sqlx::Result<Option<Invite>> {
-    sqlx::query_as(&format!(
-        "select {INVITE_COLUMNS} from guest_invites where org_id = $1 and meeting_id = $2
-         order by revoked_at is null desc, created_at desc limit 1"
-    ))
-    .bind(org.0)
-    .bind(meeting)
+    sqlx::query_as!(
+        Invite,
+        r#"select id, meeting_id, email, name, secret_nonce, secret_hash, time_zone,
+                expires_at as "expires_at: DateTime<Utc>",
+                revoked_at as "revoked_at: DateTime<Utc>", revoked_reason, rsvp, rsvp_note,
+                rsvp_at as "rsvp_at: DateTime<Utc>",
+                first_opened_at as "first_opened_at: DateTime<Utc>",
+                last_opened_at as "last_opened_at: DateTime<Utc>", strengths, growth, support,
+                answered_at as "answered_at: DateTime<Utc>"
+         from guest_invites
+         where org_id = $1 and meeting_id = $2
+         order by revoked_at is null desc, created_at desc limit 1"#,
+        org.0,
+        meeting
+    )
     .fetch_optional(conn)
     .await
 }
@@ -109,20 +134,20 @@ pub async fn create_invite(
     time_zone: &str,
     expires_at: DateTime<Utc>,
 ) -> sqlx::Result<()> {
-    sqlx::query(
+    sqlx::query!(
         "insert into guest_invites
             (org_id, id, meeting_id, name, email, secret_nonce, secret_hash, time_zone, expires_at)
          values ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
+        org.0,
+        id,
+        meeting,
+        name,
+        email,
+        link.nonce,
+        link.secret_hash,
+        time_zone,
+        expires_at as _
     )
-    .bind(org.0)
-    .bind(id)
-    .bind(meeting)
-    .bind(name)
-    .bind(email)
-    .bind(&link.nonce)
-    .bind(&link.secret_hash)
-    .bind(time_zone)
-    .bind(expires_at)
     .execute(conn)
     .await?;
     Ok(())
@@ -134,13 +159,13 @@ pub async fn revoke_invites(
     meeting: Uuid,
     reason: &str,
 ) -> sqlx::Result<()> {
-    sqlx::query(
+    sqlx::query!(
         "update guest_invites set revoked_at = now(), revoked_reason = $3
          where org_id = $1 and meeting_id = $2 and revoked_at is null",
+        org.0,
+        meeting,
+        reason
     )
-    .bind(org.0)
-    .bind(meeting)
-    .bind(reason)
     .execute(conn)
     .await?;
     Ok(())
@@ -152,24 +177,26 @@ pub async fn set_invite_expiry(
     invite: Uuid,
     expires_at: DateTime<Utc>,
 ) -> sqlx::Result<()> {
-    sqlx::query("update guest_invites set expires_at = $3 where org_id = $1 and id = $2")
-        .bind(org.0)
-        .bind(invite)
-        .bind(expires_at)
-        .execute(conn)
-        .await?;
+    sqlx::query!(
+        "update guest_invites set expires_at = $3 where org_id = $1 and id = $2",
+        org.0,
+        invite,
+        expires_at as _
+    )
+    .execute(conn)
+    .await?;
     Ok(())
 }
 
 /// Notes that the manager opened their link.
 pub async fn mark_opened(conn: &mut PgConnection, org: TenantId, invite: Uuid) -> sqlx::Result<()> {
-    sqlx::query(
+    sqlx::query!(
         "update guest_invites set first_opened_at = coalesce(first_opened_at, now()),
              last_opened_at = now()
          where org_id = $1 and id = $2",
+        org.0,
+        invite
     )
-    .bind(org.0)
-    .bind(invite)
     .execute(conn)
     .await?;
     Ok(())
@@ -182,14 +209,14 @@ pub async fn set_rsvp(
     rsvp: &str,
     note: &str,
 ) -> sqlx::Result<()> {
-    sqlx::query(
+    sqlx::query!(
         "update guest_invites set rsvp = $3, rsvp_note = $4, rsvp_at = now()
          where org_id = $1 and id = $2",
+        org.0,
+        invite,
+        rsvp,
+        note
     )
-    .bind(org.0)
-    .bind(invite)
-    .bind(rsvp)
-    .bind(note)
     .execute(conn)
     .await?;
     Ok(())
@@ -197,12 +224,12 @@ pub async fn set_rsvp(
 
 /// Back to "not answered", after the time changed under the manager.
 pub async fn reset_rsvp(conn: &mut PgConnection, org: TenantId, meeting: Uuid) -> sqlx::Result<()> {
-    sqlx::query(
+    sqlx::query!(
         "update guest_invites set rsvp = 'pending', rsvp_note = '', rsvp_at = null
          where org_id = $1 and meeting_id = $2 and revoked_at is null",
+        org.0,
+        meeting
     )
-    .bind(org.0)
-    .bind(meeting)
     .execute(conn)
     .await?;
     Ok(())
@@ -214,12 +241,14 @@ pub async fn set_invite_time_zone(
     invite: Uuid,
     time_zone: &str,
 ) -> sqlx::Result<()> {
-    sqlx::query("update guest_invites set time_zone = $3 where org_id = $1 and id = $2")
-        .bind(org.0)
-        .bind(invite)
-        .bind(time_zone)
-        .execute(conn)
-        .await?;
+    sqlx::query!(
+        "update guest_invites set time_zone = $3 where org_id = $1 and id = $2",
+        org.0,
+        invite,
+        time_zone
+    )
+    .execute(conn)
+    .await?;
     Ok(())
 }
 
@@ -233,16 +262,16 @@ pub async fn save_answers(
     growth: &str,
     support: &str,
 ) -> sqlx::Result<bool> {
-    let changed = sqlx::query(
+    let changed = sqlx::query!(
         "update guest_invites set strengths = $3, growth = $4, support = $5, answered_at = now()
          where org_id = $1 and id = $2
            and (strengths, growth, support) is distinct from ($3, $4, $5)",
+        org.0,
+        invite,
+        strengths,
+        growth,
+        support
     )
-    .bind(org.0)
-    .bind(invite)
-    .bind(strengths)
-    .bind(growth)
-    .bind(support)
     .execute(conn)
     .await?;
     Ok(changed.rows_affected() == 1)

@@ -9,7 +9,7 @@ use crate::alignment::{Kind, Status};
 use crate::db::TenantId;
 
 /// A meeting with the people and rules around it.
-#[derive(Clone, Debug, sqlx::FromRow)]
+#[derive(Clone, Debug)]
 pub struct Meeting {
     pub id: Uuid,
     pub engagement_id: Uuid,
@@ -58,31 +58,37 @@ impl Meeting {
     }
 }
 
-const MEETING_QUERY: &str = "select m.id, m.engagement_id, m.kind, m.status, m.starts_at,
-        m.duration_minutes, m.place, m.agenda, m.sequence, m.created_at, m.outcome_at,
-        p.id as program_id, p.name as program_name, p.alignment_enabled,
-        p.alignment_link_days as link_days, p.alignment_reminder_hours as reminder_hours,
-        p.alignment_prep_expected as prep_expected,
-        e.coachee_id, coachee.name as coachee_name, coachee.email as coachee_email,
-        coachee.time_zone as coachee_time_zone,
-        e.coach_id, coach.name as coach_name, coach.email as coach_email,
-        coach.time_zone as coach_time_zone
-     from alignment_meetings m
-     join engagements e on e.org_id = m.org_id and e.id = m.engagement_id
-     join programs p on p.org_id = e.org_id and p.id = e.program_id
-     join users coachee on coachee.id = e.coachee_id
-     join users coach on coach.id = e.coach_id";
+// The three readers below select the same columns, written out in each as the
+// checked queries need a literal: change them together.
 
 pub async fn meeting(
     conn: &mut PgConnection,
     org: TenantId,
     id: Uuid,
 ) -> sqlx::Result<Option<Meeting>> {
-    sqlx::query_as(&format!(
-        "{MEETING_QUERY} where m.org_id = $1 and m.id = $2"
-    ))
-    .bind(org.0)
-    .bind(id)
+    sqlx::query_as!(
+        Meeting,
+        r#"select m.id, m.engagement_id, m.kind, m.status,
+            m.starts_at as "starts_at: DateTime<Utc>",
+            m.duration_minutes, m.place, m.agenda, m.sequence,
+            m.created_at as "created_at: DateTime<Utc>",
+            m.outcome_at as "outcome_at: DateTime<Utc>",
+            p.id as program_id, p.name as program_name, p.alignment_enabled,
+            p.alignment_link_days as link_days, p.alignment_reminder_hours as reminder_hours,
+            p.alignment_prep_expected as prep_expected,
+            e.coachee_id, coachee.name as coachee_name, coachee.email as coachee_email,
+            coachee.time_zone as coachee_time_zone,
+            e.coach_id, coach.name as coach_name, coach.email as coach_email,
+            coach.time_zone as coach_time_zone
+         from alignment_meetings m
+         join engagements e on e.org_id = m.org_id and e.id = m.engagement_id
+         join programs p on p.org_id = e.org_id and p.id = e.program_id
+         join users coachee on coachee.id = e.coachee_id
+         join users coach on coach.id = e.coach_id
+         where m.org_id = $1 and m.id = $2"#,
+        org.0,
+        id
+    )
     .fetch_optional(conn)
     .await
 }
@@ -94,11 +100,29 @@ pub async fn meeting_for_update(
     org: TenantId,
     id: Uuid,
 ) -> sqlx::Result<Option<Meeting>> {
-    sqlx::query_as(&format!(
-        "{MEETING_QUERY} where m.org_id = $1 and m.id = $2 for update of m"
-    ))
-    .bind(org.0)
-    .bind(id)
+    sqlx::query_as!(
+        Meeting,
+        r#"select m.id, m.engagement_id, m.kind, m.status,
+            m.starts_at as "starts_at: DateTime<Utc>",
+            m.duration_minutes, m.place, m.agenda, m.sequence,
+            m.created_at as "created_at: DateTime<Utc>",
+            m.outcome_at as "outcome_at: DateTime<Utc>",
+            p.id as program_id, p.name as program_name, p.alignment_enabled,
+            p.alignment_link_days as link_days, p.alignment_reminder_hours as reminder_hours,
+            p.alignment_prep_expected as prep_expected,
+            e.coachee_id, coachee.name as coachee_name, coachee.email as coachee_email,
+            coachee.time_zone as coachee_time_zone,
+            e.coach_id, coach.name as coach_name, coach.email as coach_email,
+            coach.time_zone as coach_time_zone
+         from alignment_meetings m
+         join engagements e on e.org_id = m.org_id and e.id = m.engagement_id
+         join programs p on p.org_id = e.org_id and p.id = e.program_id
+         join users coachee on coachee.id = e.coachee_id
+         join users coach on coach.id = e.coach_id
+         where m.org_id = $1 and m.id = $2 for update of m"#,
+        org.0,
+        id
+    )
     .fetch_optional(conn)
     .await
 }
@@ -108,12 +132,30 @@ pub async fn of_engagement(
     org: TenantId,
     engagement: Uuid,
 ) -> sqlx::Result<Vec<Meeting>> {
-    sqlx::query_as(&format!(
-        "{MEETING_QUERY} where m.org_id = $1 and m.engagement_id = $2
-         order by m.created_at desc"
-    ))
-    .bind(org.0)
-    .bind(engagement)
+    sqlx::query_as!(
+        Meeting,
+        r#"select m.id, m.engagement_id, m.kind, m.status,
+            m.starts_at as "starts_at: DateTime<Utc>",
+            m.duration_minutes, m.place, m.agenda, m.sequence,
+            m.created_at as "created_at: DateTime<Utc>",
+            m.outcome_at as "outcome_at: DateTime<Utc>",
+            p.id as program_id, p.name as program_name, p.alignment_enabled,
+            p.alignment_link_days as link_days, p.alignment_reminder_hours as reminder_hours,
+            p.alignment_prep_expected as prep_expected,
+            e.coachee_id, coachee.name as coachee_name, coachee.email as coachee_email,
+            coachee.time_zone as coachee_time_zone,
+            e.coach_id, coach.name as coach_name, coach.email as coach_email,
+            coach.time_zone as coach_time_zone
+         from alignment_meetings m
+         join engagements e on e.org_id = m.org_id and e.id = m.engagement_id
+         join programs p on p.org_id = e.org_id and p.id = e.program_id
+         join users coachee on coachee.id = e.coachee_id
+         join users coach on coach.id = e.coach_id
+         where m.org_id = $1 and m.engagement_id = $2
+         order by m.created_at desc"#,
+        org.0,
+        engagement
+    )
     .fetch_all(conn)
     .await
 }
@@ -138,35 +180,64 @@ pub async fn create(
     new: &NewMeeting,
 ) -> sqlx::Result<(Uuid, bool)> {
     let id = Uuid::now_v7();
-    let inserted: Option<Uuid> = sqlx::query_scalar(
+    let inserted = sqlx::query_scalar!(
         "insert into alignment_meetings
             (org_id, id, engagement_id, kind, duration_minutes, place, agenda, request_key, created_by)
          values ($1, $2, $3, $4, $5, $6, $7, $8, $9)
          on conflict (org_id, request_key) do nothing
          returning id",
+        org.0,
+        id,
+        new.engagement_id,
+        new.kind.as_str(),
+        new.duration_minutes,
+        new.place,
+        new.agenda,
+        new.request_key,
+        new.created_by,
     )
-    .bind(org.0)
-    .bind(id)
-    .bind(new.engagement_id)
-    .bind(new.kind.as_str())
-    .bind(new.duration_minutes)
-    .bind(&new.place)
-    .bind(&new.agenda)
-    .bind(new.request_key)
-    .bind(new.created_by)
     .fetch_optional(&mut *conn)
     .await?;
     if let Some(id) = inserted {
         return Ok((id, true));
     }
-    let existing = sqlx::query_scalar(
-        "select id from alignment_meetings where org_id = $1 and request_key = $2",
-    )
-    .bind(org.0)
-    .bind(new.request_key)
-    .fetch_one(conn)
-    .await?;
+    // The conflict says the row is there, so this finds it.
+    let existing = made_by_form(conn, org, new.request_key)
+        .await?
+        .ok_or(sqlx::Error::RowNotFound)?;
     Ok((existing, false))
+}
+
+/// The meeting a planning form (by its one-time key) made, if it made one.
+pub async fn made_by_form(
+    conn: &mut PgConnection,
+    org: TenantId,
+    request_key: Uuid,
+) -> sqlx::Result<Option<Uuid>> {
+    sqlx::query_scalar!(
+        "select id from alignment_meetings where org_id = $1 and request_key = $2",
+        org.0,
+        request_key
+    )
+    .fetch_optional(conn)
+    .await
+}
+
+/// Locks the engagement's row until the transaction ends, so that its
+/// meetings are planned one at a time.
+pub async fn lock_planning(
+    conn: &mut PgConnection,
+    org: TenantId,
+    engagement: Uuid,
+) -> sqlx::Result<()> {
+    sqlx::query!(
+        "select from engagements where org_id = $1 and id = $2 for update",
+        org.0,
+        engagement
+    )
+    .execute(conn)
+    .await?;
+    Ok(())
 }
 
 /// Sets the meeting's time (and optionally its length and place), raising its
@@ -179,17 +250,17 @@ pub async fn set_time(
     duration_minutes: i32,
     place: &str,
 ) -> sqlx::Result<()> {
-    sqlx::query(
+    sqlx::query!(
         "update alignment_meetings
          set starts_at = $3, duration_minutes = $4, place = $5, status = 'confirmed',
              sequence = sequence + 1
          where org_id = $1 and id = $2",
+        org.0,
+        meeting,
+        starts_at as _,
+        duration_minutes,
+        place
     )
-    .bind(org.0)
-    .bind(meeting)
-    .bind(starts_at)
-    .bind(duration_minutes)
-    .bind(place)
     .execute(conn)
     .await?;
     Ok(())
@@ -201,14 +272,14 @@ pub async fn cancel(
     meeting: Uuid,
     by: Uuid,
 ) -> sqlx::Result<()> {
-    sqlx::query(
+    sqlx::query!(
         "update alignment_meetings
          set status = 'cancelled', cancelled_at = now(), cancelled_by = $3, sequence = sequence + 1
          where org_id = $1 and id = $2",
+        org.0,
+        meeting,
+        by
     )
-    .bind(org.0)
-    .bind(meeting)
-    .bind(by)
     .execute(conn)
     .await?;
     Ok(())
@@ -221,17 +292,18 @@ pub async fn set_outcome(
     meeting: Uuid,
     held: bool,
 ) -> sqlx::Result<()> {
-    sqlx::query(
-        "update alignment_meetings set status = $3, outcome_at = now()
-         where org_id = $1 and id = $2",
-    )
-    .bind(org.0)
-    .bind(meeting)
-    .bind(if held {
+    let status = if held {
         Status::Completed.as_str()
     } else {
         Status::NotHeld.as_str()
-    })
+    };
+    sqlx::query!(
+        "update alignment_meetings set status = $3, outcome_at = now()
+         where org_id = $1 and id = $2",
+        org.0,
+        meeting,
+        status
+    )
     .execute(conn)
     .await?;
     Ok(())
@@ -243,12 +315,14 @@ pub async fn set_agenda(
     meeting: Uuid,
     agenda: &str,
 ) -> sqlx::Result<()> {
-    sqlx::query("update alignment_meetings set agenda = $3 where org_id = $1 and id = $2")
-        .bind(org.0)
-        .bind(meeting)
-        .bind(agenda)
-        .execute(conn)
-        .await?;
+    sqlx::query!(
+        "update alignment_meetings set agenda = $3 where org_id = $1 and id = $2",
+        org.0,
+        meeting,
+        agenda
+    )
+    .execute(conn)
+    .await?;
     Ok(())
 }
 
@@ -259,7 +333,7 @@ pub async fn withdraw_queued_emails(
     org: TenantId,
     program: Uuid,
 ) -> sqlx::Result<u64> {
-    let done = sqlx::query(
+    let done = sqlx::query!(
         "update outbox_messages o set status = 'superseded', lease_until = null
          where o.org_id = $1 and o.status = 'queued' and o.dedupe_key like 'alignment-%'
            and exists (
@@ -267,9 +341,9 @@ pub async fn withdraw_queued_emails(
                join engagements e on e.org_id = m.org_id and e.id = m.engagement_id
                where m.org_id = o.org_id and e.program_id = $2
                  and o.dedupe_key like 'alignment-' || m.id || '-%')",
+        org.0,
+        program
     )
-    .bind(org.0)
-    .bind(program)
     .execute(conn)
     .await?;
     Ok(done.rows_affected())

@@ -7,7 +7,7 @@ use uuid::Uuid;
 use crate::db::TenantId;
 
 /// The coachee's worksheet, for their coach.
-#[derive(Clone, Debug, Default, sqlx::FromRow)]
+#[derive(Clone, Debug, Default)]
 pub struct Preparation {
     pub success: String,
     pub from_manager: String,
@@ -23,12 +23,13 @@ pub async fn preparation(
     org: TenantId,
     meeting: Uuid,
 ) -> sqlx::Result<Option<Preparation>> {
-    sqlx::query_as(
+    sqlx::query_as!(
+        Preparation,
         "select success, from_manager, off_limits, concerns, opens, closes, coach_role
          from alignment_preparations where org_id = $1 and meeting_id = $2",
+        org.0,
+        meeting
     )
-    .bind(org.0)
-    .bind(meeting)
     .fetch_optional(conn)
     .await
 }
@@ -39,7 +40,7 @@ pub async fn save_preparation(
     meeting: Uuid,
     prep: &Preparation,
 ) -> sqlx::Result<()> {
-    sqlx::query(
+    sqlx::query!(
         "insert into alignment_preparations
             (org_id, meeting_id, success, from_manager, off_limits, concerns, opens, closes, coach_role)
          values ($1, $2, $3, $4, $5, $6, $7, $8, $9)
@@ -48,16 +49,16 @@ pub async fn save_preparation(
             off_limits = excluded.off_limits, concerns = excluded.concerns,
             opens = excluded.opens, closes = excluded.closes,
             coach_role = excluded.coach_role, updated_at = now()",
+        org.0,
+        meeting,
+        prep.success,
+        prep.from_manager,
+        prep.off_limits,
+        prep.concerns,
+        prep.opens,
+        prep.closes,
+        prep.coach_role
     )
-    .bind(org.0)
-    .bind(meeting)
-    .bind(&prep.success)
-    .bind(&prep.from_manager)
-    .bind(&prep.off_limits)
-    .bind(&prep.concerns)
-    .bind(&prep.opens)
-    .bind(&prep.closes)
-    .bind(&prep.coach_role)
     .execute(conn)
     .await?;
     Ok(())
@@ -69,11 +70,11 @@ pub async fn coach_notes(
     org: TenantId,
     meeting: Uuid,
 ) -> sqlx::Result<String> {
-    let body: Option<String> = sqlx::query_scalar(
+    let body = sqlx::query_scalar!(
         "select body from alignment_coach_notes where org_id = $1 and meeting_id = $2",
+        org.0,
+        meeting
     )
-    .bind(org.0)
-    .bind(meeting)
     .fetch_optional(conn)
     .await?;
     Ok(body.unwrap_or_default())
@@ -85,19 +86,19 @@ pub async fn save_coach_notes(
     meeting: Uuid,
     body: &str,
 ) -> sqlx::Result<()> {
-    sqlx::query(
+    sqlx::query!(
         "insert into alignment_coach_notes (org_id, meeting_id, body) values ($1, $2, $3)
          on conflict (org_id, meeting_id) do update set body = excluded.body, updated_at = now()",
+        org.0,
+        meeting,
+        body
     )
-    .bind(org.0)
-    .bind(meeting)
-    .bind(body)
     .execute(conn)
     .await?;
     Ok(())
 }
 
-#[derive(Clone, Debug, Default, sqlx::FromRow)]
+#[derive(Clone, Debug, Default)]
 pub struct Debrief {
     pub how_it_went: String,
     pub stood_out: String,
@@ -109,12 +110,13 @@ pub async fn debrief(
     org: TenantId,
     meeting: Uuid,
 ) -> sqlx::Result<Option<Debrief>> {
-    sqlx::query_as(
+    sqlx::query_as!(
+        Debrief,
         "select how_it_went, stood_out, coaching_changes
          from alignment_debriefs where org_id = $1 and meeting_id = $2",
+        org.0,
+        meeting
     )
-    .bind(org.0)
-    .bind(meeting)
     .fetch_optional(conn)
     .await
 }
@@ -125,18 +127,18 @@ pub async fn save_debrief(
     meeting: Uuid,
     debrief: &Debrief,
 ) -> sqlx::Result<()> {
-    sqlx::query(
+    sqlx::query!(
         "insert into alignment_debriefs (org_id, meeting_id, how_it_went, stood_out, coaching_changes)
          values ($1, $2, $3, $4, $5)
          on conflict (org_id, meeting_id) do update set
             how_it_went = excluded.how_it_went, stood_out = excluded.stood_out,
             coaching_changes = excluded.coaching_changes, updated_at = now()",
+        org.0,
+        meeting,
+        debrief.how_it_went,
+        debrief.stood_out,
+        debrief.coaching_changes
     )
-    .bind(org.0)
-    .bind(meeting)
-    .bind(&debrief.how_it_went)
-    .bind(&debrief.stood_out)
-    .bind(&debrief.coaching_changes)
     .execute(conn)
     .await?;
     Ok(())

@@ -1,6 +1,7 @@
 //! The readiness inputs of engagements, and the coach's advice that a
 //! coachee is ready before the recommended sessions are done.
 
+use chrono::{DateTime, NaiveDate, Utc};
 use sqlx::PgConnection;
 use uuid::Uuid;
 
@@ -9,6 +10,8 @@ use crate::db::TenantId;
 
 /// The readiness inputs of an engagement `e` of programme `p`, with its
 /// progress row `g` (left joined: a missing row reads as nothing done yet).
+/// [`states`] writes the same columns out, as its checked query needs a
+/// literal: change the two together.
 pub const READINESS_COLUMNS: &str = "e.id as engagement_id, p.alignment_enabled as enabled,
     e.status as engagement_status, e.starts_on, e.ends_on,
     p.alignment_sessions_before as sessions_before, p.alignment_included as included,
@@ -33,8 +36,9 @@ pub async fn states(
     org: TenantId,
     engagements: &[Uuid],
 ) -> sqlx::Result<Vec<EngagementAlignment>> {
-    sqlx::query_as(&format!(
-        "with chosen as materialized (
+    sqlx::query_as!(
+        EngagementAlignment,
+        r#"with chosen as materialized (
              select * from engagements
              where org_id = $1 and id in (select unnest($2::uuid[]))
          ),
@@ -42,13 +46,25 @@ pub async fn states(
              select id, alignment_enabled, alignment_sessions_before, alignment_included
              from programs where org_id = $1
          )
-         select {READINESS_COLUMNS}
+         select e.id as engagement_id, p.alignment_enabled as enabled,
+             e.status as engagement_status,
+             e.starts_on as "starts_on: NaiveDate", e.ends_on as "ends_on: NaiveDate",
+             p.alignment_sessions_before as sessions_before, p.alignment_included as included,
+             coalesce(g.completed_sessions, 0)::bigint as "completed_sessions!",
+             e.alignment_advised_at is not null as "advised!",
+             coalesce(g.meetings_used, 0)::bigint as "used!",
+             coalesce(g.meetings_held, 0)::bigint as "held!",
+             coalesce(g.extra_approved, 0)::bigint as "approved_extra!",
+             coalesce(g.extra_pending, false) as "pending_request!",
+             g.open_meeting, g.open_starts_at as "open_starts_at: DateTime<Utc>",
+             g.open_latest_offer as "open_latest_offer: DateTime<Utc>",
+             g.last_held_at as "last_held_at: DateTime<Utc>"
          from chosen e
          join programs_here p on p.id = e.program_id
-         left join engagement_progress g on g.org_id = e.org_id and g.engagement_id = e.id"
-    ))
-    .bind(org.0)
-    .bind(engagements)
+         left join engagement_progress g on g.org_id = e.org_id and g.engagement_id = e.id"#,
+        org.0,
+        engagements
+    )
     .fetch_all(conn)
     .await
 }
@@ -59,13 +75,13 @@ pub async fn set_advised(
     engagement: Uuid,
     advised: bool,
 ) -> sqlx::Result<()> {
-    sqlx::query(
+    sqlx::query!(
         "update engagements set alignment_advised_at = case when $3 then now() end
          where org_id = $1 and id = $2",
+        org.0,
+        engagement,
+        advised
     )
-    .bind(org.0)
-    .bind(engagement)
-    .bind(advised)
     .execute(conn)
     .await?;
     Ok(())

@@ -14,23 +14,23 @@ pub async fn request_extra(
     reason: &str,
     by: Uuid,
 ) -> sqlx::Result<bool> {
-    let inserted = sqlx::query(
+    let inserted = sqlx::query!(
         "insert into alignment_requests (org_id, id, engagement_id, reason, requested_by)
          values ($1, $2, $3, $4, $5)
          on conflict (org_id, engagement_id) where status = 'pending' do nothing",
+        org.0,
+        Uuid::now_v7(),
+        engagement,
+        reason,
+        by
     )
-    .bind(org.0)
-    .bind(Uuid::now_v7())
-    .bind(engagement)
-    .bind(reason)
-    .bind(by)
     .execute(conn)
     .await?;
     Ok(inserted.rows_affected() == 1)
 }
 
 /// A request, as the programme team sees it: names and numbers, no coaching content.
-#[derive(Clone, Debug, sqlx::FromRow)]
+#[derive(Clone, Debug)]
 pub struct ExtraRequest {
     pub id: Uuid,
     pub engagement_id: Uuid,
@@ -51,13 +51,16 @@ pub async fn extra_requests(
     conn: &mut PgConnection,
     org: TenantId,
 ) -> sqlx::Result<Vec<ExtraRequest>> {
-    sqlx::query_as(
-        "select r.id, r.engagement_id, p.name as program_name, coachee.name as coachee_name,
-                coachee.email as coachee_email, coach.name as coach_name, r.reason, r.status, r.created_at, r.decided_at,
+    sqlx::query_as!(
+        ExtraRequest,
+        r#"select r.id, r.engagement_id, p.name as program_name, coachee.name as coachee_name,
+                coachee.email as coachee_email, coach.name as coach_name, r.reason, r.status,
+                r.created_at as "created_at: DateTime<Utc>",
+                r.decided_at as "decided_at: DateTime<Utc>",
                 p.alignment_included as included,
                 (select count(*) from alignment_meetings m
                   where m.org_id = r.org_id and m.engagement_id = r.engagement_id
-                    and m.status = 'completed') as held
+                    and m.status = 'completed') as "held!"
          from alignment_requests r
          join engagements e on e.org_id = r.org_id and e.id = r.engagement_id
          join programs p on p.org_id = e.org_id and p.id = e.program_id
@@ -65,9 +68,9 @@ pub async fn extra_requests(
          join users coach on coach.id = e.coach_id
          where r.org_id = $1 and p.alignment_enabled
          order by r.status <> 'pending', coalesce(r.decided_at, r.created_at) desc
-         limit 100",
+         limit 100"#,
+        org.0
     )
-    .bind(org.0)
     .fetch_all(conn)
     .await
 }
@@ -80,27 +83,28 @@ pub async fn decide_request(
     approve: bool,
     by: Uuid,
 ) -> sqlx::Result<Option<Uuid>> {
-    sqlx::query_scalar(
+    let status = if approve { "approved" } else { "declined" };
+    sqlx::query_scalar!(
         "update alignment_requests set status = $3, decided_by = $4, decided_at = now()
          where org_id = $1 and id = $2 and status = 'pending'
          returning engagement_id",
+        org.0,
+        id,
+        status,
+        by
     )
-    .bind(org.0)
-    .bind(id)
-    .bind(if approve { "approved" } else { "declined" })
-    .bind(by)
     .fetch_optional(conn)
     .await
 }
 
 pub async fn pending_request_count(conn: &mut PgConnection, org: TenantId) -> sqlx::Result<i64> {
-    sqlx::query_scalar(
-        "select count(*) from alignment_requests r
+    sqlx::query_scalar!(
+        r#"select count(*) as "count!" from alignment_requests r
          join engagements e on e.org_id = r.org_id and e.id = r.engagement_id
          join programs p on p.org_id = e.org_id and p.id = e.program_id
-         where r.org_id = $1 and r.status = 'pending' and p.alignment_enabled",
+         where r.org_id = $1 and r.status = 'pending' and p.alignment_enabled"#,
+        org.0
     )
-    .bind(org.0)
     .fetch_one(conn)
     .await
 }

@@ -7,7 +7,7 @@ use uuid::Uuid;
 use crate::db::TenantId;
 
 /// A time offered for a meeting.
-#[derive(Clone, Debug, sqlx::FromRow)]
+#[derive(Clone, Debug)]
 pub struct Candidate {
     pub id: Uuid,
     pub starts_at: DateTime<Utc>,
@@ -21,13 +21,15 @@ pub async fn candidates(
     org: TenantId,
     meeting: Uuid,
 ) -> sqlx::Result<Vec<Candidate>> {
-    sqlx::query_as(
-        "select id, starts_at, proposed_by, note from alignment_candidate_times
+    sqlx::query_as!(
+        Candidate,
+        r#"select id, starts_at as "starts_at: DateTime<Utc>", proposed_by, note
+         from alignment_candidate_times
          where org_id = $1 and meeting_id = $2 and withdrawn_at is null
-         order by starts_at",
+         order by starts_at"#,
+        org.0,
+        meeting
     )
-    .bind(org.0)
-    .bind(meeting)
     .fetch_all(conn)
     .await
 }
@@ -41,16 +43,16 @@ pub async fn add_candidate(
     note: &str,
 ) -> sqlx::Result<Uuid> {
     let id = Uuid::now_v7();
-    sqlx::query(
+    sqlx::query!(
         "insert into alignment_candidate_times (org_id, id, meeting_id, starts_at, proposed_by, note)
          values ($1, $2, $3, $4, $5, $6)",
+        org.0,
+        id,
+        meeting,
+        starts_at as _,
+        proposed_by,
+        note
     )
-    .bind(org.0)
-    .bind(id)
-    .bind(meeting)
-    .bind(starts_at)
-    .bind(proposed_by)
-    .bind(note)
     .execute(conn)
     .await?;
     Ok(id)
@@ -62,12 +64,12 @@ pub async fn withdraw_candidates(
     org: TenantId,
     meeting: Uuid,
 ) -> sqlx::Result<()> {
-    sqlx::query(
+    sqlx::query!(
         "update alignment_candidate_times set withdrawn_at = now()
          where org_id = $1 and meeting_id = $2 and withdrawn_at is null",
+        org.0,
+        meeting
     )
-    .bind(org.0)
-    .bind(meeting)
     .execute(conn)
     .await?;
     Ok(())
@@ -81,13 +83,13 @@ pub async fn withdraw_candidates_by(
     meeting: Uuid,
     proposed_by: &str,
 ) -> sqlx::Result<()> {
-    sqlx::query(
+    sqlx::query!(
         "update alignment_candidate_times set withdrawn_at = now()
          where org_id = $1 and meeting_id = $2 and proposed_by = $3 and withdrawn_at is null",
+        org.0,
+        meeting,
+        proposed_by
     )
-    .bind(org.0)
-    .bind(meeting)
-    .bind(proposed_by)
     .execute(conn)
     .await?;
     Ok(())

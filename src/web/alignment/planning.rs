@@ -177,11 +177,7 @@ pub(super) async fn schedule(
 ) -> AppResult<Response> {
     // One plan at a time per engagement: two tabs sending different forms at
     // once take turns, and the second sees the first's meeting.
-    sqlx::query("select 1 from engagements where org_id = $1 and id = $2 for update")
-        .bind(member.org.0)
-        .bind(engagement.id)
-        .execute(&mut *tx)
-        .await?;
+    meetings::lock_planning(&mut tx, member.org, engagement.id).await?;
     let alignment = alignment_of(&mut tx, &member, &engagement).await?;
     if side != Side::Coachee {
         return Err(AppError::NotFound);
@@ -198,7 +194,7 @@ pub(super) async fn schedule(
         .unwrap_or_else(|_| Uuid::new_v4());
     form.request_key = request_key.to_string();
     // The same form sent twice: the meeting made the first time.
-    if let Some(existing) = existing_meeting(&mut tx, &member, request_key).await? {
+    if let Some(existing) = meetings::made_by_form(&mut tx, member.org, request_key).await? {
         return Ok(Redirect::to(&format!("/alignment/{existing}")).into_response());
     }
     let goals = goals::of_engagement(&mut tx, member.org, engagement.id).await?;
@@ -289,20 +285,6 @@ pub(super) async fn schedule(
         .await?;
     }
     Ok(Redirect::to(&format!("/alignment/{meeting_id}")).into_response())
-}
-
-async fn existing_meeting(
-    tx: &mut TenantTx,
-    member: &Member,
-    request_key: Uuid,
-) -> AppResult<Option<Uuid>> {
-    Ok(sqlx::query_scalar(
-        "select id from alignment_meetings where org_id = $1 and request_key = $2",
-    )
-    .bind(member.org.0)
-    .bind(request_key)
-    .fetch_optional(&mut **tx)
-    .await?)
 }
 
 #[derive(Clone, Debug, Default, Deserialize)]
