@@ -47,7 +47,7 @@ impl SessionStatus {
     }
 }
 
-#[derive(Clone, Debug, sqlx::FromRow)]
+#[derive(Clone, Debug)]
 pub struct CoachingSession {
     pub id: Uuid,
     pub engagement_id: Uuid,
@@ -81,23 +81,23 @@ impl CoachingSession {
     }
 }
 
-const SESSION_QUERY: &str =
-    "select s.id, s.engagement_id, s.starts_at, s.duration_minutes, s.status,
-        s.focus_skill_id, k.name as focus_skill_name, s.focus_area, s.key_points, s.agreed_actions,
-        s.documented_at
-     from coaching_sessions s
-     left join skills k on k.org_id = s.org_id and k.id = s.focus_skill_id";
-
 pub async fn of_engagement(
     conn: &mut PgConnection,
     org: TenantId,
     engagement: Uuid,
 ) -> sqlx::Result<Vec<CoachingSession>> {
-    sqlx::query_as(&format!(
-        "{SESSION_QUERY} where s.org_id = $1 and s.engagement_id = $2 order by s.starts_at desc"
-    ))
-    .bind(org.0)
-    .bind(engagement)
+    sqlx::query_as!(
+        CoachingSession,
+        r#"select s.id, s.engagement_id, s.starts_at as "starts_at: DateTime<Utc>",
+             s.duration_minutes, s.status, s.focus_skill_id, k.name as "focus_skill_name?",
+             s.focus_area, s.key_points, s.agreed_actions,
+             s.documented_at as "documented_at: DateTime<Utc>"
+         from coaching_sessions s
+         left join skills k on k.org_id = s.org_id and k.id = s.focus_skill_id
+         where s.org_id = $1 and s.engagement_id = $2 order by s.starts_at desc"#,
+        org.0,
+        engagement,
+    )
     .fetch_all(conn)
     .await
 }
@@ -107,11 +107,18 @@ pub async fn session(
     org: TenantId,
     id: Uuid,
 ) -> sqlx::Result<Option<CoachingSession>> {
-    sqlx::query_as(&format!(
-        "{SESSION_QUERY} where s.org_id = $1 and s.id = $2"
-    ))
-    .bind(org.0)
-    .bind(id)
+    sqlx::query_as!(
+        CoachingSession,
+        r#"select s.id, s.engagement_id, s.starts_at as "starts_at: DateTime<Utc>",
+             s.duration_minutes, s.status, s.focus_skill_id, k.name as "focus_skill_name?",
+             s.focus_area, s.key_points, s.agreed_actions,
+             s.documented_at as "documented_at: DateTime<Utc>"
+         from coaching_sessions s
+         left join skills k on k.org_id = s.org_id and k.id = s.focus_skill_id
+         where s.org_id = $1 and s.id = $2"#,
+        org.0,
+        id,
+    )
     .fetch_optional(conn)
     .await
 }
@@ -124,14 +131,21 @@ pub async fn previous_with_actions(
     engagement: Uuid,
     before: DateTime<Utc>,
 ) -> sqlx::Result<Option<CoachingSession>> {
-    sqlx::query_as(&format!(
-        "{SESSION_QUERY} where s.org_id = $1 and s.engagement_id = $2 and s.starts_at < $3
+    sqlx::query_as!(
+        CoachingSession,
+        r#"select s.id, s.engagement_id, s.starts_at as "starts_at: DateTime<Utc>",
+             s.duration_minutes, s.status, s.focus_skill_id, k.name as "focus_skill_name?",
+             s.focus_area, s.key_points, s.agreed_actions,
+             s.documented_at as "documented_at: DateTime<Utc>"
+         from coaching_sessions s
+         left join skills k on k.org_id = s.org_id and k.id = s.focus_skill_id
+         where s.org_id = $1 and s.engagement_id = $2 and s.starts_at < $3
            and s.status = 'completed' and s.agreed_actions <> ''
-         order by s.starts_at desc limit 1"
-    ))
-    .bind(org.0)
-    .bind(engagement)
-    .bind(before)
+         order by s.starts_at desc limit 1"#,
+        org.0,
+        engagement,
+        before as _,
+    )
     .fetch_optional(conn)
     .await
 }
@@ -145,16 +159,16 @@ pub async fn schedule(
     by: Uuid,
 ) -> sqlx::Result<Uuid> {
     let id = Uuid::now_v7();
-    sqlx::query(
+    sqlx::query!(
         "insert into coaching_sessions (org_id, id, engagement_id, starts_at, duration_minutes, scheduled_by)
          values ($1, $2, $3, $4, $5, $6)",
+        org.0,
+        id,
+        engagement,
+        starts_at as _,
+        duration_minutes,
+        by,
     )
-    .bind(org.0)
-    .bind(id)
-    .bind(engagement)
-    .bind(starts_at)
-    .bind(duration_minutes)
-    .bind(by)
     .execute(conn)
     .await?;
     Ok(id)
@@ -176,18 +190,18 @@ pub async fn document(
     id: Uuid,
     doc: &Documentation,
 ) -> sqlx::Result<()> {
-    sqlx::query(
+    sqlx::query!(
         "update coaching_sessions set status = $3, focus_skill_id = $4, focus_area = $5,
              key_points = $6, agreed_actions = $7, documented_at = now()
          where org_id = $1 and id = $2",
+        org.0,
+        id,
+        doc.status.as_str(),
+        doc.focus_skill_id,
+        &doc.focus_area,
+        &doc.key_points,
+        &doc.agreed_actions,
     )
-    .bind(org.0)
-    .bind(id)
-    .bind(doc.status.as_str())
-    .bind(doc.focus_skill_id)
-    .bind(&doc.focus_area)
-    .bind(&doc.key_points)
-    .bind(&doc.agreed_actions)
     .execute(conn)
     .await?;
     Ok(())
@@ -200,12 +214,12 @@ pub async fn private_notes(
     session: Uuid,
     coach: Uuid,
 ) -> sqlx::Result<String> {
-    let notes: Option<String> = sqlx::query_scalar(
+    let notes = sqlx::query_scalar!(
         "select notes from coaching_session_notes where org_id = $1 and session_id = $2 and coach_id = $3",
+        org.0,
+        session,
+        coach,
     )
-    .bind(org.0)
-    .bind(session)
-    .bind(coach)
     .fetch_optional(conn)
     .await?;
     Ok(notes.unwrap_or_default())
@@ -218,23 +232,23 @@ pub async fn save_private_notes(
     coach: Uuid,
     notes: &str,
 ) -> sqlx::Result<()> {
-    sqlx::query(
+    sqlx::query!(
         "insert into coaching_session_notes (org_id, session_id, coach_id, notes)
          values ($1, $2, $3, $4)
          on conflict (org_id, session_id) do update
          set notes = excluded.notes, coach_id = excluded.coach_id, updated_at = now()",
+        org.0,
+        session,
+        coach,
+        notes,
     )
-    .bind(org.0)
-    .bind(session)
-    .bind(coach)
-    .bind(notes)
     .execute(conn)
     .await?;
     Ok(())
 }
 
 /// An activity assigned from a session.
-#[derive(Clone, Debug, sqlx::FromRow)]
+#[derive(Clone, Debug)]
 pub struct Assignment {
     pub session_id: Uuid,
     pub activity_id: Uuid,
@@ -245,22 +259,23 @@ pub struct Assignment {
     pub completed_at: Option<DateTime<Utc>>,
 }
 
-const ASSIGNMENT_QUERY: &str =
-    "select a.session_id, a.activity_id, d.title, d.kind, d.url, a.assigned_at, a.completed_at
-     from activity_assignments a
-     join development_activities d on d.org_id = a.org_id and d.id = a.activity_id";
-
 pub async fn assignments_of_engagement(
     conn: &mut PgConnection,
     org: TenantId,
     engagement: Uuid,
 ) -> sqlx::Result<Vec<Assignment>> {
-    sqlx::query_as(&format!(
-        "{ASSIGNMENT_QUERY} where a.org_id = $1 and a.engagement_id = $2
-         order by a.completed_at is not null, a.assigned_at desc"
-    ))
-    .bind(org.0)
-    .bind(engagement)
+    sqlx::query_as!(
+        Assignment,
+        r#"select a.session_id, a.activity_id, d.title, d.kind, d.url,
+             a.assigned_at as "assigned_at: DateTime<Utc>",
+             a.completed_at as "completed_at: DateTime<Utc>"
+         from activity_assignments a
+         join development_activities d on d.org_id = a.org_id and d.id = a.activity_id
+         where a.org_id = $1 and a.engagement_id = $2
+         order by a.completed_at is not null, a.assigned_at desc"#,
+        org.0,
+        engagement,
+    )
     .fetch_all(conn)
     .await
 }
@@ -274,24 +289,24 @@ pub async fn set_assignments(
     session: Uuid,
     activities: &[Uuid],
 ) -> sqlx::Result<()> {
-    sqlx::query(
+    sqlx::query!(
         "delete from activity_assignments
          where org_id = $1 and session_id = $2 and completed_at is null and not (activity_id = any($3))",
+        org.0,
+        session,
+        activities,
     )
-    .bind(org.0)
-    .bind(session)
-    .bind(activities)
     .execute(&mut *conn)
     .await?;
-    sqlx::query(
+    sqlx::query!(
         "insert into activity_assignments (org_id, session_id, activity_id, engagement_id)
          select $1, $2, unnest($3::uuid[]), $4
          on conflict do nothing",
+        org.0,
+        session,
+        activities,
+        engagement,
     )
-    .bind(org.0)
-    .bind(session)
-    .bind(activities)
-    .bind(engagement)
     .execute(conn)
     .await?;
     Ok(())
@@ -306,15 +321,15 @@ pub async fn set_assignment_done(
     activity: Uuid,
     done: bool,
 ) -> sqlx::Result<bool> {
-    let updated = sqlx::query(
+    let updated = sqlx::query!(
         "update activity_assignments set completed_at = case when $5 then now() else null end
          where org_id = $1 and engagement_id = $2 and session_id = $3 and activity_id = $4",
+        org.0,
+        engagement,
+        session,
+        activity,
+        done,
     )
-    .bind(org.0)
-    .bind(engagement)
-    .bind(session)
-    .bind(activity)
-    .bind(done)
     .execute(conn)
     .await?;
     Ok(updated.rows_affected() == 1)

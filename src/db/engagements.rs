@@ -1,7 +1,7 @@
 //! Engagements: one coachee with one coach in a programme. Who may see one is
 //! decided here, in the queries: a coach gets their own, a coachee theirs.
 
-use chrono::NaiveDate;
+use chrono::{DateTime, NaiveDate, Utc};
 use sqlx::PgConnection;
 use uuid::Uuid;
 
@@ -47,7 +47,7 @@ impl Status {
 }
 
 /// An engagement with the names people read.
-#[derive(Clone, Debug, sqlx::FromRow)]
+#[derive(Clone, Debug)]
 pub struct Engagement {
     pub id: Uuid,
     pub program_id: Uuid,
@@ -83,24 +83,25 @@ pub struct EngagementFields {
     pub department: String,
 }
 
-const ENGAGEMENT_QUERY: &str = "select e.id, e.program_id, p.name as program_name,
-        e.coachee_id, coachee.name as coachee_name, e.coach_id, coach.name as coach_name,
-        e.starts_on, e.ends_on, e.status, e.manager_name, e.manager_email, e.department
-     from engagements e
-     join programs p on p.org_id = e.org_id and p.id = e.program_id
-     join users coachee on coachee.id = e.coachee_id
-     join users coach on coach.id = e.coach_id";
-
 pub async fn of_program(
     conn: &mut PgConnection,
     org: TenantId,
     program: Uuid,
 ) -> sqlx::Result<Vec<Engagement>> {
-    sqlx::query_as(&format!(
-        "{ENGAGEMENT_QUERY} where e.org_id = $1 and e.program_id = $2 order by lower(coachee.name)"
-    ))
-    .bind(org.0)
-    .bind(program)
+    sqlx::query_as!(
+        Engagement,
+        r#"select e.id, e.program_id, p.name as program_name,
+             e.coachee_id, coachee.name as coachee_name, e.coach_id, coach.name as coach_name,
+             e.starts_on as "starts_on: NaiveDate", e.ends_on as "ends_on: NaiveDate", e.status,
+             e.manager_name, e.manager_email, e.department
+         from engagements e
+         join programs p on p.org_id = e.org_id and p.id = e.program_id
+         join users coachee on coachee.id = e.coachee_id
+         join users coach on coach.id = e.coach_id
+         where e.org_id = $1 and e.program_id = $2 order by lower(coachee.name)"#,
+        org.0,
+        program,
+    )
     .fetch_all(conn)
     .await
 }
@@ -110,12 +111,21 @@ pub async fn of_coach(
     org: TenantId,
     coach: Uuid,
 ) -> sqlx::Result<Vec<Engagement>> {
-    sqlx::query_as(&format!(
-        "{ENGAGEMENT_QUERY} where e.org_id = $1 and e.coach_id = $2
-         order by e.status <> 'active', lower(coachee.name)"
-    ))
-    .bind(org.0)
-    .bind(coach)
+    sqlx::query_as!(
+        Engagement,
+        r#"select e.id, e.program_id, p.name as program_name,
+             e.coachee_id, coachee.name as coachee_name, e.coach_id, coach.name as coach_name,
+             e.starts_on as "starts_on: NaiveDate", e.ends_on as "ends_on: NaiveDate", e.status,
+             e.manager_name, e.manager_email, e.department
+         from engagements e
+         join programs p on p.org_id = e.org_id and p.id = e.program_id
+         join users coachee on coachee.id = e.coachee_id
+         join users coach on coach.id = e.coach_id
+         where e.org_id = $1 and e.coach_id = $2
+         order by e.status <> 'active', lower(coachee.name)"#,
+        org.0,
+        coach,
+    )
     .fetch_all(conn)
     .await
 }
@@ -125,12 +135,21 @@ pub async fn of_coachee(
     org: TenantId,
     coachee: Uuid,
 ) -> sqlx::Result<Vec<Engagement>> {
-    sqlx::query_as(&format!(
-        "{ENGAGEMENT_QUERY} where e.org_id = $1 and e.coachee_id = $2
-         order by e.status <> 'active', e.starts_on desc"
-    ))
-    .bind(org.0)
-    .bind(coachee)
+    sqlx::query_as!(
+        Engagement,
+        r#"select e.id, e.program_id, p.name as program_name,
+             e.coachee_id, coachee.name as coachee_name, e.coach_id, coach.name as coach_name,
+             e.starts_on as "starts_on: NaiveDate", e.ends_on as "ends_on: NaiveDate", e.status,
+             e.manager_name, e.manager_email, e.department
+         from engagements e
+         join programs p on p.org_id = e.org_id and p.id = e.program_id
+         join users coachee on coachee.id = e.coachee_id
+         join users coach on coach.id = e.coach_id
+         where e.org_id = $1 and e.coachee_id = $2
+         order by e.status <> 'active', e.starts_on desc"#,
+        org.0,
+        coachee,
+    )
     .fetch_all(conn)
     .await
 }
@@ -140,11 +159,20 @@ pub async fn engagement(
     org: TenantId,
     id: Uuid,
 ) -> sqlx::Result<Option<Engagement>> {
-    sqlx::query_as(&format!(
-        "{ENGAGEMENT_QUERY} where e.org_id = $1 and e.id = $2"
-    ))
-    .bind(org.0)
-    .bind(id)
+    sqlx::query_as!(
+        Engagement,
+        r#"select e.id, e.program_id, p.name as program_name,
+             e.coachee_id, coachee.name as coachee_name, e.coach_id, coach.name as coach_name,
+             e.starts_on as "starts_on: NaiveDate", e.ends_on as "ends_on: NaiveDate", e.status,
+             e.manager_name, e.manager_email, e.department
+         from engagements e
+         join programs p on p.org_id = e.org_id and p.id = e.program_id
+         join users coachee on coachee.id = e.coachee_id
+         join users coach on coach.id = e.coach_id
+         where e.org_id = $1 and e.id = $2"#,
+        org.0,
+        id,
+    )
     .fetch_optional(conn)
     .await
 }
@@ -154,13 +182,18 @@ pub async fn counts_by_program(
     conn: &mut PgConnection,
     org: TenantId,
 ) -> sqlx::Result<Vec<(Uuid, i64, i64)>> {
-    sqlx::query_as(
-        "select program_id, count(*), count(*) filter (where status = 'active')
-         from engagements where org_id = $1 group by program_id",
+    let rows = sqlx::query!(
+        r#"select program_id, count(*) as "engagements!",
+               count(*) filter (where status = 'active') as "active!"
+           from engagements where org_id = $1 group by program_id"#,
+        org.0,
     )
-    .bind(org.0)
     .fetch_all(conn)
-    .await
+    .await?;
+    Ok(rows
+        .into_iter()
+        .map(|row| (row.program_id, row.engagements, row.active))
+        .collect())
 }
 
 pub async fn create(
@@ -170,22 +203,22 @@ pub async fn create(
     fields: &EngagementFields,
 ) -> sqlx::Result<Uuid> {
     let id = Uuid::now_v7();
-    sqlx::query(
+    sqlx::query!(
         "insert into engagements (org_id, id, program_id, coachee_id, coach_id, starts_on, ends_on,
                                   status, manager_name, manager_email, department)
          values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)",
+        org.0,
+        id,
+        program,
+        fields.coachee_id,
+        fields.coach_id,
+        fields.starts_on as _,
+        fields.ends_on as _,
+        fields.status.as_str(),
+        &fields.manager_name,
+        &fields.manager_email,
+        &fields.department,
     )
-    .bind(org.0)
-    .bind(id)
-    .bind(program)
-    .bind(fields.coachee_id)
-    .bind(fields.coach_id)
-    .bind(fields.starts_on)
-    .bind(fields.ends_on)
-    .bind(fields.status.as_str())
-    .bind(&fields.manager_name)
-    .bind(&fields.manager_email)
-    .bind(&fields.department)
     .execute(conn)
     .await?;
     Ok(id)
@@ -197,30 +230,29 @@ pub async fn update(
     id: Uuid,
     fields: &EngagementFields,
 ) -> sqlx::Result<bool> {
-    let updated = sqlx::query(
+    let updated = sqlx::query!(
         "update engagements set coachee_id = $3, coach_id = $4, starts_on = $5, ends_on = $6,
              status = $7, manager_name = $8, manager_email = $9, department = $10
          where org_id = $1 and id = $2",
+        org.0,
+        id,
+        fields.coachee_id,
+        fields.coach_id,
+        fields.starts_on as _,
+        fields.ends_on as _,
+        fields.status.as_str(),
+        &fields.manager_name,
+        &fields.manager_email,
+        &fields.department,
     )
-    .bind(org.0)
-    .bind(id)
-    .bind(fields.coachee_id)
-    .bind(fields.coach_id)
-    .bind(fields.starts_on)
-    .bind(fields.ends_on)
-    .bind(fields.status.as_str())
-    .bind(&fields.manager_name)
-    .bind(&fields.manager_email)
-    .bind(&fields.department)
     .execute(conn)
     .await?;
     Ok(updated.rows_affected() == 1)
 }
 
 /// An engagement with where its coaching stands, for the dashboards.
-#[derive(Clone, Debug, sqlx::FromRow)]
+#[derive(Clone, Debug)]
 pub struct Summary {
-    #[sqlx(flatten)]
     pub engagement: Engagement,
     pub cadence: String,
     pub next_session: Option<chrono::DateTime<chrono::Utc>>,
@@ -231,7 +263,6 @@ pub struct Summary {
     /// Weeks without a completed session before the programme calls it quiet.
     pub inactivity_weeks: i32,
     /// Where it stands with alignment meetings, read in the same query.
-    #[sqlx(flatten)]
     pub alignment: crate::alignment::EngagementAlignment,
 }
 
@@ -278,46 +309,109 @@ impl Summary {
 /// As in `alignment::states`, the engagements are picked first
 /// and the organisation's programmes once (a generic plan guesses a person
 /// has one or two engagements and would read the programmes again for each),
-/// then joined to the rest.
+/// then joined to the rest. The alignment columns are those of
+/// `db::alignment::READINESS_COLUMNS`, written out so the query can be checked.
 pub async fn summaries(
     conn: &mut PgConnection,
     org: TenantId,
     person: Uuid,
     as_coach: bool,
 ) -> sqlx::Result<Vec<Summary>> {
-    let side = if as_coach {
-        "e.coach_id"
-    } else {
-        "e.coachee_id"
-    };
-    let readiness = crate::db::alignment::READINESS_COLUMNS;
-    sqlx::query_as(&format!(
-        "with mine as materialized (
-             select * from engagements e where e.org_id = $1 and {side} = $2
+    // The viewer's side is a parameter rather than spliced text: in the
+    // generic plan each branch of `mine` sits behind a one-time filter on $3,
+    // so only the branch for that side runs, on its own index.
+    let rows = sqlx::query!(
+        r#"with mine as materialized (
+             select * from engagements e where e.org_id = $1 and e.coach_id = $2 and $3
+             union all
+             select * from engagements e where e.org_id = $1 and e.coachee_id = $2 and not $3
          ),
          programs_here as materialized (
              select id, name, cadence, inactivity_weeks, alignment_enabled,
                     alignment_sessions_before, alignment_included
              from programs where org_id = $1
          )
-         select e.id, e.program_id, p.name as program_name,
-                e.coachee_id, coachee.name as coachee_name, e.coach_id, coach.name as coach_name,
-                e.starts_on, e.ends_on, e.status, e.manager_name, e.manager_email, e.department,
+         select e.id as "id!", e.program_id as "program_id!", p.name as program_name,
+                e.coachee_id as "coachee_id!", coachee.name as coachee_name,
+                e.coach_id as "coach_id!", coach.name as coach_name,
+                e.starts_on as "starts_on!: NaiveDate", e.ends_on as "ends_on!: NaiveDate",
+                e.status as "status!",
+                e.manager_name as "manager_name!", e.manager_email as "manager_email!",
+                e.department as "department!",
                 p.cadence, p.inactivity_weeks,
-                (select min(at) from unnest(g.scheduled_starts) at where at > now()) as next_session,
-                g.last_completed_at as last_completed,
-                g.last_agreed_actions as last_actions,
-                coalesce(g.open_activities, 0)::bigint as open_activities,
-                {readiness}
+                (select min(at) from unnest(g.scheduled_starts) at where at > now())
+                    as "next_session: DateTime<Utc>",
+                g.last_completed_at as "last_completed?: DateTime<Utc>",
+                g.last_agreed_actions as "last_actions?",
+                coalesce(g.open_activities, 0)::bigint as "open_activities!",
+                p.alignment_enabled as enabled,
+                p.alignment_sessions_before as sessions_before,
+                p.alignment_included as included,
+                coalesce(g.completed_sessions, 0)::bigint as "completed_sessions!",
+                e.alignment_advised_at is not null as "advised!",
+                coalesce(g.meetings_used, 0)::bigint as "used!",
+                coalesce(g.meetings_held, 0)::bigint as "held!",
+                coalesce(g.extra_approved, 0)::bigint as "approved_extra!",
+                coalesce(g.extra_pending, false) as "pending_request!",
+                g.open_meeting as "open_meeting?",
+                g.open_starts_at as "open_starts_at?: DateTime<Utc>",
+                g.open_latest_offer as "open_latest_offer?: DateTime<Utc>",
+                g.last_held_at as "last_held_at?: DateTime<Utc>"
          from mine e
          join programs_here p on p.id = e.program_id
          join users coachee on coachee.id = e.coachee_id
          join users coach on coach.id = e.coach_id
          left join engagement_progress g on g.org_id = e.org_id and g.engagement_id = e.id
-         order by e.status <> 'active', lower(coachee.name)"
-    ))
-    .bind(org.0)
-    .bind(person)
+         order by e.status <> 'active', lower(coachee.name)"#,
+        org.0,
+        person,
+        as_coach,
+    )
     .fetch_all(conn)
-    .await
+    .await?;
+    Ok(rows
+        .into_iter()
+        .map(|row| Summary {
+            alignment: crate::alignment::EngagementAlignment {
+                engagement_id: row.id,
+                enabled: row.enabled,
+                engagement_status: row.status.clone(),
+                starts_on: row.starts_on,
+                ends_on: row.ends_on,
+                sessions_before: row.sessions_before,
+                included: row.included,
+                completed_sessions: row.completed_sessions,
+                advised: row.advised,
+                used: row.used,
+                held: row.held,
+                approved_extra: row.approved_extra,
+                pending_request: row.pending_request,
+                open_meeting: row.open_meeting,
+                open_starts_at: row.open_starts_at,
+                open_latest_offer: row.open_latest_offer,
+                last_held_at: row.last_held_at,
+            },
+            engagement: Engagement {
+                id: row.id,
+                program_id: row.program_id,
+                program_name: row.program_name,
+                coachee_id: row.coachee_id,
+                coachee_name: row.coachee_name,
+                coach_id: row.coach_id,
+                coach_name: row.coach_name,
+                starts_on: row.starts_on,
+                ends_on: row.ends_on,
+                status: row.status,
+                manager_name: row.manager_name,
+                manager_email: row.manager_email,
+                department: row.department,
+            },
+            cadence: row.cadence,
+            next_session: row.next_session,
+            last_completed: row.last_completed,
+            last_actions: row.last_actions,
+            open_activities: row.open_activities,
+            inactivity_weeks: row.inactivity_weeks,
+        })
+        .collect())
 }

@@ -44,7 +44,7 @@ impl GoalStatus {
     }
 }
 
-#[derive(Clone, Debug, sqlx::FromRow)]
+#[derive(Clone, Debug)]
 pub struct Goal {
     pub id: Uuid,
     pub engagement_id: Uuid,
@@ -73,21 +73,20 @@ pub struct GoalFields {
     pub progress: i32,
 }
 
-const GOAL_QUERY: &str =
-    "select g.id, g.engagement_id, g.title, g.description, g.skill_id, k.name as skill_name,
-        g.status, g.progress, g.position, g.shared_with_manager
-     from goals g left join skills k on k.org_id = g.org_id and k.id = g.skill_id";
-
 pub async fn of_engagement(
     conn: &mut PgConnection,
     org: TenantId,
     engagement: Uuid,
 ) -> sqlx::Result<Vec<Goal>> {
-    sqlx::query_as(&format!(
-        "{GOAL_QUERY} where g.org_id = $1 and g.engagement_id = $2 order by g.position, g.created_at"
-    ))
-    .bind(org.0)
-    .bind(engagement)
+    sqlx::query_as!(
+        Goal,
+        r#"select g.id, g.engagement_id, g.title, g.description, g.skill_id,
+             k.name as "skill_name?", g.status, g.progress, g.position, g.shared_with_manager
+         from goals g left join skills k on k.org_id = g.org_id and k.id = g.skill_id
+         where g.org_id = $1 and g.engagement_id = $2 order by g.position, g.created_at"#,
+        org.0,
+        engagement,
+    )
     .fetch_all(conn)
     .await
 }
@@ -98,22 +97,32 @@ pub async fn shared_of_engagement(
     org: TenantId,
     engagement: Uuid,
 ) -> sqlx::Result<Vec<Goal>> {
-    sqlx::query_as(&format!(
-        "{GOAL_QUERY} where g.org_id = $1 and g.engagement_id = $2 and g.shared_with_manager
-         order by g.position, g.created_at"
-    ))
-    .bind(org.0)
-    .bind(engagement)
+    sqlx::query_as!(
+        Goal,
+        r#"select g.id, g.engagement_id, g.title, g.description, g.skill_id,
+             k.name as "skill_name?", g.status, g.progress, g.position, g.shared_with_manager
+         from goals g left join skills k on k.org_id = g.org_id and k.id = g.skill_id
+         where g.org_id = $1 and g.engagement_id = $2 and g.shared_with_manager
+         order by g.position, g.created_at"#,
+        org.0,
+        engagement,
+    )
     .fetch_all(conn)
     .await
 }
 
 pub async fn goal(conn: &mut PgConnection, org: TenantId, id: Uuid) -> sqlx::Result<Option<Goal>> {
-    sqlx::query_as(&format!("{GOAL_QUERY} where g.org_id = $1 and g.id = $2"))
-        .bind(org.0)
-        .bind(id)
-        .fetch_optional(conn)
-        .await
+    sqlx::query_as!(
+        Goal,
+        r#"select g.id, g.engagement_id, g.title, g.description, g.skill_id,
+             k.name as "skill_name?", g.status, g.progress, g.position, g.shared_with_manager
+         from goals g left join skills k on k.org_id = g.org_id and k.id = g.skill_id
+         where g.org_id = $1 and g.id = $2"#,
+        org.0,
+        id,
+    )
+    .fetch_optional(conn)
+    .await
 }
 
 pub async fn create(
@@ -123,19 +132,19 @@ pub async fn create(
     fields: &GoalFields,
 ) -> sqlx::Result<Uuid> {
     let id = Uuid::now_v7();
-    sqlx::query(
+    sqlx::query!(
         "insert into goals (org_id, id, engagement_id, title, description, skill_id, status, progress, position)
          values ($1, $2, $3, $4, $5, $6, $7, $8,
                  (select coalesce(max(position), 0) + 1 from goals where org_id = $1 and engagement_id = $3))",
+        org.0,
+        id,
+        engagement,
+        &fields.title,
+        &fields.description,
+        fields.skill_id,
+        fields.status.as_str(),
+        fields.progress,
     )
-    .bind(org.0)
-    .bind(id)
-    .bind(engagement)
-    .bind(&fields.title)
-    .bind(&fields.description)
-    .bind(fields.skill_id)
-    .bind(fields.status.as_str())
-    .bind(fields.progress)
     .execute(conn)
     .await?;
     Ok(id)
@@ -147,18 +156,18 @@ pub async fn update(
     id: Uuid,
     fields: &GoalFields,
 ) -> sqlx::Result<()> {
-    sqlx::query(
+    sqlx::query!(
         "update goals set title = $3, description = $4, skill_id = $5, status = $6, progress = $7,
              updated_at = now()
          where org_id = $1 and id = $2",
+        org.0,
+        id,
+        &fields.title,
+        &fields.description,
+        fields.skill_id,
+        fields.status.as_str(),
+        fields.progress,
     )
-    .bind(org.0)
-    .bind(id)
-    .bind(&fields.title)
-    .bind(&fields.description)
-    .bind(fields.skill_id)
-    .bind(fields.status.as_str())
-    .bind(fields.progress)
     .execute(conn)
     .await?;
     Ok(())
@@ -170,12 +179,14 @@ pub async fn set_shared(
     id: Uuid,
     shared: bool,
 ) -> sqlx::Result<()> {
-    sqlx::query("update goals set shared_with_manager = $3, updated_at = now() where org_id = $1 and id = $2")
-        .bind(org.0)
-        .bind(id)
-        .bind(shared)
-        .execute(conn)
-        .await?;
+    sqlx::query!(
+        "update goals set shared_with_manager = $3, updated_at = now() where org_id = $1 and id = $2",
+        org.0,
+        id,
+        shared,
+    )
+    .execute(conn)
+    .await?;
     Ok(())
 }
 
@@ -186,28 +197,41 @@ pub async fn move_goal(
     goal: &Goal,
     up: bool,
 ) -> sqlx::Result<()> {
-    let neighbour: Option<(Uuid, i32)> = sqlx::query_as(if up {
-        "select id, position from goals where org_id = $1 and engagement_id = $2 and position < $3
-         order by position desc limit 1"
-    } else {
-        "select id, position from goals where org_id = $1 and engagement_id = $2 and position > $3
-         order by position limit 1"
-    })
-    .bind(org.0)
-    .bind(goal.engagement_id)
-    .bind(goal.position)
-    .fetch_optional(&mut *conn)
-    .await?;
-    if let Some((other, position)) = neighbour {
-        sqlx::query(
-            "update goals set position = case id when $2 then $4 when $3 then $5 end
-             where org_id = $1 and id in ($2, $3)",
+    let neighbour = if up {
+        sqlx::query!(
+            "select id, position from goals
+             where org_id = $1 and engagement_id = $2 and position < $3
+             order by position desc limit 1",
+            org.0,
+            goal.engagement_id,
+            goal.position,
         )
-        .bind(org.0)
-        .bind(goal.id)
-        .bind(other)
-        .bind(position)
-        .bind(goal.position)
+        .fetch_optional(&mut *conn)
+        .await?
+        .map(|row| (row.id, row.position))
+    } else {
+        sqlx::query!(
+            "select id, position from goals
+             where org_id = $1 and engagement_id = $2 and position > $3
+             order by position limit 1",
+            org.0,
+            goal.engagement_id,
+            goal.position,
+        )
+        .fetch_optional(&mut *conn)
+        .await?
+        .map(|row| (row.id, row.position))
+    };
+    if let Some((other, position)) = neighbour {
+        sqlx::query!(
+            "update goals set position = case id when $2 then $4::int4 when $3 then $5::int4 end
+             where org_id = $1 and id in ($2, $3)",
+            org.0,
+            goal.id,
+            other,
+            position,
+            goal.position,
+        )
         .execute(conn)
         .await?;
     }
@@ -220,12 +244,16 @@ pub async fn of_engagements(
     org: TenantId,
     engagements: &[Uuid],
 ) -> sqlx::Result<Vec<Goal>> {
-    sqlx::query_as(&format!(
-        "{GOAL_QUERY} where g.org_id = $1 and g.engagement_id in (select unnest($2::uuid[]))
-         order by g.engagement_id, g.position, g.created_at"
-    ))
-    .bind(org.0)
-    .bind(engagements)
+    sqlx::query_as!(
+        Goal,
+        r#"select g.id, g.engagement_id, g.title, g.description, g.skill_id,
+             k.name as "skill_name?", g.status, g.progress, g.position, g.shared_with_manager
+         from goals g left join skills k on k.org_id = g.org_id and k.id = g.skill_id
+         where g.org_id = $1 and g.engagement_id in (select unnest($2::uuid[]))
+         order by g.engagement_id, g.position, g.created_at"#,
+        org.0,
+        engagements,
+    )
     .fetch_all(conn)
     .await
 }

@@ -40,7 +40,7 @@ impl Cadence {
     }
 }
 
-#[derive(Clone, Debug, sqlx::FromRow)]
+#[derive(Clone, Debug)]
 pub struct Program {
     pub id: Uuid,
     pub name: String,
@@ -51,7 +51,6 @@ pub struct Program {
     pub sessions_included: i32,
     pub reporting_threshold: i32,
     pub archived_at: Option<DateTime<Utc>>,
-    #[sqlx(flatten)]
     pub alignment: AlignmentRules,
     /// Weeks without a completed session before an engagement is listed as quiet.
     pub inactivity_weeks: i32,
@@ -60,24 +59,18 @@ pub struct Program {
 }
 
 /// Whether a programme has alignment meetings, and their rules.
-#[derive(Clone, Debug, PartialEq, Eq, sqlx::FromRow)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub struct AlignmentRules {
-    #[sqlx(rename = "alignment_enabled")]
     pub enabled: bool,
     /// Meetings each engagement may hold without asking.
-    #[sqlx(rename = "alignment_included")]
     pub included: i32,
     /// Coaching sessions completed before the first meeting is recommended.
-    #[sqlx(rename = "alignment_sessions_before")]
     pub sessions_before: i32,
     /// Whether the coachee prepares with the coach in a session first.
-    #[sqlx(rename = "alignment_prep_expected")]
     pub prep_expected: bool,
     /// Days a manager's link keeps working after the meeting.
-    #[sqlx(rename = "alignment_link_days")]
     pub link_days: i32,
     /// Hours before the meeting that everyone is reminded.
-    #[sqlx(rename = "alignment_reminder_hours")]
     pub reminder_hours: i32,
 }
 
@@ -101,20 +94,20 @@ pub async fn set_alignment_rules(
     program: Uuid,
     rules: &AlignmentRules,
 ) -> sqlx::Result<bool> {
-    let updated = sqlx::query(
+    let updated = sqlx::query!(
         "update programs set alignment_enabled = $3, alignment_included = $4,
              alignment_sessions_before = $5, alignment_prep_expected = $6,
              alignment_link_days = $7, alignment_reminder_hours = $8
          where org_id = $1 and id = $2",
+        org.0,
+        program,
+        rules.enabled,
+        rules.included,
+        rules.sessions_before,
+        rules.prep_expected,
+        rules.link_days,
+        rules.reminder_hours,
     )
-    .bind(org.0)
-    .bind(program)
-    .bind(rules.enabled)
-    .bind(rules.included)
-    .bind(rules.sessions_before)
-    .bind(rules.prep_expected)
-    .bind(rules.link_days)
-    .bind(rules.reminder_hours)
     .execute(conn)
     .await?;
     Ok(updated.rows_affected() == 1)
@@ -138,17 +131,70 @@ pub struct ProgramFields {
     pub reporting_threshold: i32,
 }
 
-const PROGRAM_COLUMNS: &str = "id, name, description, starts_on, ends_on, cadence, sessions_included, reporting_threshold, archived_at, alignment_enabled, alignment_included, alignment_sessions_before, alignment_prep_expected, alignment_link_days, alignment_reminder_hours, inactivity_weeks, auto_nudge";
+/// A `programs` row as selected, before the alignment columns are grouped
+/// into [`AlignmentRules`] (the query macros fill flat structs only).
+struct ProgramRow {
+    id: Uuid,
+    name: String,
+    description: String,
+    starts_on: NaiveDate,
+    ends_on: NaiveDate,
+    cadence: String,
+    sessions_included: i32,
+    reporting_threshold: i32,
+    archived_at: Option<DateTime<Utc>>,
+    alignment_enabled: bool,
+    alignment_included: i32,
+    alignment_sessions_before: i32,
+    alignment_prep_expected: bool,
+    alignment_link_days: i32,
+    alignment_reminder_hours: i32,
+    inactivity_weeks: i32,
+    auto_nudge: bool,
+}
+
+impl From<ProgramRow> for Program {
+    fn from(row: ProgramRow) -> Self {
+        Program {
+            id: row.id,
+            name: row.name,
+            description: row.description,
+            starts_on: row.starts_on,
+            ends_on: row.ends_on,
+            cadence: row.cadence,
+            sessions_included: row.sessions_included,
+            reporting_threshold: row.reporting_threshold,
+            archived_at: row.archived_at,
+            alignment: AlignmentRules {
+                enabled: row.alignment_enabled,
+                included: row.alignment_included,
+                sessions_before: row.alignment_sessions_before,
+                prep_expected: row.alignment_prep_expected,
+                link_days: row.alignment_link_days,
+                reminder_hours: row.alignment_reminder_hours,
+            },
+            inactivity_weeks: row.inactivity_weeks,
+            auto_nudge: row.auto_nudge,
+        }
+    }
+}
 
 /// Current programmes first (by start), archived ones after.
 pub async fn programs(conn: &mut PgConnection, org: TenantId) -> sqlx::Result<Vec<Program>> {
-    sqlx::query_as(&format!(
-        "select {PROGRAM_COLUMNS} from programs where org_id = $1
-         order by archived_at is not null, starts_on desc, name"
-    ))
-    .bind(org.0)
+    let rows = sqlx::query_as!(
+        ProgramRow,
+        r#"select id, name, description, starts_on as "starts_on: NaiveDate",
+             ends_on as "ends_on: NaiveDate", cadence, sessions_included, reporting_threshold,
+             archived_at as "archived_at: DateTime<Utc>", alignment_enabled, alignment_included,
+             alignment_sessions_before, alignment_prep_expected, alignment_link_days,
+             alignment_reminder_hours, inactivity_weeks, auto_nudge
+         from programs where org_id = $1
+         order by archived_at is not null, starts_on desc, name"#,
+        org.0,
+    )
     .fetch_all(conn)
-    .await
+    .await?;
+    Ok(rows.into_iter().map(Program::from).collect())
 }
 
 pub async fn program(
@@ -156,13 +202,20 @@ pub async fn program(
     org: TenantId,
     id: Uuid,
 ) -> sqlx::Result<Option<Program>> {
-    sqlx::query_as(&format!(
-        "select {PROGRAM_COLUMNS} from programs where org_id = $1 and id = $2"
-    ))
-    .bind(org.0)
-    .bind(id)
+    let row = sqlx::query_as!(
+        ProgramRow,
+        r#"select id, name, description, starts_on as "starts_on: NaiveDate",
+             ends_on as "ends_on: NaiveDate", cadence, sessions_included, reporting_threshold,
+             archived_at as "archived_at: DateTime<Utc>", alignment_enabled, alignment_included,
+             alignment_sessions_before, alignment_prep_expected, alignment_link_days,
+             alignment_reminder_hours, inactivity_weeks, auto_nudge
+         from programs where org_id = $1 and id = $2"#,
+        org.0,
+        id,
+    )
     .fetch_optional(conn)
-    .await
+    .await?;
+    Ok(row.map(Program::from))
 }
 
 pub async fn create_program(
@@ -171,20 +224,20 @@ pub async fn create_program(
     fields: &ProgramFields,
 ) -> sqlx::Result<Uuid> {
     let id = Uuid::now_v7();
-    sqlx::query(
+    sqlx::query!(
         "insert into programs (org_id, id, name, description, starts_on, ends_on, cadence,
                                sessions_included, reporting_threshold)
          values ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
+        org.0,
+        id,
+        &fields.name,
+        &fields.description,
+        fields.starts_on as _,
+        fields.ends_on as _,
+        fields.cadence.as_str(),
+        fields.sessions_included,
+        fields.reporting_threshold,
     )
-    .bind(org.0)
-    .bind(id)
-    .bind(&fields.name)
-    .bind(&fields.description)
-    .bind(fields.starts_on)
-    .bind(fields.ends_on)
-    .bind(fields.cadence.as_str())
-    .bind(fields.sessions_included)
-    .bind(fields.reporting_threshold)
     .execute(conn)
     .await?;
     Ok(id)
@@ -196,20 +249,20 @@ pub async fn update_program(
     id: Uuid,
     fields: &ProgramFields,
 ) -> sqlx::Result<bool> {
-    let updated = sqlx::query(
+    let updated = sqlx::query!(
         "update programs set name = $3, description = $4, starts_on = $5, ends_on = $6,
              cadence = $7, sessions_included = $8, reporting_threshold = $9
          where org_id = $1 and id = $2",
+        org.0,
+        id,
+        &fields.name,
+        &fields.description,
+        fields.starts_on as _,
+        fields.ends_on as _,
+        fields.cadence.as_str(),
+        fields.sessions_included,
+        fields.reporting_threshold,
     )
-    .bind(org.0)
-    .bind(id)
-    .bind(&fields.name)
-    .bind(&fields.description)
-    .bind(fields.starts_on)
-    .bind(fields.ends_on)
-    .bind(fields.cadence.as_str())
-    .bind(fields.sessions_included)
-    .bind(fields.reporting_threshold)
     .execute(conn)
     .await?;
     Ok(updated.rows_affected() == 1)
@@ -221,13 +274,13 @@ pub async fn set_program_archived(
     id: Uuid,
     archived: bool,
 ) -> sqlx::Result<bool> {
-    let updated = sqlx::query(
+    let updated = sqlx::query!(
         "update programs set archived_at = case when $3 then now() else null end
          where org_id = $1 and id = $2",
+        org.0,
+        id,
+        archived,
     )
-    .bind(org.0)
-    .bind(id)
-    .bind(archived)
     .execute(conn)
     .await?;
     Ok(updated.rows_affected() == 1)
@@ -236,17 +289,20 @@ pub async fn set_program_archived(
 // ---------------------------------------------------------------------------
 // Skills and development activities
 
-#[derive(Clone, Debug, sqlx::FromRow)]
+#[derive(Clone, Debug)]
 pub struct Skill {
     pub id: Uuid,
     pub name: String,
 }
 
 pub async fn skills(conn: &mut PgConnection, org: TenantId) -> sqlx::Result<Vec<Skill>> {
-    sqlx::query_as("select id, name from skills where org_id = $1 order by lower(name)")
-        .bind(org.0)
-        .fetch_all(conn)
-        .await
+    sqlx::query_as!(
+        Skill,
+        "select id, name from skills where org_id = $1 order by lower(name)",
+        org.0,
+    )
+    .fetch_all(conn)
+    .await
 }
 
 /// Adds a skill; `None` when one of that name (in any case) exists already.
@@ -256,13 +312,13 @@ pub async fn add_skill(
     name: &str,
 ) -> sqlx::Result<Option<Uuid>> {
     let id = Uuid::now_v7();
-    let inserted = sqlx::query(
+    let inserted = sqlx::query!(
         "insert into skills (org_id, id, name) values ($1, $2, $3)
          on conflict (org_id, lower(name)) do nothing",
+        org.0,
+        id,
+        name,
     )
-    .bind(org.0)
-    .bind(id)
-    .bind(name)
     .execute(conn)
     .await?;
     Ok((inserted.rows_affected() == 1).then_some(id))
@@ -304,7 +360,7 @@ impl ActivityKind {
     }
 }
 
-#[derive(Clone, Debug, sqlx::FromRow)]
+#[derive(Clone, Debug)]
 pub struct Activity {
     pub id: Uuid,
     pub title: String,
@@ -330,16 +386,16 @@ pub struct ActivityFields {
     pub skill_id: Option<Uuid>,
 }
 
-const ACTIVITY_QUERY: &str =
-    "select a.id, a.title, a.kind, a.url, a.skill_id, s.name as skill_name, a.archived_at
-     from development_activities a
-     left join skills s on s.org_id = a.org_id and s.id = a.skill_id";
-
 pub async fn activities(conn: &mut PgConnection, org: TenantId) -> sqlx::Result<Vec<Activity>> {
-    sqlx::query_as(&format!(
-        "{ACTIVITY_QUERY} where a.org_id = $1 order by a.archived_at is not null, lower(a.title)"
-    ))
-    .bind(org.0)
+    sqlx::query_as!(
+        Activity,
+        r#"select a.id, a.title, a.kind, a.url, a.skill_id, s.name as "skill_name?",
+             a.archived_at as "archived_at: DateTime<Utc>"
+         from development_activities a
+         left join skills s on s.org_id = a.org_id and s.id = a.skill_id
+         where a.org_id = $1 order by a.archived_at is not null, lower(a.title)"#,
+        org.0,
+    )
     .fetch_all(conn)
     .await
 }
@@ -349,11 +405,16 @@ pub async fn activity(
     org: TenantId,
     id: Uuid,
 ) -> sqlx::Result<Option<Activity>> {
-    sqlx::query_as(&format!(
-        "{ACTIVITY_QUERY} where a.org_id = $1 and a.id = $2"
-    ))
-    .bind(org.0)
-    .bind(id)
+    sqlx::query_as!(
+        Activity,
+        r#"select a.id, a.title, a.kind, a.url, a.skill_id, s.name as "skill_name?",
+             a.archived_at as "archived_at: DateTime<Utc>"
+         from development_activities a
+         left join skills s on s.org_id = a.org_id and s.id = a.skill_id
+         where a.org_id = $1 and a.id = $2"#,
+        org.0,
+        id,
+    )
     .fetch_optional(conn)
     .await
 }
@@ -365,16 +426,16 @@ pub async fn create_activity(
     fields: &ActivityFields,
 ) -> sqlx::Result<Uuid> {
     let id = Uuid::now_v7();
-    sqlx::query(
+    sqlx::query!(
         "insert into development_activities (org_id, id, title, kind, url, skill_id)
          values ($1, $2, $3, $4, $5, $6)",
+        org.0,
+        id,
+        &fields.title,
+        fields.kind.as_str(),
+        fields.url.as_deref(),
+        fields.skill_id,
     )
-    .bind(org.0)
-    .bind(id)
-    .bind(&fields.title)
-    .bind(fields.kind.as_str())
-    .bind(&fields.url)
-    .bind(fields.skill_id)
     .execute(conn)
     .await?;
     Ok(id)
@@ -386,16 +447,16 @@ pub async fn update_activity(
     id: Uuid,
     fields: &ActivityFields,
 ) -> sqlx::Result<bool> {
-    let updated = sqlx::query(
+    let updated = sqlx::query!(
         "update development_activities set title = $3, kind = $4, url = $5, skill_id = $6
          where org_id = $1 and id = $2",
+        org.0,
+        id,
+        &fields.title,
+        fields.kind.as_str(),
+        fields.url.as_deref(),
+        fields.skill_id,
     )
-    .bind(org.0)
-    .bind(id)
-    .bind(&fields.title)
-    .bind(fields.kind.as_str())
-    .bind(&fields.url)
-    .bind(fields.skill_id)
     .execute(conn)
     .await?;
     Ok(updated.rows_affected() == 1)
@@ -407,13 +468,13 @@ pub async fn set_activity_archived(
     id: Uuid,
     archived: bool,
 ) -> sqlx::Result<bool> {
-    let updated = sqlx::query(
+    let updated = sqlx::query!(
         "update development_activities set archived_at = case when $3 then now() else null end
          where org_id = $1 and id = $2",
+        org.0,
+        id,
+        archived,
     )
-    .bind(org.0)
-    .bind(id)
-    .bind(archived)
     .execute(conn)
     .await?;
     Ok(updated.rows_affected() == 1)
@@ -427,13 +488,13 @@ pub async fn set_accountability(
     inactivity_weeks: i32,
     auto_nudge: bool,
 ) -> sqlx::Result<()> {
-    sqlx::query(
+    sqlx::query!(
         "update programs set inactivity_weeks = $3, auto_nudge = $4 where org_id = $1 and id = $2",
+        org.0,
+        program,
+        inactivity_weeks,
+        auto_nudge,
     )
-    .bind(org.0)
-    .bind(program)
-    .bind(inactivity_weeks)
-    .bind(auto_nudge)
     .execute(conn)
     .await?;
     Ok(())

@@ -70,11 +70,11 @@ pub async fn enqueue(
     }
     let id = Uuid::now_v7();
     if let Some(key) = &email.dedupe_key {
-        sqlx::query(
+        sqlx::query!(
             "update outbox_messages set status = 'superseded', lease_until = null
              where dedupe_key = $1 and status = 'queued'",
+            key,
         )
-        .bind(key)
         .execute(&mut *conn)
         .await?;
     }
@@ -85,7 +85,7 @@ pub async fn enqueue(
     // The clock, not the transaction's start: a transaction that waited for
     // a lock (a cancellation behind a reschedule of the same meeting) queues
     // its email after the one it waited for, and must be seen and sent after it.
-    sqlx::query(
+    sqlx::query!(
         "insert into outbox_messages
             (id, org_id, message_id, recipient_email, recipient_name, subject, body_text,
              body_html, calendar_ics, calendar_method, dedupe_key, caused_by,
@@ -93,21 +93,21 @@ pub async fn enqueue(
          select $1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12,
                 clock.at, coalesce($13, clock.at), coalesce($13, clock.at), $14
          from (select clock_timestamp() as at) clock",
+        id,
+        org.map(|org| org.0),
+        format!("<{}@{}>", id.simple(), domain),
+        address,
+        header_safe(&email.to.name),
+        header_safe(&email.subject),
+        &email.text,
+        &email.html,
+        ics,
+        method,
+        email.dedupe_key.as_deref(),
+        email.caused_by,
+        email.send_at as _,
+        email.kind.as_str(),
     )
-    .bind(id)
-    .bind(org.map(|org| org.0))
-    .bind(format!("<{}@{}>", id.simple(), domain))
-    .bind(address)
-    .bind(header_safe(&email.to.name))
-    .bind(header_safe(&email.subject))
-    .bind(&email.text)
-    .bind(&email.html)
-    .bind(ics)
-    .bind(method)
-    .bind(&email.dedupe_key)
-    .bind(email.caused_by)
-    .bind(email.send_at)
-    .bind(email.kind.as_str())
     .execute(&mut *conn)
     .await?;
     Ok(id)
@@ -117,18 +117,18 @@ pub async fn enqueue(
 /// meeting that was cancelled), inside the caller's transaction. One being
 /// sent right now is marked too, so a failed attempt is not retried.
 pub async fn withdraw(conn: &mut PgConnection, dedupe_key: &str) -> sqlx::Result<u64> {
-    let done = sqlx::query(
+    let done = sqlx::query!(
         "update outbox_messages set status = 'superseded', lease_until = null
          where dedupe_key = $1 and status in ('queued', 'sending')",
+        dedupe_key,
     )
-    .bind(dedupe_key)
     .execute(conn)
     .await?;
     Ok(done.rows_affected())
 }
 
 /// A message the worker holds, under lease, to deliver.
-#[derive(Clone, Debug, sqlx::FromRow)]
+#[derive(Clone, Debug)]
 pub struct Claimed {
     pub id: Uuid,
     pub org_id: Option<Uuid>,
@@ -152,8 +152,9 @@ pub struct Claimed {
 /// row due again.
 pub async fn claim(pool: &PgPool, batch: i64, lease: Duration) -> sqlx::Result<Vec<Claimed>> {
     let mut tx = db::begin_delivery(pool).await?;
-    let claimed = sqlx::query_as::<_, Claimed>(
-        "with due as (
+    let claimed = sqlx::query_as!(
+        Claimed,
+        r#"with due as (
              select id from outbox_messages
              where (status = 'queued' and next_attempt_at <= now())
                 or (status = 'sending' and lease_until < now())
@@ -169,10 +170,11 @@ pub async fn claim(pool: &PgPool, batch: i64, lease: Duration) -> sqlx::Result<V
          where m.id = due.id
          returning m.id, m.org_id, m.message_id, m.recipient_email, m.recipient_name,
                    m.subject, m.body_text, m.body_html, m.calendar_ics, m.calendar_method,
-                   m.attempts, m.created_at, m.queued_at",
+                   m.attempts, m.created_at as "created_at: DateTime<Utc>",
+                   m.queued_at as "queued_at: DateTime<Utc>""#,
+        batch,
+        lease.as_secs_f64(),
     )
-    .bind(batch)
-    .bind(lease.as_secs_f64())
     .fetch_all(&mut *tx)
     .await?;
     tx.commit().await?;
@@ -199,51 +201,51 @@ pub async fn record(pool: &PgPool, message: &Claimed, outcome: &Outcome) -> sqlx
     let mut tx = db::begin_delivery(pool).await?;
     let (label, error) = match outcome {
         Outcome::Sent => {
-            sqlx::query(
+            sqlx::query!(
                 "update outbox_messages
                  set status = 'sent', sent_at = now(), lease_until = null, last_error = null
                  where id = $1 and status = 'sending'",
+                message.id,
             )
-            .bind(message.id)
             .execute(&mut *tx)
             .await?;
             ("sent", None)
         }
         Outcome::Retry { error, at } => {
-            sqlx::query(
+            sqlx::query!(
                 "update outbox_messages
                  set status = 'queued', next_attempt_at = $2, lease_until = null, last_error = $3
                  where id = $1 and status = 'sending'",
+                message.id,
+                at as _,
+                error,
             )
-            .bind(message.id)
-            .bind(at)
-            .bind(error)
             .execute(&mut *tx)
             .await?;
             ("retry", Some(error.as_str()))
         }
         Outcome::Failed { error } => {
-            sqlx::query(
+            sqlx::query!(
                 "update outbox_messages
                  set status = 'failed', lease_until = null, last_error = $2
                  where id = $1 and status = 'sending'",
+                message.id,
+                error,
             )
-            .bind(message.id)
-            .bind(error)
             .execute(&mut *tx)
             .await?;
             ("failed", Some(error.as_str()))
         }
     };
-    sqlx::query(
+    sqlx::query!(
         "insert into outbox_attempts (message_id, org_id, attempt, outcome, error)
          values ($1, $2, $3, $4, $5)",
+        message.id,
+        message.org_id,
+        message.attempts,
+        label,
+        error,
     )
-    .bind(message.id)
-    .bind(message.org_id)
-    .bind(message.attempts)
-    .bind(label)
-    .bind(error)
     .execute(&mut *tx)
     .await?;
     tx.commit().await
@@ -257,12 +259,12 @@ pub async fn release(pool: &PgPool, messages: &[Claimed]) -> sqlx::Result<()> {
     }
     let ids: Vec<Uuid> = messages.iter().map(|m| m.id).collect();
     let mut tx = db::begin_delivery(pool).await?;
-    sqlx::query(
+    sqlx::query!(
         "update outbox_messages
          set status = 'queued', lease_until = null, attempts = attempts - 1
          where id = any($1) and status = 'sending'",
+        &ids,
     )
-    .bind(&ids)
     .execute(&mut *tx)
     .await?;
     tx.commit().await
@@ -270,22 +272,22 @@ pub async fn release(pool: &PgPool, messages: &[Claimed]) -> sqlx::Result<()> {
 
 /// Starts a new round of attempts for a failed or waiting message, now.
 pub async fn retry_now(conn: &mut PgConnection, org: TenantId, id: Uuid) -> sqlx::Result<bool> {
-    let updated = sqlx::query(
+    let updated = sqlx::query!(
         "update outbox_messages
          set status = 'queued', next_attempt_at = now(), queued_at = now(),
              attempts = 0, lease_until = null
          where org_id = $3 and id = $1 and status in ('failed', 'queued') and kind = any($2)",
+        id,
+        &listed_kinds(),
+        org.0,
     )
-    .bind(id)
-    .bind(listed_kinds())
-    .bind(org.0)
     .execute(conn)
     .await?;
     Ok(updated.rows_affected() == 1)
 }
 
 /// A message as the organisation's delivery page shows it: never its body.
-#[derive(Clone, Debug, sqlx::FromRow)]
+#[derive(Clone, Debug)]
 pub struct DeliveryRow {
     pub id: Uuid,
     pub recipient_email: String,
@@ -297,12 +299,9 @@ pub struct DeliveryRow {
     pub created_at: DateTime<Utc>,
 }
 
-const DELIVERY_COLUMNS: &str =
-    "id, recipient_email, subject, status, attempts, last_error, next_attempt_at, created_at";
-
 /// The kinds whose messages an admin may read one by one (recipient and
 /// subject); every other kind is only counted.
-fn listed_kinds() -> Vec<&'static str> {
+fn listed_kinds() -> Vec<String> {
     [
         MailKind::Test,
         MailKind::Invitation,
@@ -311,7 +310,7 @@ fn listed_kinds() -> Vec<&'static str> {
     ]
     .into_iter()
     .filter(|kind| !kind.is_counted_only())
-    .map(MailKind::as_str)
+    .map(|kind| kind.as_str().to_owned())
     .collect()
 }
 
@@ -319,13 +318,17 @@ fn listed_kinds() -> Vec<&'static str> {
 /// queued (with or without earlier failures), being sent, failed — only the
 /// kinds an admin may read one by one.
 pub async fn undelivered(conn: &mut PgConnection, org: TenantId) -> sqlx::Result<Vec<DeliveryRow>> {
-    sqlx::query_as(&format!(
-        "select {DELIVERY_COLUMNS} from outbox_messages
+    sqlx::query_as!(
+        DeliveryRow,
+        r#"select id, recipient_email, subject, status, attempts, last_error,
+             next_attempt_at as "next_attempt_at: DateTime<Utc>",
+             created_at as "created_at: DateTime<Utc>"
+         from outbox_messages
          where org_id = $1 and status in ('queued', 'sending', 'failed') and kind = any($2)
-         order by created_at desc limit 500"
-    ))
-    .bind(org.0)
-    .bind(listed_kinds())
+         order by created_at desc limit 500"#,
+        org.0,
+        &listed_kinds(),
+    )
     .fetch_all(conn)
     .await
 }
@@ -385,25 +388,26 @@ pub async fn undelivered_counts(
     conn: &mut PgConnection,
     org: TenantId,
 ) -> sqlx::Result<Vec<DeliveryCount>> {
-    let rows: Vec<(String, String, i64)> = sqlx::query_as(
-        "select kind,
-                case when status = 'queued' and attempts > 0 then 'retrying' else status end,
-                count(*)
+    let rows = sqlx::query!(
+        r#"select kind,
+                case when status = 'queued' and attempts > 0 then 'retrying' else status end
+                    as "state!",
+                count(*) as "messages!"
          from outbox_messages
          where org_id = $1 and status in ('queued', 'sending', 'failed') and kind <> all($2)
-         group by 1, 2",
+         group by 1, 2"#,
+        org.0,
+        &listed_kinds(),
     )
-    .bind(org.0)
-    .bind(listed_kinds())
     .fetch_all(conn)
     .await?;
     let mut counts: Vec<DeliveryCount> = rows
         .into_iter()
-        .filter_map(|(kind, state, messages)| {
+        .filter_map(|row| {
             Some(DeliveryCount {
-                kind: MailKind::parse(&kind),
-                state: DeliveryState::parse(&state)?,
-                messages,
+                kind: MailKind::parse(&row.kind),
+                state: DeliveryState::parse(&row.state)?,
+                messages: row.messages,
             })
         })
         .collect();
@@ -421,15 +425,15 @@ pub async fn retry_kind_now(
     if !kind.is_counted_only() {
         return Ok(0);
     }
-    let updated = sqlx::query(
+    let updated = sqlx::query!(
         "update outbox_messages
          set status = 'queued', next_attempt_at = now(), queued_at = now(),
              attempts = 0, lease_until = null
          where org_id = $1 and kind = $2
            and (status = 'failed' or (status = 'queued' and attempts > 0))",
+        org.0,
+        kind.as_str(),
     )
-    .bind(org.0)
-    .bind(kind.as_str())
     .execute(conn)
     .await?;
     Ok(updated.rows_affected())
@@ -441,13 +445,17 @@ pub async fn failed_caused_by(
     org: TenantId,
     user: Uuid,
 ) -> sqlx::Result<Vec<DeliveryRow>> {
-    sqlx::query_as(&format!(
-        "select {DELIVERY_COLUMNS} from outbox_messages
+    sqlx::query_as!(
+        DeliveryRow,
+        r#"select id, recipient_email, subject, status, attempts, last_error,
+             next_attempt_at as "next_attempt_at: DateTime<Utc>",
+             created_at as "created_at: DateTime<Utc>"
+         from outbox_messages
          where org_id = $1 and caused_by = $2 and status = 'failed'
-         order by created_at desc limit 20"
-    ))
-    .bind(org.0)
-    .bind(user)
+         order by created_at desc limit 20"#,
+        org.0,
+        user,
+    )
     .fetch_all(conn)
     .await
 }
