@@ -25,17 +25,17 @@ pub struct Event<'a> {
 
 /// Writes `event` inside the caller's tenant transaction.
 pub async fn record(conn: &mut PgConnection, org: TenantId, event: &Event<'_>) -> sqlx::Result<()> {
-    sqlx::query(
+    sqlx::query!(
         "insert into audit_events (org_id, id, actor, action, subject, client_addr, actor_user_id)
          values ($1, $2, $3, $4, $5, $6, $7)",
+        org.0,
+        Uuid::now_v7(),
+        event.actor,
+        event.action,
+        event.subject,
+        event.client.map(|ip| ip.to_string()),
+        event.actor_user,
     )
-    .bind(org.0)
-    .bind(Uuid::now_v7())
-    .bind(event.actor)
-    .bind(event.action)
-    .bind(&event.subject)
-    .bind(event.client.map(|ip| ip.to_string()))
-    .bind(event.actor_user)
     .execute(conn)
     .await?;
     Ok(())
@@ -61,7 +61,7 @@ pub async fn record_in_each(
 /// `guest.*` by its manager) is kept out: who answered what is for the three
 /// of them, and admins see such activity only as counts in reports. Those
 /// entries stay in the table for the operator.
-#[derive(Clone, Debug, sqlx::FromRow)]
+#[derive(Clone, Debug)]
 pub struct Entry {
     pub occurred_at: DateTime<Utc>,
     pub actor: String,
@@ -76,13 +76,15 @@ pub async fn recent(
     org: TenantId,
     limit: i64,
 ) -> sqlx::Result<Vec<Entry>> {
-    sqlx::query_as(
-        "select occurred_at, actor, action, subject, client_addr from audit_events
-         where org_id = $1 and action not like 'meeting.%' and action not like 'guest.%'
-         order by occurred_at desc limit $2",
+    sqlx::query_as!(
+        Entry,
+        r#"select occurred_at as "occurred_at: DateTime<Utc>", actor, action, subject, client_addr
+           from audit_events
+           where org_id = $1 and action not like 'meeting.%' and action not like 'guest.%'
+           order by occurred_at desc limit $2"#,
+        org.0,
+        limit,
     )
-    .bind(org.0)
-    .bind(limit)
     .fetch_all(conn)
     .await
 }

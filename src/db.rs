@@ -6,6 +6,11 @@
 //! with the transaction-local `app.org_id` that [`begin_tenant`] sets, so a query
 //! that forgot its filter still sees only the current organisation — and a query
 //! run outside a tenant transaction sees nothing at all.
+//!
+//! Queries are checked at build time (`sqlx::query!` and friends). The session
+//! store turns on sqlx's `time` feature, and with it the macros read dates and
+//! timestamps as `time` types; we use chrono, so those columns and parameters
+//! carry an override (`as "at: DateTime<Utc>"`, `at as DateTime<Utc>`).
 
 use std::time::Duration;
 
@@ -136,8 +141,8 @@ pub async fn begin_user(pool: &PgPool, user: Uuid) -> sqlx::Result<Transaction<'
 /// organisations: the outbox tables let it see every row, and no other table does.
 pub async fn begin_delivery(pool: &PgPool) -> sqlx::Result<Transaction<'static, Postgres>> {
     let mut tx = pool.begin().await?;
-    sqlx::query("select set_config('app.scope', 'delivery', true)")
-        .execute(&mut *tx)
+    sqlx::query!("select set_config('app.scope', 'delivery', true)")
+        .fetch_one(&mut *tx)
         .await?;
     Ok(tx)
 }
@@ -171,7 +176,7 @@ impl std::ops::DerefMut for TenantTx {
 
 /// Whether the database answers, for `/readyz`.
 pub async fn is_ready(pool: &PgPool) -> bool {
-    let ping = sqlx::query_scalar::<_, i32>("select 1").fetch_one(pool);
+    let ping = sqlx::query_scalar!(r#"select 1 as "one!""#).fetch_one(pool);
     matches!(
         tokio::time::timeout(Duration::from_secs(2), ping).await,
         Ok(Ok(1))

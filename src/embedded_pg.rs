@@ -379,13 +379,15 @@ fn create_database_within(
             .build()?;
         runtime.block_on(async {
             let mut conn = connect_with_retry(&maintenance, seconds * 10).await?;
-            let exists: bool =
-                sqlx::query_scalar("select exists (select 1 from pg_database where datname = $1)")
-                    .bind(&database)
-                    .fetch_one(&mut conn)
-                    .await?;
+            let exists: bool = sqlx::query_scalar!(
+                r#"select exists (select 1 from pg_database where datname = $1) as "exists!""#,
+                database,
+            )
+            .fetch_one(&mut conn)
+            .await?;
             if !exists {
                 let quoted = database.replace('"', "\"\"");
+                // Dynamic SQL: DDL, whose database name cannot be a bound parameter.
                 let created = sqlx::query(&format!("create database \"{quoted}\""))
                     .execute(&mut conn)
                     .await;

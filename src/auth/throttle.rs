@@ -172,7 +172,7 @@ pub async fn reserve(pool: &PgPool, keys: &[Key]) -> sqlx::Result<Attempt> {
 /// must see the row as the first left it.
 async fn count(conn: &mut sqlx::PgConnection, key: &Key) -> sqlx::Result<Option<DateTime<Utc>>> {
     let limit = key.limit;
-    let counted = sqlx::query(
+    let counted = sqlx::query!(
         "insert into attempt_limits as t (key, attempts, last_at, next_at)
          values ($1, 1, clock_timestamp(), clock_timestamp() + attempt_delay(1, $2, $3, $4))
          on conflict (key) do update set
@@ -183,22 +183,23 @@ async fn count(conn: &mut sqlx::PgConnection, key: &Key) -> sqlx::Result<Option<
                  case when t.last_at < clock_timestamp() - make_interval(secs => $5)
                       then 1 else t.attempts + 1 end, $2, $3, $4)
          where t.next_at <= clock_timestamp()",
+        key.name,
+        limit.free,
+        f64::from(limit.base_seconds),
+        f64::from(limit.cap_seconds),
+        f64::from(limit.quiet_seconds),
     )
-    .bind(&key.name)
-    .bind(limit.free)
-    .bind(f64::from(limit.base_seconds))
-    .bind(f64::from(limit.cap_seconds))
-    .bind(f64::from(limit.quiet_seconds))
     .execute(&mut *conn)
     .await?;
     if counted.rows_affected() == 1 {
         return Ok(None);
     }
-    let next: Option<DateTime<Utc>> =
-        sqlx::query_scalar("select next_at from attempt_limits where key = $1")
-            .bind(&key.name)
-            .fetch_optional(&mut *conn)
-            .await?;
+    let next: Option<DateTime<Utc>> = sqlx::query_scalar!(
+        r#"select next_at as "next_at: DateTime<Utc>" from attempt_limits where key = $1"#,
+        key.name
+    )
+    .fetch_optional(&mut *conn)
+    .await?;
     // Gone since (a success elsewhere cleared it): nothing counted this time,
     // and it is open again at once.
     Ok(Some(next.unwrap_or_else(Utc::now)))
@@ -208,12 +209,18 @@ async fn count(conn: &mut sqlx::PgConnection, key: &Key) -> sqlx::Result<Option<
 /// the others take back this attempt (and keep their wait).
 pub async fn succeeded(pool: &PgPool, keys: &[Key]) -> sqlx::Result<()> {
     for key in keys {
-        let statement = if key.limit.success_clears {
-            "delete from attempt_limits where key = $1"
+        if key.limit.success_clears {
+            sqlx::query!("delete from attempt_limits where key = $1", key.name)
+                .execute(pool)
+                .await?;
         } else {
-            "update attempt_limits set attempts = greatest(attempts - 1, 0) where key = $1"
-        };
-        sqlx::query(statement).bind(&key.name).execute(pool).await?;
+            sqlx::query!(
+                "update attempt_limits set attempts = greatest(attempts - 1, 0) where key = $1",
+                key.name,
+            )
+            .execute(pool)
+            .await?;
+        }
     }
     Ok(())
 }
@@ -222,8 +229,7 @@ pub async fn succeeded(pool: &PgPool, keys: &[Key]) -> sqlx::Result<()> {
 /// owner's, whatever was tried against it before).
 pub async fn forget(pool: &PgPool, keys: &[Key]) -> sqlx::Result<()> {
     for key in keys {
-        sqlx::query("delete from attempt_limits where key = $1")
-            .bind(&key.name)
+        sqlx::query!("delete from attempt_limits where key = $1", key.name)
             .execute(pool)
             .await?;
     }
@@ -232,7 +238,7 @@ pub async fn forget(pool: &PgPool, keys: &[Key]) -> sqlx::Result<()> {
 
 /// Drops keys that have been quiet for a day.
 pub async fn sweep(pool: &PgPool) -> sqlx::Result<u64> {
-    let done = sqlx::query(
+    let done = sqlx::query!(
         "delete from attempt_limits
          where last_at < now() - interval '1 day' and next_at < now()",
     )

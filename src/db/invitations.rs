@@ -11,12 +11,11 @@ use crate::db::people::{MembershipSummary, Roles, add_member};
 
 /// An invitation to someone who already has an account, waiting for them to
 /// accept it. Holds only what the inviting admin typed.
-#[derive(Clone, Debug, sqlx::FromRow)]
+#[derive(Clone, Debug)]
 pub struct PendingInvitation {
     pub user_id: Uuid,
     pub name: String,
     pub email: String,
-    #[sqlx(flatten)]
     pub roles: Roles,
     pub created_at: DateTime<Utc>,
 }
@@ -29,20 +28,20 @@ pub async fn invite_existing(
     invitation: &PendingInvitation,
     invited_by: Uuid,
 ) -> sqlx::Result<bool> {
-    let inserted = sqlx::query(
+    let inserted = sqlx::query!(
         "insert into membership_invitations
              (org_id, user_id, name, email, is_admin, is_coach, is_coachee, invited_by)
          values ($1, $2, $3, $4, $5, $6, $7, $8)
          on conflict (org_id, user_id) do nothing",
+        org.0,
+        invitation.user_id,
+        invitation.name.trim(),
+        invitation.email.trim(),
+        invitation.roles.is_admin,
+        invitation.roles.is_coach,
+        invitation.roles.is_coachee,
+        invited_by,
     )
-    .bind(org.0)
-    .bind(invitation.user_id)
-    .bind(invitation.name.trim())
-    .bind(invitation.email.trim())
-    .bind(invitation.roles.is_admin)
-    .bind(invitation.roles.is_coach)
-    .bind(invitation.roles.is_coachee)
-    .bind(invited_by)
     .execute(conn)
     .await?;
     Ok(inserted.rows_affected() == 1)
@@ -53,14 +52,29 @@ pub async fn pending_invitations(
     conn: &mut PgConnection,
     org: TenantId,
 ) -> sqlx::Result<Vec<PendingInvitation>> {
-    sqlx::query_as(
-        "select user_id, name, email, is_admin, is_coach, is_coachee, created_at
+    let rows = sqlx::query!(
+        r#"select user_id, name, email, is_admin, is_coach, is_coachee,
+                  created_at as "created_at: DateTime<Utc>"
          from membership_invitations where org_id = $1
-         order by lower(name), email",
+         order by lower(name), email"#,
+        org.0,
     )
-    .bind(org.0)
     .fetch_all(conn)
-    .await
+    .await?;
+    Ok(rows
+        .into_iter()
+        .map(|row| PendingInvitation {
+            user_id: row.user_id,
+            name: row.name,
+            email: row.email,
+            roles: Roles {
+                is_admin: row.is_admin,
+                is_coach: row.is_coach,
+                is_coachee: row.is_coachee,
+            },
+            created_at: row.created_at,
+        })
+        .collect())
 }
 
 /// The invitations waiting for the user, in a user transaction.
@@ -68,15 +82,27 @@ pub async fn invitations_of(
     conn: &mut PgConnection,
     user: Uuid,
 ) -> sqlx::Result<Vec<MembershipSummary>> {
-    sqlx::query_as(
+    let rows = sqlx::query!(
         "select i.org_id, o.name as org_name, i.is_admin, i.is_coach, i.is_coachee
          from membership_invitations i join organizations o on o.id = i.org_id
          where i.user_id = $1
          order by o.name",
+        user,
     )
-    .bind(user)
     .fetch_all(conn)
-    .await
+    .await?;
+    Ok(rows
+        .into_iter()
+        .map(|row| MembershipSummary {
+            org_id: row.org_id,
+            org_name: row.org_name,
+            roles: Roles {
+                is_admin: row.is_admin,
+                is_coach: row.is_coach,
+                is_coachee: row.is_coachee,
+            },
+        })
+        .collect())
 }
 
 /// Turns the user's invitation into a membership, in a tenant transaction of
@@ -87,25 +113,24 @@ pub async fn accept_invitation(
     org: TenantId,
     user: Uuid,
 ) -> sqlx::Result<Option<Roles>> {
-    #[derive(sqlx::FromRow)]
-    struct Row {
-        #[sqlx(flatten)]
-        roles: Roles,
-        invited_by: Option<Uuid>,
-    }
-    let row: Option<Row> = sqlx::query_as(
+    let row = sqlx::query!(
         "delete from membership_invitations where org_id = $1 and user_id = $2
          returning is_admin, is_coach, is_coachee, invited_by",
+        org.0,
+        user,
     )
-    .bind(org.0)
-    .bind(user)
     .fetch_optional(&mut *conn)
     .await?;
     let Some(row) = row else {
         return Ok(None);
     };
-    add_member(conn, org, user, row.roles, row.invited_by).await?;
-    Ok(Some(row.roles))
+    let roles = Roles {
+        is_admin: row.is_admin,
+        is_coach: row.is_coach,
+        is_coachee: row.is_coachee,
+    };
+    add_member(conn, org, user, roles, row.invited_by).await?;
+    Ok(Some(roles))
 }
 
 /// Declines the user's invitation, in a user transaction. Returns whether
@@ -115,11 +140,12 @@ pub async fn decline_invitation(
     org: TenantId,
     user: Uuid,
 ) -> sqlx::Result<bool> {
-    let deleted =
-        sqlx::query("delete from membership_invitations where org_id = $1 and user_id = $2")
-            .bind(org.0)
-            .bind(user)
-            .execute(conn)
-            .await?;
+    let deleted = sqlx::query!(
+        "delete from membership_invitations where org_id = $1 and user_id = $2",
+        org.0,
+        user,
+    )
+    .execute(conn)
+    .await?;
     Ok(deleted.rows_affected() == 1)
 }

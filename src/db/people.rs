@@ -1,4 +1,5 @@
-//! Users, memberships and one-time account links: the SQL, in one place.
+//! Users, memberships and one-time account links (`tokens`): the SQL, in one
+//! place.
 //!
 //! Users are people across organisations and are found by email or id. Every
 //! membership query runs in a tenant transaction (one organisation) or a user
@@ -10,7 +11,10 @@ use uuid::Uuid;
 
 use crate::db::TenantId;
 
-#[derive(Clone, Debug, sqlx::FromRow)]
+mod tokens;
+pub use tokens::{StoredToken, TokenPurpose, create_token, token_by_hash, use_token};
+
+#[derive(Clone, Debug)]
 pub struct User {
     pub id: Uuid,
     pub email: String,
@@ -21,7 +25,7 @@ pub struct User {
 }
 
 /// What someone may do in one organisation.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, sqlx::FromRow, serde::Deserialize)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, serde::Deserialize)]
 pub struct Roles {
     pub is_admin: bool,
     pub is_coach: bool,
@@ -49,22 +53,26 @@ impl Roles {
     }
 }
 
-const USER_COLUMNS: &str = "id, email, name, time_zone, password_hash, session_epoch";
-
 pub async fn user_by_email(conn: &mut PgConnection, email: &str) -> sqlx::Result<Option<User>> {
-    sqlx::query_as(&format!(
-        "select {USER_COLUMNS} from users where lower(email) = lower($1)"
-    ))
-    .bind(email.trim())
+    sqlx::query_as!(
+        User,
+        "select id, email, name, time_zone, password_hash, session_epoch
+         from users where lower(email) = lower($1)",
+        email.trim(),
+    )
     .fetch_optional(conn)
     .await
 }
 
 pub async fn user_by_id(conn: &mut PgConnection, id: Uuid) -> sqlx::Result<Option<User>> {
-    sqlx::query_as(&format!("select {USER_COLUMNS} from users where id = $1"))
-        .bind(id)
-        .fetch_optional(conn)
-        .await
+    sqlx::query_as!(
+        User,
+        "select id, email, name, time_zone, password_hash, session_epoch
+         from users where id = $1",
+        id,
+    )
+    .fetch_optional(conn)
+    .await
 }
 
 /// The user with this email, made (without a password) if there is none.
@@ -76,14 +84,15 @@ pub async fn find_or_create_user(
     if let Some(user) = user_by_email(conn, email).await? {
         return Ok(user);
     }
-    sqlx::query_as(&format!(
+    sqlx::query_as!(
+        User,
         "insert into users (id, email, name) values ($1, $2, $3)
          on conflict (lower(email)) do update set email = users.email
-         returning {USER_COLUMNS}"
-    ))
-    .bind(Uuid::now_v7())
-    .bind(email.trim())
-    .bind(name.trim())
+         returning id, email, name, time_zone, password_hash, session_epoch",
+        Uuid::now_v7(),
+        email.trim(),
+        name.trim(),
+    )
     .fetch_one(conn)
     .await
 }
@@ -96,15 +105,15 @@ pub async fn set_password(
     hash: &str,
     end_sessions: bool,
 ) -> sqlx::Result<i32> {
-    sqlx::query_scalar(
+    sqlx::query_scalar!(
         "update users set password_hash = $2,
              session_epoch = session_epoch + case when $3 then 1 else 0 end
          where id = $1
          returning session_epoch",
+        user,
+        hash,
+        end_sessions,
     )
-    .bind(user)
-    .bind(hash)
-    .bind(end_sessions)
     .fetch_one(conn)
     .await
 }
@@ -115,21 +124,22 @@ pub async fn update_profile(
     name: &str,
     time_zone: &str,
 ) -> sqlx::Result<()> {
-    sqlx::query("update users set name = $2, time_zone = $3 where id = $1")
-        .bind(user)
-        .bind(name.trim())
-        .bind(time_zone)
-        .execute(conn)
-        .await?;
+    sqlx::query!(
+        "update users set name = $2, time_zone = $3 where id = $1",
+        user,
+        name.trim(),
+        time_zone,
+    )
+    .execute(conn)
+    .await?;
     Ok(())
 }
 
 /// One of a person's organisations, as seen in a user transaction.
-#[derive(Clone, Debug, sqlx::FromRow)]
+#[derive(Clone, Debug)]
 pub struct MembershipSummary {
     pub org_id: Uuid,
     pub org_name: String,
-    #[sqlx(flatten)]
     pub roles: Roles,
 }
 
@@ -138,24 +148,35 @@ pub async fn active_memberships(
     conn: &mut PgConnection,
     user: Uuid,
 ) -> sqlx::Result<Vec<MembershipSummary>> {
-    sqlx::query_as(
+    let rows = sqlx::query!(
         "select m.org_id, o.name as org_name, m.is_admin, m.is_coach, m.is_coachee
          from memberships m join organizations o on o.id = m.org_id
          where m.user_id = $1 and m.disabled_at is null
          order by o.name",
+        user,
     )
-    .bind(user)
     .fetch_all(conn)
-    .await
+    .await?;
+    Ok(rows
+        .into_iter()
+        .map(|row| MembershipSummary {
+            org_id: row.org_id,
+            org_name: row.org_name,
+            roles: Roles {
+                is_admin: row.is_admin,
+                is_coach: row.is_coach,
+                is_coachee: row.is_coachee,
+            },
+        })
+        .collect())
 }
 
 /// A member of the current organisation, for the people pages.
-#[derive(Clone, Debug, sqlx::FromRow)]
+#[derive(Clone, Debug)]
 pub struct Member {
     pub user_id: Uuid,
     pub email: String,
     pub name: String,
-    #[sqlx(flatten)]
     pub roles: Roles,
     pub disabled_at: Option<DateTime<Utc>>,
     /// False until the person has set a password.
@@ -163,18 +184,51 @@ pub struct Member {
     pub created_at: DateTime<Utc>,
 }
 
-const MEMBER_QUERY: &str =
-    "select u.id as user_id, u.email, u.name, m.is_admin, m.is_coach, m.is_coachee,
-        m.disabled_at, (u.password_hash is not null) as has_password, m.created_at
-     from memberships m join users u on u.id = m.user_id";
+/// A [`Member`] as its query returns it: the macros fill flat structs only.
+struct MemberRow {
+    user_id: Uuid,
+    email: String,
+    name: String,
+    is_admin: bool,
+    is_coach: bool,
+    is_coachee: bool,
+    disabled_at: Option<DateTime<Utc>>,
+    has_password: bool,
+    created_at: DateTime<Utc>,
+}
+
+impl From<MemberRow> for Member {
+    fn from(row: MemberRow) -> Self {
+        Member {
+            user_id: row.user_id,
+            email: row.email,
+            name: row.name,
+            roles: Roles {
+                is_admin: row.is_admin,
+                is_coach: row.is_coach,
+                is_coachee: row.is_coachee,
+            },
+            disabled_at: row.disabled_at,
+            has_password: row.has_password,
+            created_at: row.created_at,
+        }
+    }
+}
 
 pub async fn members(conn: &mut PgConnection, org: TenantId) -> sqlx::Result<Vec<Member>> {
-    sqlx::query_as(&format!(
-        "{MEMBER_QUERY} where m.org_id = $1 order by lower(u.name), u.email"
-    ))
-    .bind(org.0)
+    let rows = sqlx::query_as!(
+        MemberRow,
+        r#"select u.id as user_id, u.email, u.name, m.is_admin, m.is_coach, m.is_coachee,
+               m.disabled_at as "disabled_at: DateTime<Utc>",
+               (u.password_hash is not null) as "has_password!",
+               m.created_at as "created_at: DateTime<Utc>"
+           from memberships m join users u on u.id = m.user_id
+           where m.org_id = $1 order by lower(u.name), u.email"#,
+        org.0,
+    )
     .fetch_all(conn)
-    .await
+    .await?;
+    Ok(rows.into_iter().map(Member::from).collect())
 }
 
 pub async fn member(
@@ -182,13 +236,20 @@ pub async fn member(
     org: TenantId,
     user: Uuid,
 ) -> sqlx::Result<Option<Member>> {
-    sqlx::query_as(&format!(
-        "{MEMBER_QUERY} where m.org_id = $1 and m.user_id = $2"
-    ))
-    .bind(org.0)
-    .bind(user)
+    let row = sqlx::query_as!(
+        MemberRow,
+        r#"select u.id as user_id, u.email, u.name, m.is_admin, m.is_coach, m.is_coachee,
+               m.disabled_at as "disabled_at: DateTime<Utc>",
+               (u.password_hash is not null) as "has_password!",
+               m.created_at as "created_at: DateTime<Utc>"
+           from memberships m join users u on u.id = m.user_id
+           where m.org_id = $1 and m.user_id = $2"#,
+        org.0,
+        user,
+    )
     .fetch_optional(conn)
-    .await
+    .await?;
+    Ok(row.map(Member::from))
 }
 
 /// Adds the user to the organisation, or gives an existing member the roles.
@@ -200,17 +261,17 @@ pub async fn add_member(
     roles: Roles,
     invited_by: Option<Uuid>,
 ) -> sqlx::Result<bool> {
-    let inserted = sqlx::query(
+    let inserted = sqlx::query!(
         "insert into memberships (org_id, user_id, is_admin, is_coach, is_coachee, invited_by)
          values ($1, $2, $3, $4, $5, $6)
          on conflict (org_id, user_id) do nothing",
+        org.0,
+        user,
+        roles.is_admin,
+        roles.is_coach,
+        roles.is_coachee,
+        invited_by,
     )
-    .bind(org.0)
-    .bind(user)
-    .bind(roles.is_admin)
-    .bind(roles.is_coach)
-    .bind(roles.is_coachee)
-    .bind(invited_by)
     .execute(conn)
     .await?;
     Ok(inserted.rows_affected() == 1)
@@ -222,15 +283,15 @@ pub async fn set_roles(
     user: Uuid,
     roles: Roles,
 ) -> sqlx::Result<()> {
-    sqlx::query(
+    sqlx::query!(
         "update memberships set is_admin = $3, is_coach = $4, is_coachee = $5
          where org_id = $1 and user_id = $2",
+        org.0,
+        user,
+        roles.is_admin,
+        roles.is_coach,
+        roles.is_coachee,
     )
-    .bind(org.0)
-    .bind(user)
-    .bind(roles.is_admin)
-    .bind(roles.is_coach)
-    .bind(roles.is_coachee)
     .execute(conn)
     .await?;
     Ok(())
@@ -242,13 +303,13 @@ pub async fn set_disabled(
     user: Uuid,
     disabled: bool,
 ) -> sqlx::Result<()> {
-    sqlx::query(
+    sqlx::query!(
         "update memberships set disabled_at = case when $3 then now() else null end
          where org_id = $1 and user_id = $2",
+        org.0,
+        user,
+        disabled,
     )
-    .bind(org.0)
-    .bind(user)
-    .bind(disabled)
     .execute(conn)
     .await?;
     Ok(())
@@ -261,21 +322,20 @@ pub async fn other_active_admins(
     org: TenantId,
     except: Uuid,
 ) -> sqlx::Result<i64> {
-    sqlx::query_scalar(
-        "select count(*) from memberships
-         where org_id = $1 and user_id <> $2 and is_admin and disabled_at is null",
+    sqlx::query_scalar!(
+        r#"select count(*) as "count!" from memberships
+           where org_id = $1 and user_id <> $2 and is_admin and disabled_at is null"#,
+        org.0,
+        except,
     )
-    .bind(org.0)
-    .bind(except)
     .fetch_one(conn)
     .await
 }
 
 /// The signed-in person's standing in their active organisation, in one query.
-#[derive(Clone, Debug, sqlx::FromRow)]
+#[derive(Clone, Debug)]
 pub struct Standing {
     pub org_name: String,
-    #[sqlx(flatten)]
     pub roles: Roles,
     pub disabled: bool,
 }
@@ -285,16 +345,25 @@ pub async fn standing(
     org: TenantId,
     user: Uuid,
 ) -> sqlx::Result<Option<Standing>> {
-    sqlx::query_as(
-        "select o.name as org_name, m.is_admin, m.is_coach, m.is_coachee,
-                (m.disabled_at is not null) as disabled
-         from memberships m join organizations o on o.id = m.org_id
-         where m.org_id = $1 and m.user_id = $2",
+    let row = sqlx::query!(
+        r#"select o.name as org_name, m.is_admin, m.is_coach, m.is_coachee,
+                  (m.disabled_at is not null) as "disabled!"
+           from memberships m join organizations o on o.id = m.org_id
+           where m.org_id = $1 and m.user_id = $2"#,
+        org.0,
+        user,
     )
-    .bind(org.0)
-    .bind(user)
     .fetch_optional(conn)
-    .await
+    .await?;
+    Ok(row.map(|row| Standing {
+        org_name: row.org_name,
+        roles: Roles {
+            is_admin: row.is_admin,
+            is_coach: row.is_coach,
+            is_coachee: row.is_coachee,
+        },
+        disabled: row.disabled,
+    }))
 }
 
 /// A user and, if they belong to it, their standing in `org` — what every
@@ -304,30 +373,30 @@ pub async fn user_and_standing(
     org: TenantId,
     user: Uuid,
 ) -> sqlx::Result<Option<(User, Option<Standing>)>> {
-    #[derive(sqlx::FromRow)]
-    struct Row {
-        #[sqlx(flatten)]
-        user: User,
-        org_name: Option<String>,
-        is_admin: Option<bool>,
-        is_coach: Option<bool>,
-        is_coachee: Option<bool>,
-        disabled: Option<bool>,
-    }
-    let row: Option<Row> = sqlx::query_as(
-        "select u.id, u.email, u.name, u.time_zone, u.password_hash, u.session_epoch,
-                o.name as org_name, m.is_admin, m.is_coach, m.is_coachee,
-                (m.disabled_at is not null) as disabled
-         from users u
-         left join memberships m on m.org_id = $1 and m.user_id = u.id
-         left join organizations o on o.id = m.org_id
-         where u.id = $2",
+    // The memberships and organizations columns are null when the user is no
+    // member of `org`: the left joins find nothing.
+    let row = sqlx::query!(
+        r#"select u.id, u.email, u.name, u.time_zone, u.password_hash, u.session_epoch,
+                  o.name as "org_name?", m.is_admin as "is_admin?", m.is_coach as "is_coach?",
+                  m.is_coachee as "is_coachee?", (m.disabled_at is not null) as "disabled?"
+           from users u
+           left join memberships m on m.org_id = $1 and m.user_id = u.id
+           left join organizations o on o.id = m.org_id
+           where u.id = $2"#,
+        org.0,
+        user,
     )
-    .bind(org.0)
-    .bind(user)
     .fetch_optional(conn)
     .await?;
     Ok(row.map(|row| {
+        let user = User {
+            id: row.id,
+            email: row.email,
+            name: row.name,
+            time_zone: row.time_zone,
+            password_hash: row.password_hash,
+            session_epoch: row.session_epoch,
+        };
         let standing = match (row.org_name, row.is_admin, row.is_coach, row.is_coachee) {
             (Some(org_name), Some(is_admin), Some(is_coach), Some(is_coachee)) => Some(Standing {
                 org_name,
@@ -340,117 +409,6 @@ pub async fn user_and_standing(
             }),
             _ => None,
         };
-        (row.user, standing)
+        (user, standing)
     }))
-}
-
-/// What a one-time link is for.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum TokenPurpose {
-    /// Set a first password; valid 7 days.
-    Invite,
-    /// Choose a new password; valid 1 hour.
-    Reset,
-}
-
-impl TokenPurpose {
-    pub fn as_str(&self) -> &'static str {
-        match self {
-            TokenPurpose::Invite => "invite",
-            TokenPurpose::Reset => "reset",
-        }
-    }
-
-    pub fn lifetime(&self) -> chrono::Duration {
-        match self {
-            TokenPurpose::Invite => chrono::Duration::days(7),
-            TokenPurpose::Reset => chrono::Duration::hours(1),
-        }
-    }
-}
-
-/// Stores a new link's hash. Earlier links keep working until one of them
-/// is used or they expire: asking again must not let anyone who can type an
-/// address spoil the link its owner is about to click.
-pub async fn create_token(
-    conn: &mut PgConnection,
-    user: Uuid,
-    purpose: TokenPurpose,
-    hash: &[u8],
-) -> sqlx::Result<DateTime<Utc>> {
-    let expires_at = Utc::now() + purpose.lifetime();
-    sqlx::query(
-        "insert into account_tokens (id, user_id, purpose, token_hash, expires_at)
-         values ($1, $2, $3, $4, $5)",
-    )
-    .bind(Uuid::now_v7())
-    .bind(user)
-    .bind(purpose.as_str())
-    .bind(hash)
-    .bind(expires_at)
-    .execute(conn)
-    .await?;
-    Ok(expires_at)
-}
-
-#[derive(Clone, Debug, sqlx::FromRow)]
-pub struct StoredToken {
-    pub id: Uuid,
-    pub user_id: Uuid,
-    pub expires_at: DateTime<Utc>,
-    pub used_at: Option<DateTime<Utc>>,
-}
-
-/// The link with this hash and purpose, locked for the redeeming transaction
-/// — together with every other link of its person and purpose, in one order,
-/// since using one spends them all: two different links redeemed at once
-/// then wait for each other instead of deadlocking.
-pub async fn token_by_hash(
-    conn: &mut PgConnection,
-    purpose: TokenPurpose,
-    hash: &[u8],
-) -> sqlx::Result<Option<StoredToken>> {
-    let locked: Vec<(StoredToken, bool)> =
-        sqlx::query_as::<_, (Uuid, Uuid, DateTime<Utc>, Option<DateTime<Utc>>, bool)>(
-            "select id, user_id, expires_at, used_at, token_hash = $1 from account_tokens
-         where purpose = $2
-           and user_id = (select user_id from account_tokens where token_hash = $1 and purpose = $2)
-         order by id
-         for update",
-        )
-        .bind(hash)
-        .bind(purpose.as_str())
-        .fetch_all(conn)
-        .await?
-        .into_iter()
-        .map(|(id, user_id, expires_at, used_at, mine)| {
-            (
-                StoredToken {
-                    id,
-                    user_id,
-                    expires_at,
-                    used_at,
-                },
-                mine,
-            )
-        })
-        .collect();
-    Ok(locked
-        .into_iter()
-        .find(|(_, mine)| *mine)
-        .map(|(token, _)| token))
-}
-
-/// Uses a link — and with it every other open link of its person and
-/// purpose: once a password is set from one email, the others are spent.
-pub async fn use_token(conn: &mut PgConnection, id: Uuid) -> sqlx::Result<()> {
-    sqlx::query(
-        "update account_tokens set used_at = now()
-         where used_at is null
-           and (user_id, purpose) = (select user_id, purpose from account_tokens where id = $1)",
-    )
-    .bind(id)
-    .execute(conn)
-    .await?;
-    Ok(())
 }

@@ -47,15 +47,15 @@ pub async fn claim(pool: &PgPool, key: &str) -> sqlx::Result<Claim> {
     let claim = Uuid::new_v4();
     for _ in 0..25 {
         // New, or a claim abandoned half a minute ago that had not acted.
-        let claimed = sqlx::query(
+        let claimed = sqlx::query!(
             "insert into form_submissions (key, claim) values ($1, $2)
              on conflict (key) do update set created_at = now(), claim = excluded.claim
              where form_submissions.location is null
                and form_submissions.acted_at is null
                and form_submissions.created_at < now() - interval '30 seconds'",
+            key,
+            claim,
         )
-        .bind(key)
-        .bind(claim)
         .execute(pool)
         .await?;
         if claimed.rows_affected() == 1 {
@@ -64,14 +64,17 @@ pub async fn claim(pool: &PgPool, key: &str) -> sqlx::Result<Claim> {
                 claim,
             }));
         }
-        let row: Option<(Option<String>, bool, bool)> = sqlx::query_as(
-            "select location, acted_at is not null,
-                    created_at < now() - interval '30 seconds'
-             from form_submissions where key = $1",
+        // Neither test can be null: `is not null` never is, and
+        // `created_at` is a not-null column.
+        let row = sqlx::query!(
+            r#"select location, acted_at is not null as "acted!",
+                      created_at < now() - interval '30 seconds' as "abandoned!"
+               from form_submissions where key = $1"#,
+            key,
         )
-        .bind(key)
         .fetch_optional(pool)
-        .await?;
+        .await?
+        .map(|row| (row.location, row.acted, row.abandoned));
         match row {
             Some((Some(location), _, _)) => return Ok(Claim::Done(location)),
             // It acted, and nobody recorded where it led in half a minute.
@@ -100,12 +103,12 @@ pub async fn mark_used(conn: &mut PgConnection) -> sqlx::Result<()> {
     let Ok(held) = HELD.try_with(Submission::clone) else {
         return Ok(());
     };
-    let marked = sqlx::query(
+    let marked = sqlx::query!(
         "update form_submissions set acted_at = coalesce(acted_at, now())
          where key = $1 and claim = $2",
+        held.key,
+        held.claim,
     )
-    .bind(&held.key)
-    .bind(held.claim)
     .execute(conn)
     .await?;
     if marked.rows_affected() == 1 {
@@ -127,19 +130,23 @@ pub async fn settle(
 ) -> sqlx::Result<()> {
     match location {
         Some(location) => {
-            sqlx::query("update form_submissions set location = $3 where key = $1 and claim = $2")
-                .bind(&submission.key)
-                .bind(submission.claim)
-                .bind(location.chars().take(2000).collect::<String>())
-                .execute(pool)
-                .await?
+            sqlx::query!(
+                "update form_submissions set location = $3 where key = $1 and claim = $2",
+                submission.key,
+                submission.claim,
+                location.chars().take(2000).collect::<String>(),
+            )
+            .execute(pool)
+            .await?
         }
         None => {
-            sqlx::query("delete from form_submissions where key = $1 and claim = $2")
-                .bind(&submission.key)
-                .bind(submission.claim)
-                .execute(pool)
-                .await?
+            sqlx::query!(
+                "delete from form_submissions where key = $1 and claim = $2",
+                submission.key,
+                submission.claim,
+            )
+            .execute(pool)
+            .await?
         }
     };
     Ok(())
@@ -148,7 +155,7 @@ pub async fn settle(
 /// Forgets keys older than a day.
 pub async fn sweep(pool: &PgPool) -> sqlx::Result<u64> {
     let done =
-        sqlx::query("delete from form_submissions where created_at < now() - interval '1 day'")
+        sqlx::query!("delete from form_submissions where created_at < now() - interval '1 day'")
             .execute(pool)
             .await?;
     Ok(done.rows_affected())

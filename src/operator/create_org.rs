@@ -31,10 +31,12 @@ pub fn slug_of(name: &str) -> String {
 }
 
 async fn scoped(conn: &mut PgConnection, org: TenantId) -> sqlx::Result<()> {
-    sqlx::query("select set_config('app.org_id', $1, true)")
-        .bind(org.0.to_string())
-        .execute(conn)
-        .await?;
+    sqlx::query!(
+        "select set_config('app.org_id', $1, true)",
+        org.0.to_string(),
+    )
+    .fetch_one(conn)
+    .await?;
     Ok(())
 }
 
@@ -43,10 +45,10 @@ pub(super) async fn insert_org(conn: &mut PgConnection, name: &str) -> anyhow::R
     scoped(conn, org).await?;
     let base = slug_of(name);
     // A second organisation of the same name gets a numbered slug.
-    let taken: i64 = sqlx::query_scalar(
-        "select count(*) from organizations where slug = $1 or slug like $1 || '-%'",
+    let taken: i64 = sqlx::query_scalar!(
+        r#"select count(*) as "count!" from organizations where slug = $1 or slug like $1 || '-%'"#,
+        base,
     )
-    .bind(&base)
     .fetch_one(&mut *conn)
     .await?;
     let slug = if taken == 0 {
@@ -54,13 +56,15 @@ pub(super) async fn insert_org(conn: &mut PgConnection, name: &str) -> anyhow::R
     } else {
         format!("{base}-{}", taken + 1)
     };
-    sqlx::query("insert into organizations (id, name, slug) values ($1, $2, $3)")
-        .bind(org.0)
-        .bind(name.trim())
-        .bind(slug)
-        .execute(&mut *conn)
-        .await
-        .context("cannot create the organisation")?;
+    sqlx::query!(
+        "insert into organizations (id, name, slug) values ($1, $2, $3)",
+        org.0,
+        name.trim(),
+        slug,
+    )
+    .execute(&mut *conn)
+    .await
+    .context("cannot create the organisation")?;
     Ok(org)
 }
 

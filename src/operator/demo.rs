@@ -171,8 +171,9 @@ fn demo_password(config: &Config) -> anyhow::Result<String> {
 /// Whether the demo organisation exists already.
 pub async fn demo_exists(conn: &mut PgConnection) -> sqlx::Result<bool> {
     // Looked up through the users table, which row-level security leaves open.
-    sqlx::query_scalar(
-        "select exists (select 1 from users where lower(email) = 'admin@northwind.example')",
+    sqlx::query_scalar!(
+        r#"select exists (select 1 from users where lower(email) = 'admin@northwind.example')
+               as "exists!""#,
     )
     .fetch_one(conn)
     .await

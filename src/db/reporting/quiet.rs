@@ -9,7 +9,7 @@ use crate::db::TenantId;
 
 /// An active engagement with no completed coaching session for the
 /// programme's inactivity weeks, for the accountability list.
-#[derive(Clone, Debug, sqlx::FromRow)]
+#[derive(Clone, Debug)]
 pub struct Quiet {
     pub engagement_id: Uuid,
     pub program_name: String,
@@ -23,39 +23,40 @@ pub struct Quiet {
     pub inactivity_weeks: i32,
 }
 
-/// Quiet is counted in whole weeks, Monday to Monday (UTC): an engagement
-/// joins the list at the start of a week, so watching the list tells an admin
-/// neither the day nor the hour of anyone's last session.
-const QUIET: &str = "select e.id as engagement_id, p.name as program_name, e.coach_id,
-        coach.name as coach_name, coach.email as coach_email, coachee.name as coachee_name,
-        last.at as last_completed, e.starts_on,
-        (select max(n.sent_at) from engagement_nudges n
-          where n.org_id = e.org_id and n.engagement_id = e.id) as last_nudged,
-        p.inactivity_weeks
-     from engagements e
-     join programs p on p.org_id = e.org_id and p.id = e.program_id
-     join users coach on coach.id = e.coach_id
-     join users coachee on coachee.id = e.coachee_id
-     left join lateral (
-         select max(s.starts_at) as at from coaching_sessions s
-         where s.org_id = e.org_id and s.engagement_id = e.id and s.status = 'completed'
-     ) last on true
-     where e.org_id = $1 and e.status = 'active' and p.archived_at is null
-       and date_trunc('week', coalesce(last.at, e.starts_on::timestamptz), 'UTC')
-           < date_trunc('week', now(), 'UTC') - make_interval(weeks => p.inactivity_weeks)";
-
 /// Quiet engagements of the organisation (or one programme), by coach.
 pub async fn quiet_engagements(
     conn: &mut PgConnection,
     org: TenantId,
     program: Option<Uuid>,
 ) -> sqlx::Result<Vec<Quiet>> {
-    sqlx::query_as(&format!(
-        "{QUIET} and ($2::uuid is null or e.program_id = $2)
-         order by lower(coach.name), last.at nulls first"
-    ))
-    .bind(org.0)
-    .bind(program)
+    // Quiet is counted in whole weeks, Monday to Monday (UTC): an engagement
+    // joins the list at the start of a week, so watching the list tells an
+    // admin neither the day nor the hour of anyone's last session. The query
+    // is repeated below for one engagement; keep the two alike.
+    sqlx::query_as!(
+        Quiet,
+        r#"select e.id as engagement_id, p.name as program_name, e.coach_id,
+               coach.name as coach_name, coach.email as coach_email, coachee.name as coachee_name,
+               last.at as "last_completed: DateTime<Utc>", e.starts_on as "starts_on: NaiveDate",
+               (select max(n.sent_at) from engagement_nudges n
+                 where n.org_id = e.org_id and n.engagement_id = e.id) as "last_nudged: DateTime<Utc>",
+               p.inactivity_weeks
+           from engagements e
+           join programs p on p.org_id = e.org_id and p.id = e.program_id
+           join users coach on coach.id = e.coach_id
+           join users coachee on coachee.id = e.coachee_id
+           left join lateral (
+               select max(s.starts_at) as at from coaching_sessions s
+               where s.org_id = e.org_id and s.engagement_id = e.id and s.status = 'completed'
+           ) last on true
+           where e.org_id = $1 and e.status = 'active' and p.archived_at is null
+             and date_trunc('week', coalesce(last.at, e.starts_on::timestamptz), 'UTC')
+                 < date_trunc('week', now(), 'UTC') - make_interval(weeks => p.inactivity_weeks)
+             and ($2::uuid is null or e.program_id = $2)
+           order by lower(coach.name), last.at nulls first"#,
+        org.0,
+        program,
+    )
     .fetch_all(conn)
     .await
 }
@@ -66,16 +67,39 @@ pub async fn quiet_engagement_for_nudge(
     org: TenantId,
     engagement: Uuid,
 ) -> sqlx::Result<Option<Quiet>> {
-    sqlx::query("select 1 from engagements where org_id = $1 and id = $2 for update")
-        .bind(org.0)
-        .bind(engagement)
-        .execute(&mut *conn)
-        .await?;
-    sqlx::query_as(&format!("{QUIET} and e.id = $2"))
-        .bind(org.0)
-        .bind(engagement)
-        .fetch_optional(conn)
-        .await
+    sqlx::query!(
+        "select 1 as locked from engagements where org_id = $1 and id = $2 for update",
+        org.0,
+        engagement,
+    )
+    .fetch_optional(&mut *conn)
+    .await?;
+    // The query of `quiet_engagements`, for one engagement.
+    sqlx::query_as!(
+        Quiet,
+        r#"select e.id as engagement_id, p.name as program_name, e.coach_id,
+               coach.name as coach_name, coach.email as coach_email, coachee.name as coachee_name,
+               last.at as "last_completed: DateTime<Utc>", e.starts_on as "starts_on: NaiveDate",
+               (select max(n.sent_at) from engagement_nudges n
+                 where n.org_id = e.org_id and n.engagement_id = e.id) as "last_nudged: DateTime<Utc>",
+               p.inactivity_weeks
+           from engagements e
+           join programs p on p.org_id = e.org_id and p.id = e.program_id
+           join users coach on coach.id = e.coach_id
+           join users coachee on coachee.id = e.coachee_id
+           left join lateral (
+               select max(s.starts_at) as at from coaching_sessions s
+               where s.org_id = e.org_id and s.engagement_id = e.id and s.status = 'completed'
+           ) last on true
+           where e.org_id = $1 and e.status = 'active' and p.archived_at is null
+             and date_trunc('week', coalesce(last.at, e.starts_on::timestamptz), 'UTC')
+                 < date_trunc('week', now(), 'UTC') - make_interval(weeks => p.inactivity_weeks)
+             and e.id = $2"#,
+        org.0,
+        engagement,
+    )
+    .fetch_optional(conn)
+    .await
 }
 
 pub async fn record_nudge(
@@ -84,13 +108,13 @@ pub async fn record_nudge(
     engagement: Uuid,
     by: Option<Uuid>,
 ) -> sqlx::Result<()> {
-    sqlx::query(
+    sqlx::query!(
         "insert into engagement_nudges (org_id, id, engagement_id, sent_by) values ($1, $2, $3, $4)",
+        org.0,
+        Uuid::now_v7(),
+        engagement,
+        by,
     )
-    .bind(org.0)
-    .bind(Uuid::now_v7())
-    .bind(engagement)
-    .bind(by)
     .execute(conn)
     .await?;
     Ok(())
@@ -100,10 +124,10 @@ pub async fn record_nudge(
 /// scope that sees only those programmes.
 pub async fn organisations_nudging(pool: &sqlx::PgPool) -> sqlx::Result<Vec<Uuid>> {
     let mut tx = pool.begin().await?;
-    sqlx::query("select set_config('app.scope', 'nudges', true)")
-        .execute(&mut *tx)
+    sqlx::query!("select set_config('app.scope', 'nudges', true)")
+        .fetch_one(&mut *tx)
         .await?;
-    let orgs = sqlx::query_scalar("select distinct org_id from programs where auto_nudge")
+    let orgs = sqlx::query_scalar!("select distinct org_id from programs where auto_nudge")
         .fetch_all(&mut *tx)
         .await?;
     tx.commit().await?;
