@@ -127,6 +127,8 @@ pub async fn begin_tenant(pool: &PgPool, tenant: TenantId) -> sqlx::Result<Tenan
 /// `BEGIN` and the scope setting in one round trip. The setting is local
 /// (`true`), so a pooled connection never carries one organisation's scope into
 /// the next request; the value is a UUID, whose text needs no quoting.
+// Dynamic SQL: `begin_with` takes the statement text itself, and a bound
+// parameter would cost a second round trip.
 fn scoped_begin(setting: &str, id: Uuid) -> String {
     format!("begin; select set_config('{setting}', '{id}', true)")
 }

@@ -23,7 +23,7 @@ pub use notes::{
     Debrief, Preparation, coach_notes, debrief, preparation, save_coach_notes, save_debrief,
     save_preparation,
 };
-pub use readiness::{READINESS_COLUMNS, set_advised, states};
+pub use readiness::{set_advised, states};
 pub use requests::{
     ExtraRequest, decide_request, extra_requests, pending_request_count, request_extra,
 };

@@ -138,7 +138,8 @@ impl AppLogin {
         let mut conn = PgConnection::connect_with(owner)
             .await
             .context("cannot connect to PostgreSQL to set up the application role")?;
-        // Utility statements take no bind parameters; a hex string needs no escaping.
+        // Dynamic SQL: utility statements take no bind parameters; a hex
+        // string needs no escaping.
         let password = &self.current_password;
         conn.execute(format!("alter role {APP_ROLE} with login password '{password}'").as_str())
             .await

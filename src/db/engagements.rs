@@ -310,7 +310,7 @@ impl Summary {
 /// and the organisation's programmes once (a generic plan guesses a person
 /// has one or two engagements and would read the programmes again for each),
 /// then joined to the rest. The alignment columns are those of
-/// `db::alignment::READINESS_COLUMNS`, written out so the query can be checked.
+/// `db::alignment::states`: change the two together.
 pub async fn summaries(
     conn: &mut PgConnection,
     org: TenantId,

@@ -8,23 +8,9 @@ use uuid::Uuid;
 use crate::alignment::EngagementAlignment;
 use crate::db::TenantId;
 
-/// The readiness inputs of an engagement `e` of programme `p`, with its
-/// progress row `g` (left joined: a missing row reads as nothing done yet).
-/// [`states`] writes the same columns out, as its checked query needs a
-/// literal: change the two together.
-pub const READINESS_COLUMNS: &str = "e.id as engagement_id, p.alignment_enabled as enabled,
-    e.status as engagement_status, e.starts_on, e.ends_on,
-    p.alignment_sessions_before as sessions_before, p.alignment_included as included,
-    coalesce(g.completed_sessions, 0)::bigint as completed_sessions,
-    e.alignment_advised_at is not null as advised,
-    coalesce(g.meetings_used, 0)::bigint as used,
-    coalesce(g.meetings_held, 0)::bigint as held,
-    coalesce(g.extra_approved, 0)::bigint as approved_extra,
-    coalesce(g.extra_pending, false) as pending_request,
-    g.open_meeting, g.open_starts_at, g.open_latest_offer, g.last_held_at";
-
-/// Readiness inputs for each engagement, in one query however many: the
-/// counts come from the engagement's progress row, which the database keeps
+/// Readiness inputs for each engagement, in one query however many (the
+/// dashboards' `db::engagements::summaries` reads the same columns: change the
+/// two together). The counts come from the engagement's progress row, which the database keeps
 /// up to date as meetings, requests, offered times and sessions change. The
 /// pool plans each statement once for every organisation (see
 /// `db::app_connect_options`), and such a plan cannot know that one

@@ -4,7 +4,7 @@
 use chrono::{DateTime, NaiveDate, Utc};
 use sqlx::PgConnection;
 
-use super::{Figure, Scope, group_arrays};
+use super::scope::{Figure, Scope, group_arrays};
 
 /// Every figure of the report, for the programme and for each group, in one
 /// statement. Binds: org, program, departments, groups, from, to, period start,
