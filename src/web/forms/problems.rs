@@ -25,8 +25,9 @@ impl FieldErrors {
         }
     }
 
-    /// The form's problems with one more: for a problem found after the
-    /// checks, such as a name already taken.
+    /// The form's problems with one more: for a problem found once the
+    /// form's own checks have passed, such as a meeting that cannot be
+    /// planned now.
     #[must_use]
     pub fn with(mut self, field: &'static str, message: impl Into<Cow<'static, str>>) -> Self {
         self.set(field, message);
@@ -61,15 +62,6 @@ impl FieldErrors {
     /// Each field and its message, in the order found — for a summary.
     pub fn iter(&self) -> impl Iterator<Item = (&'static str, &str)> {
         self.0.iter().map(|(key, message)| (*key, message.as_ref()))
-    }
-}
-
-impl<'a> IntoIterator for &'a FieldErrors {
-    type Item = (&'static str, &'a str);
-    type IntoIter = Box<dyn Iterator<Item = Self::Item> + 'a>;
-
-    fn into_iter(self) -> Self::IntoIter {
-        Box::new(self.iter())
     }
 }
 
@@ -121,7 +113,7 @@ mod tests {
         errors.set("title", "Give it a title.");
         errors.set("kind", String::from("Choose a kind."));
         errors.set("url", "Enter a web address.");
-        let keys: Vec<_> = (&errors).into_iter().map(|(key, _)| key).collect();
+        let keys: Vec<_> = errors.iter().map(|(key, _)| key).collect();
         assert_eq!(keys, ["title", "kind", "url"]);
     }
 
