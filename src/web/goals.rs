@@ -21,6 +21,7 @@ use crate::state::AppState;
 use crate::web::engagement::{MyEngagement, Side, engagement_for};
 use crate::web::error::{AppError, AppResult};
 use crate::web::flash::{self, FlashKind, Flashes};
+use crate::web::forms::problems::FieldErrors;
 use crate::web::layout::Layout;
 use crate::web::session::Member;
 
@@ -47,29 +48,6 @@ struct GoalForm {
     progress: String,
 }
 
-#[derive(Debug, Default)]
-struct Problems {
-    title: Option<&'static str>,
-    description: Option<&'static str>,
-    skill: Option<&'static str>,
-    status: Option<&'static str>,
-    progress: Option<&'static str>,
-}
-
-impl Problems {
-    fn any(&self) -> bool {
-        [
-            self.title,
-            self.description,
-            self.skill,
-            self.status,
-            self.progress,
-        ]
-        .iter()
-        .any(Option::is_some)
-    }
-}
-
 impl GoalForm {
     fn from_goal(goal: &Goal) -> Self {
         GoalForm {
@@ -81,14 +59,17 @@ impl GoalForm {
         }
     }
 
-    fn check(&self, skills: &[Skill]) -> Result<GoalFields, Box<Problems>> {
-        let mut problems = Problems::default();
+    fn check(&self, skills: &[Skill]) -> Result<GoalFields, FieldErrors> {
+        let mut problems = FieldErrors::default();
         let title = self.title.trim();
         if title.is_empty() || title.chars().count() > 160 {
-            problems.title = Some("Say what you want to achieve, in at most 160 characters.");
+            problems.set(
+                "title",
+                "Say what you want to achieve, in at most 160 characters.",
+            );
         }
         if self.description.chars().count() > 1000 {
-            problems.description = Some("Keep the description to 1,000 characters.");
+            problems.set("description", "Keep the description to 1,000 characters.");
         }
         let skill_id = if self.skill_id.is_empty() {
             None
@@ -99,13 +80,13 @@ impl GoalForm {
                 .ok()
                 .filter(|id| skills.iter().any(|s| s.id == *id));
             if id.is_none() {
-                problems.skill = Some("Choose a skill from the list, or none.");
+                problems.set("skill", "Choose a skill from the list, or none.");
             }
             id
         };
         let status = GoalStatus::parse(&self.status);
         if status.is_none() {
-            problems.status = Some("Choose where the goal stands.");
+            problems.set("status", "Choose where the goal stands.");
         }
         let progress = self
             .progress
@@ -115,7 +96,10 @@ impl GoalForm {
             .ok()
             .filter(|p| (0..=100).contains(p));
         if progress.is_none() {
-            problems.progress = Some("Enter progress as a whole number from 0 to 100.");
+            problems.set(
+                "progress",
+                "Enter progress as a whole number from 0 to 100.",
+            );
         }
         match (status, progress) {
             (Some(status), Some(progress)) if !problems.any() => Ok(GoalFields {
@@ -125,7 +109,7 @@ impl GoalForm {
                 status,
                 progress,
             }),
-            _ => Err(Box::new(problems)),
+            _ => Err(problems),
         }
     }
 }
@@ -141,7 +125,7 @@ struct GoalPage {
     skills: Vec<Skill>,
     statuses: [GoalStatus; 4],
     form: GoalForm,
-    problems: Problems,
+    problems: FieldErrors,
 }
 
 impl GoalPage {
@@ -161,7 +145,7 @@ async fn goal_page(
     goal: Option<Goal>,
     editable: bool,
     form: GoalForm,
-    problems: Problems,
+    problems: FieldErrors,
     flashes: Flashes,
 ) -> AppResult<GoalPage> {
     let title = goal
@@ -204,7 +188,7 @@ async fn new(
         None,
         true,
         form,
-        Problems::default(),
+        FieldErrors::default(),
         flashes,
     )
     .await
@@ -234,7 +218,7 @@ async fn create(
                 None,
                 true,
                 form,
-                *problems,
+                problems,
                 Flashes::default(),
             )
             .await?;
@@ -289,7 +273,7 @@ async fn show(
         Some(goal),
         side == Side::Coachee,
         form,
-        Problems::default(),
+        FieldErrors::default(),
         flashes,
     )
     .await
@@ -314,7 +298,7 @@ async fn update(
                 Some(goal),
                 true,
                 form,
-                *problems,
+                problems,
                 Flashes::default(),
             )
             .await?;

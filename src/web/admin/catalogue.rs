@@ -22,6 +22,7 @@ use crate::web::admin::trail::record;
 use crate::web::client::ClientAddr;
 use crate::web::error::{AppError, AppResult};
 use crate::web::flash::{self, FlashKind, Flashes};
+use crate::web::forms::problems::FieldErrors;
 use crate::web::layout::Layout;
 use crate::web::session::Admin;
 
@@ -62,20 +63,6 @@ struct ActivityForm {
     skill_id: String,
 }
 
-#[derive(Debug, Default)]
-struct ActivityProblems {
-    title: Option<&'static str>,
-    kind: Option<&'static str>,
-    url: Option<&'static str>,
-    skill: Option<&'static str>,
-}
-
-impl ActivityProblems {
-    fn any(&self) -> bool {
-        self.title.is_some() || self.kind.is_some() || self.url.is_some() || self.skill.is_some()
-    }
-}
-
 impl ActivityForm {
     fn from_activity(activity: &Activity) -> Self {
         ActivityForm {
@@ -89,15 +76,18 @@ impl ActivityForm {
         }
     }
 
-    fn check(&self, skills: &[Skill]) -> Result<ActivityFields, ActivityProblems> {
-        let mut problems = ActivityProblems::default();
+    fn check(&self, skills: &[Skill]) -> Result<ActivityFields, FieldErrors> {
+        let mut problems = FieldErrors::default();
         let title = self.title.trim();
         if title.is_empty() || title.chars().count() > 160 {
-            problems.title = Some("Give the activity a title of at most 160 characters.");
+            problems.set(
+                "title",
+                "Give the activity a title of at most 160 characters.",
+            );
         }
         let kind = ActivityKind::parse(&self.kind);
         if kind.is_none() {
-            problems.kind = Some("Choose course, reading or practice.");
+            problems.set("kind", "Choose course, reading or practice.");
         }
         let url = self.url.trim();
         let url = if url.is_empty() {
@@ -107,7 +97,8 @@ impl ActivityForm {
         {
             Some(url.to_owned())
         } else {
-            problems.url = Some(
+            problems.set(
+                "url",
                 "Enter a web address starting with https:// (at most 500 characters), or leave it empty.",
             );
             None
@@ -124,7 +115,7 @@ impl ActivityForm {
             {
                 Some(id) => Some(id),
                 None => {
-                    problems.skill = Some("Choose a skill from the list.");
+                    problems.set("skill", "Choose a skill from the list.");
                     None
                 }
             }
@@ -149,18 +140,18 @@ struct CataloguePage {
     activities: Vec<Activity>,
     kinds: [ActivityKind; 3],
     skill_form: SkillForm,
-    skill_problem: Option<&'static str>,
+    skill_problems: FieldErrors,
     /// The add-an-activity form.
     form: ActivityForm,
-    problems: ActivityProblems,
+    problems: FieldErrors,
 }
 
 async fn catalogue_page(
     tx: &mut TenantTx,
     admin: &Admin,
     flashes: Flashes,
-    skill: (SkillForm, Option<&'static str>),
-    activity: (ActivityForm, ActivityProblems),
+    skill: (SkillForm, FieldErrors),
+    activity: (ActivityForm, FieldErrors),
 ) -> AppResult<CataloguePage> {
     Ok(CataloguePage {
         skills: programs::skills(tx, admin.org).await?,
@@ -168,7 +159,7 @@ async fn catalogue_page(
         layout: Layout::for_member("Skills and activities", admin, flashes).await,
         kinds: ActivityKind::ALL,
         skill_form: skill.0,
-        skill_problem: skill.1,
+        skill_problems: skill.1,
         form: activity.0,
         problems: activity.1,
     })
@@ -188,8 +179,8 @@ async fn index(
         &mut tx,
         &admin,
         flashes,
-        (SkillForm::default(), None),
-        (blank_activity, ActivityProblems::default()),
+        (SkillForm::default(), FieldErrors::default()),
+        (blank_activity, FieldErrors::default()),
     )
     .await
 }
@@ -202,17 +193,16 @@ async fn add_skill(
 ) -> AppResult<Response> {
     let name = form.name.trim().to_owned();
     let mut tx = db::begin_tenant(&state.pool, admin.org).await?;
-    let problem = if name.is_empty() || name.chars().count() > 80 {
-        Some("Name the skill in at most 80 characters.")
+    let mut problems = FieldErrors::default();
+    if name.is_empty() || name.chars().count() > 80 {
+        problems.set("skill-name", "Name the skill in at most 80 characters.");
     } else if programs::add_skill(&mut tx, admin.org, &name)
         .await?
         .is_none()
     {
-        Some("That skill is already in the framework.")
-    } else {
-        None
-    };
-    if problem.is_some() {
+        problems.set("skill-name", "That skill is already in the framework.");
+    }
+    if problems.any() {
         let blank_activity = ActivityForm {
             kind: "course".into(),
             ..ActivityForm::default()
@@ -221,8 +211,8 @@ async fn add_skill(
             &mut tx,
             &admin,
             Flashes::default(),
-            (form, problem),
-            (blank_activity, ActivityProblems::default()),
+            (form, problems),
+            (blank_activity, FieldErrors::default()),
         )
         .await?;
         return Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response());
@@ -253,7 +243,7 @@ async fn add_activity(
                 &mut tx,
                 &admin,
                 Flashes::default(),
-                (SkillForm::default(), None),
+                (SkillForm::default(), FieldErrors::default()),
                 (form, problems),
             )
             .await?;
@@ -287,7 +277,7 @@ struct ActivityPage {
     skills: Vec<Skill>,
     kinds: [ActivityKind; 3],
     form: ActivityForm,
-    problems: ActivityProblems,
+    problems: FieldErrors,
 }
 
 async fn load(
@@ -316,7 +306,7 @@ async fn edit_activity(
         activity,
         skills,
         kinds: ActivityKind::ALL,
-        problems: ActivityProblems::default(),
+        problems: FieldErrors::default(),
     })
 }
 

@@ -23,6 +23,7 @@ use crate::web::admin::trail::record;
 use crate::web::client::ClientAddr;
 use crate::web::error::{AppError, AppResult};
 use crate::web::flash::{self, FlashKind, Flashes};
+use crate::web::forms::problems::FieldErrors;
 use crate::web::layout::Layout;
 use crate::web::session::Admin;
 
@@ -53,35 +54,6 @@ struct EngagementForm {
     manager_email: String,
     #[serde(default)]
     department: String,
-}
-
-#[derive(Debug, Default)]
-struct Problems {
-    coachee: Option<&'static str>,
-    coach: Option<&'static str>,
-    starts_on: Option<&'static str>,
-    ends_on: Option<&'static str>,
-    status: Option<&'static str>,
-    manager_name: Option<&'static str>,
-    manager_email: Option<&'static str>,
-    department: Option<&'static str>,
-}
-
-impl Problems {
-    fn any(&self) -> bool {
-        [
-            self.coachee,
-            self.coach,
-            self.starts_on,
-            self.ends_on,
-            self.status,
-            self.manager_name,
-            self.manager_email,
-            self.department,
-        ]
-        .iter()
-        .any(Option::is_some)
-    }
 }
 
 /// The organisation's active coachees and coaches, to choose from.
@@ -120,8 +92,8 @@ impl EngagementForm {
         }
     }
 
-    fn check(&self, people: &People) -> Result<EngagementFields, Box<Problems>> {
-        let mut problems = Problems::default();
+    fn check(&self, people: &People) -> Result<EngagementFields, FieldErrors> {
+        let mut problems = FieldErrors::default();
         let pick = |value: &str, among: &[Member]| {
             value
                 .parse::<Uuid>()
@@ -130,46 +102,51 @@ impl EngagementForm {
         };
         let coachee_id = pick(&self.coachee_id, &people.coachees);
         if coachee_id.is_none() {
-            problems.coachee = Some("Choose the coachee from the list.");
+            problems.set("coachee", "Choose the coachee from the list.");
         }
         let coach_id = pick(&self.coach_id, &people.coaches);
         if coach_id.is_none() {
-            problems.coach = Some("Choose the coach from the list.");
+            problems.set("coach", "Choose the coach from the list.");
         }
         if coachee_id.is_some() && coachee_id == coach_id {
-            problems.coach = Some("The coach cannot be the coachee too.");
+            problems.set("coach", "The coach cannot be the coachee too.");
         }
         let date = |value: &str| NaiveDate::parse_from_str(value.trim(), "%Y-%m-%d").ok();
         let (starts_on, ends_on) = (date(&self.starts_on), date(&self.ends_on));
         if starts_on.is_none() {
-            problems.starts_on = Some("Enter the start date, like 2026-01-31.");
+            problems.set("starts", "Enter the start date, like 2026-01-31.");
         }
         if ends_on.is_none() {
-            problems.ends_on = Some("Enter the end date, like 2026-12-31.");
+            problems.set("ends", "Enter the end date, like 2026-12-31.");
         }
         if let (Some(start), Some(end)) = (starts_on, ends_on) {
             if end < start {
-                problems.ends_on = Some("The end date is before the start date.");
+                problems.set("ends", "The end date is before the start date.");
             }
         }
         let status = Status::parse(&self.status);
         if status.is_none() {
-            problems.status = Some("Choose a status.");
+            problems.set("status", "Choose a status.");
         }
         let manager_name = self.manager_name.trim();
         if manager_name.is_empty() || manager_name.chars().count() > 120 {
-            problems.manager_name = Some("Enter the manager's name (at most 120 characters).");
+            problems.set(
+                "manager-name",
+                "Enter the manager's name (at most 120 characters).",
+            );
         } else if crate::web::names::breaks_lines(manager_name) {
-            problems.manager_name = Some(crate::web::names::ONE_LINE);
+            problems.set("manager-name", crate::web::names::ONE_LINE);
         }
         let manager_email = self.manager_email.trim();
         if manager_email.parse::<lettre::Address>().is_err() || manager_email.len() > 254 {
-            problems.manager_email =
-                Some("Enter the manager's email address, like name@example.com.");
+            problems.set(
+                "manager-email",
+                "Enter the manager's email address, like name@example.com.",
+            );
         }
         let department = self.department.trim();
         if department.chars().count() > 80 {
-            problems.department = Some("Keep the department to 80 characters.");
+            problems.set("department", "Keep the department to 80 characters.");
         }
         match (coachee_id, coach_id, starts_on, ends_on, status) {
             (Some(coachee_id), Some(coach_id), Some(starts_on), Some(ends_on), Some(status))
@@ -186,7 +163,7 @@ impl EngagementForm {
                     department: department.to_owned(),
                 })
             }
-            _ => Err(Box::new(problems)),
+            _ => Err(problems),
         }
     }
 }
@@ -201,7 +178,7 @@ struct EngagementPage {
     people: People,
     statuses: [Status; 4],
     form: EngagementForm,
-    problems: Problems,
+    problems: FieldErrors,
 }
 
 impl EngagementPage {
@@ -219,7 +196,7 @@ async fn page(
     programme: Program,
     engagement_id: Option<Uuid>,
     form: EngagementForm,
-    problems: Problems,
+    problems: FieldErrors,
     flashes: Flashes,
 ) -> AppResult<EngagementPage> {
     let title = if engagement_id.is_some() {
@@ -269,7 +246,7 @@ async fn new(
         programme,
         None,
         form,
-        Problems::default(),
+        FieldErrors::default(),
         flashes,
     )
     .await
@@ -293,7 +270,7 @@ async fn create(
                 programme,
                 None,
                 form,
-                *problems,
+                problems,
                 Flashes::default(),
             )
             .await?;
@@ -353,7 +330,7 @@ async fn edit(
         programme,
         Some(id),
         form,
-        Problems::default(),
+        FieldErrors::default(),
         flashes,
     )
     .await
@@ -377,7 +354,7 @@ async fn update(
                 programme,
                 Some(id),
                 form,
-                *problems,
+                problems,
                 Flashes::default(),
             )
             .await?;

@@ -14,9 +14,10 @@ use crate::state::AppState;
 use crate::web::engagement::Side;
 use crate::web::error::AppResult;
 use crate::web::flash::{self, FlashKind, Flashes};
+use crate::web::forms::problems::FieldErrors;
 use crate::web::session::Member;
 
-use super::sessions::{DocumentationProblems, load_session_as, session_page};
+use super::sessions::{load_session_as, session_page};
 
 #[derive(Deserialize)]
 pub(super) struct NotesForm {
@@ -40,7 +41,7 @@ pub(super) async fn save_notes(
             engagement,
             Side::Coach,
             None,
-            DocumentationProblems::default(),
+            FieldErrors::default(),
             Flashes::default(),
         )
         .await?;

@@ -19,6 +19,7 @@ use crate::state::AppState;
 use crate::web::engagement::{Side, engagement_for};
 use crate::web::error::{AppError, AppResult};
 use crate::web::flash::{self, FlashKind, Flashes};
+use crate::web::forms::problems::FieldErrors;
 use crate::web::layout::Layout;
 use crate::web::session::{FormFields, Member, MemberTx};
 
@@ -53,29 +54,6 @@ pub(super) struct DocumentationForm {
     activity: Vec<String>,
 }
 
-#[derive(Debug, Default)]
-pub(super) struct DocumentationProblems {
-    status: Option<&'static str>,
-    focus: Option<&'static str>,
-    key_points: Option<&'static str>,
-    agreed_actions: Option<&'static str>,
-    activities: Option<&'static str>,
-}
-
-impl DocumentationProblems {
-    fn any(&self) -> bool {
-        [
-            self.status,
-            self.focus,
-            self.key_points,
-            self.agreed_actions,
-            self.activities,
-        ]
-        .iter()
-        .any(Option::is_some)
-    }
-}
-
 impl DocumentationForm {
     fn from_session(session: &CoachingSession, assignments: &[Assignment]) -> Self {
         DocumentationForm {
@@ -99,11 +77,11 @@ impl DocumentationForm {
         &self,
         skills: &[Skill],
         activities: &[Activity],
-    ) -> Result<(Documentation, Vec<Uuid>), DocumentationProblems> {
-        let mut problems = DocumentationProblems::default();
+    ) -> Result<(Documentation, Vec<Uuid>), FieldErrors> {
+        let mut problems = FieldErrors::default();
         let status = SessionStatus::parse(&self.status);
         if status.is_none() {
-            problems.status = Some("Choose what happened to the session.");
+            problems.set("status", "Choose what happened to the session.");
         }
         let focus_skill_id = if self.focus_skill_id.is_empty() {
             None
@@ -114,19 +92,24 @@ impl DocumentationForm {
                 .ok()
                 .filter(|id| skills.iter().any(|s| s.id == *id));
             if id.is_none() {
-                problems.focus =
-                    Some("Choose a skill from the list, or write the focus in your own words.");
+                problems.set(
+                    "focus",
+                    "Choose a skill from the list, or write the focus in your own words.",
+                );
             }
             id
         };
         if self.focus_area.chars().count() > 120 {
-            problems.focus = Some("Keep the focus area to 120 characters.");
+            problems.set("focus", "Keep the focus area to 120 characters.");
         }
         if self.key_points.chars().count() > 2000 {
-            problems.key_points = Some("Keep the key points to 2,000 characters — a few bullets.");
+            problems.set(
+                "key-points",
+                "Keep the key points to 2,000 characters — a few bullets.",
+            );
         }
         if self.agreed_actions.chars().count() > 2000 {
-            problems.agreed_actions = Some("Keep the agreed actions to 2,000 characters.");
+            problems.set("actions", "Keep the agreed actions to 2,000 characters.");
         }
         let mut chosen = Vec::new();
         for value in &self.activity {
@@ -136,7 +119,7 @@ impl DocumentationForm {
                 .filter(|id| activities.iter().any(|a| a.id == *id))
             {
                 Some(id) => chosen.push(id),
-                None => problems.activities = Some("Choose activities from the list."),
+                None => problems.set("activities", "Choose activities from the list."),
             }
         }
         match status {
@@ -170,7 +153,7 @@ pub(super) struct SessionPage {
     /// What was assigned from this session.
     assigned: Vec<Assignment>,
     form: DocumentationForm,
-    problems: DocumentationProblems,
+    problems: FieldErrors,
     /// The coach's own notes; always empty for the coachee.
     pub(super) private_notes: String,
 }
@@ -219,7 +202,7 @@ pub(super) async fn session_page(
     engagement: Engagement,
     side: Side,
     form: Option<DocumentationForm>,
-    problems: DocumentationProblems,
+    problems: FieldErrors,
     flashes: Flashes,
 ) -> AppResult<SessionPage> {
     let tz = member.user.time_zone.clone();
@@ -277,7 +260,7 @@ pub(super) async fn show_session(
         engagement,
         side,
         None,
-        DocumentationProblems::default(),
+        FieldErrors::default(),
         flashes,
     )
     .await

@@ -28,6 +28,7 @@ use crate::web::admin::trail::record;
 use crate::web::client::ClientAddr;
 use crate::web::error::{AppError, AppResult};
 use crate::web::flash::{self, FlashKind, Flashes};
+use crate::web::forms::problems::FieldErrors;
 use crate::web::layout::Layout;
 use crate::web::session::Admin;
 
@@ -99,25 +100,12 @@ impl InviteForm {
     }
 }
 
-#[derive(Default)]
-struct InviteProblems {
-    name: Option<&'static str>,
-    email: Option<&'static str>,
-    roles: Option<&'static str>,
-}
-
-impl InviteProblems {
-    fn any(&self) -> bool {
-        self.name.is_some() || self.email.is_some() || self.roles.is_some()
-    }
-}
-
 #[derive(Template, WebTemplate)]
 #[template(path = "admin/invite.html")]
 struct InvitePage {
     layout: Layout,
     form: InviteForm,
-    problems: InviteProblems,
+    problems: FieldErrors,
 }
 
 async fn new_invite(admin: Admin, flashes: Flashes) -> InvitePage {
@@ -127,7 +115,7 @@ async fn new_invite(admin: Admin, flashes: Flashes) -> InvitePage {
             is_coachee: Some("on".into()),
             ..InviteForm::default()
         },
-        problems: InviteProblems::default(),
+        problems: FieldErrors::default(),
     }
 }
 
@@ -139,17 +127,17 @@ async fn invite(
 ) -> AppResult<Response> {
     let name = form.name.trim().to_owned();
     let email = form.email.trim().to_owned();
-    let mut problems = InviteProblems::default();
+    let mut problems = FieldErrors::default();
     if name.is_empty() || name.chars().count() > 200 {
-        problems.name = Some("Enter their name (at most 200 characters).");
+        problems.set("name", "Enter their name (at most 200 characters).");
     } else if crate::web::names::breaks_lines(&name) {
-        problems.name = Some(crate::web::names::ONE_LINE);
+        problems.set("name", crate::web::names::ONE_LINE);
     }
     if email.parse::<lettre::Address>().is_err() || email.len() > 254 {
-        problems.email = Some("Enter an email address like name@example.com.");
+        problems.set("email", "Enter an email address like name@example.com.");
     }
     if !form.roles().any() {
-        problems.roles = Some("Choose at least one role.");
+        problems.set("roles", "Choose at least one role.");
     }
 
     let mut tx = db::begin_tenant(&state.pool, admin.org).await?;
@@ -173,7 +161,7 @@ async fn invite(
                 .await?;
                 return Ok(Redirect::to("/admin/people").into_response());
             }
-            Err(problem) => problems.email = Some(problem),
+            Err(problem) => problems.set("email", problem),
         }
     }
     let page = InvitePage {

@@ -12,9 +12,10 @@ use crate::web::admin::trail::record;
 use crate::web::client::ClientAddr;
 use crate::web::error::AppResult;
 use crate::web::flash::{self, FlashKind, Flashes};
+use crate::web::forms::problems::FieldErrors;
 use crate::web::session::Admin;
 
-use super::form::{Problems, ProgrammeForm, RulesForm};
+use super::form::{ProgrammeForm, RulesForm};
 use super::page::{form_page_with_rules, load};
 
 pub(super) async fn set_alignment_rules(
@@ -34,7 +35,7 @@ pub(super) async fn set_alignment_rules(
                 &admin,
                 Some(programme),
                 form,
-                Problems::default(),
+                FieldErrors::default(),
                 (rules_form, Some(problem)),
                 Flashes::default(),
             )

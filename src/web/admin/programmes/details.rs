@@ -15,9 +15,10 @@ use crate::web::admin::trail::record;
 use crate::web::client::ClientAddr;
 use crate::web::error::AppResult;
 use crate::web::flash::{self, FlashKind, Flashes};
+use crate::web::forms::problems::FieldErrors;
 use crate::web::session::Admin;
 
-use super::form::{Problems, ProgrammeForm};
+use super::form::ProgrammeForm;
 use super::page::{ProgrammeFormPage, form_page, load};
 
 pub(super) async fn new(
@@ -32,7 +33,7 @@ pub(super) async fn new(
         reporting_threshold: "5".into(),
         ..ProgrammeForm::default()
     };
-    form_page(&mut tx, &admin, None, form, Problems::default(), flashes).await
+    form_page(&mut tx, &admin, None, form, FieldErrors::default(), flashes).await
 }
 
 pub(super) async fn create(
@@ -82,7 +83,7 @@ pub(super) async fn edit(
         &admin,
         Some(programme),
         form,
-        Problems::default(),
+        FieldErrors::default(),
         flashes,
     )
     .await

@@ -5,6 +5,7 @@ use chrono::NaiveDate;
 use serde::Deserialize;
 
 use crate::db::programs::{AlignmentRules, Cadence, Program, ProgramFields};
+use crate::web::forms::problems::FieldErrors;
 
 /// The form as typed, so a mistake never loses it.
 #[derive(Clone, Debug, Default, Deserialize)]
@@ -39,32 +40,35 @@ impl ProgrammeForm {
     }
 
     /// The fields to save, or a message for each field that is wrong.
-    pub(super) fn check(&self) -> Result<ProgramFields, Problems> {
-        let mut problems = Problems::default();
+    pub(super) fn check(&self) -> Result<ProgramFields, FieldErrors> {
+        let mut problems = FieldErrors::default();
         let name = self.name.trim();
         if name.is_empty() || name.chars().count() > 120 {
-            problems.name = Some("Give the programme a name of at most 120 characters.");
+            problems.set(
+                "name",
+                "Give the programme a name of at most 120 characters.",
+            );
         }
         if self.description.chars().count() > 2000 {
-            problems.description = Some("Keep the description to 2,000 characters.");
+            problems.set("description", "Keep the description to 2,000 characters.");
         }
         let date = |value: &str| NaiveDate::parse_from_str(value.trim(), "%Y-%m-%d").ok();
         let starts_on = date(&self.starts_on);
         let ends_on = date(&self.ends_on);
         if starts_on.is_none() {
-            problems.starts_on = Some("Enter the start date, like 2026-01-31.");
+            problems.set("starts", "Enter the start date, like 2026-01-31.");
         }
         if ends_on.is_none() {
-            problems.ends_on = Some("Enter the end date, like 2026-12-31.");
+            problems.set("ends", "Enter the end date, like 2026-12-31.");
         }
         if let (Some(start), Some(end)) = (starts_on, ends_on) {
             if end < start {
-                problems.ends_on = Some("The end date is before the start date.");
+                problems.set("ends", "The end date is before the start date.");
             }
         }
         let cadence = Cadence::parse(&self.cadence);
         if cadence.is_none() {
-            problems.cadence = Some("Choose how often coaching sessions happen.");
+            problems.set("cadence", "Choose how often coaching sessions happen.");
         }
         let number = |value: &str, range: std::ops::RangeInclusive<i32>| {
             value
@@ -75,12 +79,14 @@ impl ProgrammeForm {
         };
         let sessions_included = number(&self.sessions_included, 1..=100);
         if sessions_included.is_none() {
-            problems.sessions_included = Some("Enter a whole number from 1 to 100.");
+            problems.set("sessions", "Enter a whole number from 1 to 100.");
         }
         let reporting_threshold = number(&self.reporting_threshold, 3..=100);
         if reporting_threshold.is_none() {
-            problems.reporting_threshold =
-                Some("Enter a whole number from 3 to 100: smaller groups could be recognised.");
+            problems.set(
+                "threshold",
+                "Enter a whole number from 3 to 100: smaller groups could be recognised.",
+            );
         }
         match (
             starts_on,
@@ -106,33 +112,6 @@ impl ProgrammeForm {
             }),
             _ => Err(problems),
         }
-    }
-}
-
-#[derive(Debug, Default)]
-pub(super) struct Problems {
-    pub(super) name: Option<&'static str>,
-    pub(super) description: Option<&'static str>,
-    pub(super) starts_on: Option<&'static str>,
-    pub(super) ends_on: Option<&'static str>,
-    pub(super) cadence: Option<&'static str>,
-    pub(super) sessions_included: Option<&'static str>,
-    pub(super) reporting_threshold: Option<&'static str>,
-}
-
-impl Problems {
-    pub(super) fn any(&self) -> bool {
-        [
-            self.name,
-            self.description,
-            self.starts_on,
-            self.ends_on,
-            self.cadence,
-            self.sessions_included,
-            self.reporting_threshold,
-        ]
-        .iter()
-        .any(Option::is_some)
     }
 }
 

@@ -11,10 +11,11 @@ use crate::db::{self, TenantTx};
 use crate::state::AppState;
 use crate::web::error::{AppError, AppResult};
 use crate::web::flash::Flashes;
+use crate::web::forms::problems::FieldErrors;
 use crate::web::layout::Layout;
 use crate::web::session::Admin;
 
-use super::form::{Problems, ProgrammeForm, RulesForm};
+use super::form::{ProgrammeForm, RulesForm};
 
 #[derive(Template, WebTemplate)]
 #[template(path = "admin/programme_form.html")]
@@ -23,7 +24,7 @@ pub(super) struct ProgrammeFormPage {
     /// `None` for a new programme.
     programme: Option<Program>,
     form: ProgrammeForm,
-    problems: Problems,
+    problems: FieldErrors,
     cadences: [Cadence; 3],
     /// The programme's engagements, when editing one.
     engagements: Vec<Engagement>,
@@ -46,7 +47,7 @@ pub(super) async fn form_page(
     admin: &Admin,
     programme: Option<Program>,
     form: ProgrammeForm,
-    problems: Problems,
+    problems: FieldErrors,
     flashes: Flashes,
 ) -> AppResult<ProgrammeFormPage> {
     let rules = programme
@@ -60,7 +61,7 @@ pub(super) async fn form_page_with_rules(
     admin: &Admin,
     programme: Option<Program>,
     form: ProgrammeForm,
-    problems: Problems,
+    problems: FieldErrors,
     (rules, rules_problem): (RulesForm, Option<String>),
     flashes: Flashes,
 ) -> AppResult<ProgrammeFormPage> {
