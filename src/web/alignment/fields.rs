@@ -12,6 +12,7 @@ use crate::db::alignment::Preparation;
 use crate::db::engagements::Engagement;
 use crate::db::goals::Goal;
 use crate::format;
+use crate::web::forms::problems::FieldErrors;
 
 /// Lengths offered for a meeting, in minutes.
 pub const DURATIONS: [i32; 5] = [20, 30, 45, 60, 90];
@@ -134,35 +135,6 @@ pub(super) struct ScheduleForm {
     pub(super) goal: Vec<String>,
 }
 
-#[derive(Debug, Default)]
-pub(super) struct ScheduleProblems {
-    pub(super) kind: Option<String>,
-    pub(super) times: Option<String>,
-    pub(super) duration: Option<String>,
-    pub(super) place: Option<String>,
-    pub(super) manager: Option<String>,
-    pub(super) goals: Option<String>,
-    pub(super) agenda: Option<String>,
-    pub(super) prep: Option<String>,
-}
-
-impl ScheduleProblems {
-    pub(super) fn any(&self) -> bool {
-        [
-            &self.kind,
-            &self.times,
-            &self.duration,
-            &self.place,
-            &self.manager,
-            &self.goals,
-            &self.agenda,
-            &self.prep,
-        ]
-        .iter()
-        .any(|p| p.is_some())
-    }
-}
-
 pub(super) struct Scheduled {
     pub(super) kind: Kind,
     pub(super) times: Vec<DateTime<Utc>>,
@@ -266,11 +238,11 @@ impl ScheduleForm {
         goals: &[Goal],
         time_zone: &str,
         now: DateTime<Utc>,
-    ) -> Result<Scheduled, Box<ScheduleProblems>> {
-        let mut problems = ScheduleProblems::default();
+    ) -> Result<Scheduled, FieldErrors> {
+        let mut problems = FieldErrors::default();
         let kind = Kind::parse(&self.kind);
         if kind.is_none() {
-            problems.kind = Some("Choose the kind of meeting.".into());
+            problems.set("kind", "Choose the kind of meeting.");
         }
         let mut times = Vec::new();
         for (date, time) in [
@@ -284,24 +256,24 @@ impl ScheduleForm {
             match future_time(date, time, time_zone, now) {
                 Ok(at) if !times.contains(&at) => times.push(at),
                 Ok(_) => {}
-                Err(problem) => {
-                    problems.times.get_or_insert(problem);
-                }
+                // The first time that is wrong is the one the message names.
+                Err(problem) if !problems.has("times") => problems.set("times", problem),
+                Err(_) => {}
             }
         }
-        if times.is_empty() && problems.times.is_none() {
-            problems.times = Some("Offer at least one time for the meeting.".into());
+        if times.is_empty() && !problems.has("times") {
+            problems.set("times", "Offer at least one time for the meeting.");
         }
         times.sort();
         let duration = check_duration(&self.duration);
         if duration.is_none() {
-            problems.duration = Some("Choose how long the meeting takes.".into());
+            problems.set("duration", "Choose how long the meeting takes.");
         }
         let place = check_place(&self.place)
-            .map_err(|p| problems.place = Some(p))
+            .map_err(|p| problems.set("place", p))
             .ok();
         let manager = check_manager(&self.manager_name, &self.manager_email)
-            .map_err(|p| problems.manager = Some(p))
+            .map_err(|p| problems.set("manager", p))
             .ok();
         let mut shared = Vec::new();
         for value in &self.goal {
@@ -311,16 +283,16 @@ impl ScheduleForm {
                 .filter(|id| goals.iter().any(|g| g.id == *id))
             {
                 Some(id) => shared.push(id),
-                None => problems.goals = Some("Choose goals from the list.".into()),
+                None => problems.set("goals", "Choose goals from the list."),
             }
         }
         if self.agenda.chars().count() > 2000 {
-            problems.agenda = Some("Keep your agenda items to 2,000 characters.".into());
+            problems.set("agenda", "Keep your agenda items to 2,000 characters.");
         }
         let prep = self
             .prep()
             .check()
-            .map_err(|p| problems.prep = Some(p))
+            .map_err(|p| problems.set("prep", p))
             .ok();
         match (kind, duration, place, manager, prep) {
             (
@@ -340,7 +312,7 @@ impl ScheduleForm {
                 agenda: self.agenda.trim().to_owned(),
                 prep,
             }),
-            _ => Err(Box::new(problems)),
+            _ => Err(problems),
         }
     }
 

@@ -21,10 +21,11 @@ use crate::state::AppState;
 use crate::web::engagement::{MyEngagement, Side};
 use crate::web::error::{AppError, AppResult};
 use crate::web::flash::{self, FlashKind, Flashes};
+use crate::web::forms::problems::FieldErrors;
 use crate::web::layout::Layout;
 use crate::web::session::{FormFields, Member};
 
-use super::fields::{DURATIONS, ScheduleForm, ScheduleProblems};
+use super::fields::{DURATIONS, ScheduleForm};
 use super::invite::{invite_expiry, new_invite};
 use super::notice::{mailer, record};
 use super::shown::{ReadinessShown, local, readiness_shown};
@@ -52,7 +53,7 @@ pub(super) struct EngagementPage {
     meetings: Vec<MeetingRow>,
     goals: Vec<Goal>,
     form: ScheduleForm,
-    problems: ScheduleProblems,
+    problems: FieldErrors,
     request: RequestForm,
     request_problem: Option<String>,
     kinds: [Kind; 4],
@@ -99,7 +100,7 @@ pub(super) async fn engagement_page(
     side: Side,
     state: EngagementAlignment,
     form: Option<ScheduleForm>,
-    problems: ScheduleProblems,
+    problems: FieldErrors,
     request: (RequestForm, Option<String>),
     flashes: Flashes,
 ) -> AppResult<EngagementPage> {
@@ -157,7 +158,7 @@ pub(super) async fn show_engagement(
         side,
         alignment,
         None,
-        ScheduleProblems::default(),
+        FieldErrors::default(),
         (RequestForm::default(), None),
         flashes,
     )
@@ -201,12 +202,10 @@ pub(super) async fn schedule(
     let now = Utc::now();
     let mut checked = form.check(&goals, &member.user.time_zone, now);
     if checked.is_ok() && !alignment.can_schedule() {
-        checked = Err(Box::new(ScheduleProblems {
-            kind: Some(
-                "You cannot schedule another alignment meeting now: one is already planned, or every included meeting is used.".into(),
-            ),
-            ..ScheduleProblems::default()
-        }));
+        checked = Err(FieldErrors::default().with(
+            "kind",
+            "You cannot schedule another alignment meeting now: one is already planned, or every included meeting is used.",
+        ));
     }
     let plan = match checked {
         Ok(plan) => plan,
@@ -218,7 +217,7 @@ pub(super) async fn schedule(
                 side,
                 alignment,
                 Some(form),
-                *problems,
+                problems,
                 (RequestForm::default(), None),
                 Flashes::default(),
             )

@@ -11,9 +11,9 @@ use crate::web::engagement::{MyEngagement, Side};
 use crate::web::error::{AppError, AppResult};
 use crate::web::flash::{self, FlashKind, Flashes};
 
-use super::fields::ScheduleProblems;
 use super::notice::actor;
 use super::planning::{RequestForm, alignment_of, engagement_page};
+use crate::web::forms::problems::FieldErrors;
 
 pub(super) async fn request_extra(
     MyEngagement {
@@ -43,7 +43,7 @@ pub(super) async fn request_extra(
             side,
             alignment,
             None,
-            ScheduleProblems::default(),
+            FieldErrors::default(),
             (form, Some(problem)),
             Flashes::default(),
         )
