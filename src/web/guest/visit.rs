@@ -20,6 +20,7 @@ use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use chrono::{Duration, Utc};
 use serde::de::DeserializeOwned;
+use tower_sessions::Session;
 use tower_sessions::cookie::{Cookie, SameSite};
 use uuid::Uuid;
 
@@ -161,6 +162,22 @@ impl From<Admitted> for GuestVisit {
     }
 }
 
+/// Reads the browser's session record, if it has one, before the visit's
+/// transaction takes its connection. Sessions are kept in the same pool: a
+/// page that held its transaction's connection while asking for a second to
+/// read the session would, with as many such pages at once as the pool has
+/// connections, hold them all and wait for each other until the pool gave up.
+async fn read_session_first(parts: &mut Parts, state: &AppState) -> Result<(), Response> {
+    let Ok(session) = Session::from_request_parts(parts, state).await else {
+        return Ok(());
+    };
+    session
+        .get_value("")
+        .await
+        .map(drop)
+        .map_err(|err| AppError::from(err).into_response())
+}
+
 impl FromRequestParts<AppState> for GuestVisit {
     type Rejection = Response;
 
@@ -168,6 +185,7 @@ impl FromRequestParts<AppState> for GuestVisit {
         let Path(key) = Path::<String>::from_request_parts(parts, state)
             .await
             .map_err(IntoResponse::into_response)?;
+        read_session_first(parts, state).await?;
         match visit(state, &parts.headers, &key, false).await {
             Ok(admitted) => admitted.map(GuestVisit::from),
             Err(err) => Err(err.into_response()),
@@ -199,6 +217,7 @@ where
         let Path(key) = Path::<String>::from_request_parts(&mut parts, state)
             .await
             .map_err(IntoResponse::into_response)?;
+        read_session_first(&mut parts, state).await?;
         let headers = parts.headers.clone();
         let Form(form) = Form::<F>::from_request(Request::from_parts(parts, body), state)
             .await

@@ -244,3 +244,60 @@ async fn accept_reschedule_and_cancel_at_once_leave_the_meeting_its_link_and_its
     pages(&world).await;
     assert_emails_read_well(&world).await;
 }
+
+/// Sixty-four views of one manager's page at once, four times the pool's
+/// connections: each answers.
+/// (A page that took its transaction's connection before reading the
+/// browser's session from the same pool held one connection while asking
+/// for a second; enough of them at once held every connection.)
+#[tokio::test]
+async fn sixty_four_views_of_a_managers_page_at_once_all_answer() {
+    let app = crate::support::TestApp::spawn().await;
+    let org = app.create_org("Acme").await;
+    let pair = crate::support::casey_coaches_robin(&app, org).await;
+    let coachee: uuid::Uuid =
+        sqlx::query_scalar("select coachee_id from engagements where id = $1")
+            .bind(pair.engagement)
+            .fetch_one(&mut app.owner_connection().await)
+            .await
+            .unwrap();
+    let (_, _, token) = crate::support::alignment_meeting_with_link(
+        &app,
+        org,
+        pair.programme,
+        pair.engagement,
+        coachee,
+    )
+    .await;
+    let manager = app.visitor();
+    let page = location(&manager.get(&format!("/m/{token}")).await);
+    // The first view gives the browser its session, which every later view reads.
+    let first = manager.get(&page).await;
+    assert_eq!(first.status(), 200);
+    assert!(
+        crate::support::session_cookie(&first).is_some(),
+        "the manager's page gives the browser a session"
+    );
+    let views = (0..64).map(|_| {
+        let client = manager.client.clone();
+        let url = manager.url(&page);
+        tokio::spawn(async move {
+            client
+                .get(url)
+                .send()
+                .await
+                .map(|r| r.status().as_u16())
+                .unwrap_or(0)
+        })
+    });
+    let mut statuses = Vec::new();
+    for view in views.collect::<Vec<_>>() {
+        statuses.push(view.await.unwrap());
+    }
+    // Waiting on each other, the views would have been answered with the
+    // 503 page once the pool gave up on them.
+    assert!(
+        statuses.iter().all(|s| *s == 200),
+        "views of the manager's page at once: {statuses:?}"
+    );
+}
