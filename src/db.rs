@@ -26,6 +26,7 @@ pub mod app_login;
 
 pub mod alignment;
 pub mod coaching;
+pub mod dashboards;
 pub mod engagements;
 pub mod goals;
 pub mod invitations;

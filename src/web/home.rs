@@ -5,7 +5,7 @@ use askama_web::WebTemplate;
 use axum::Router;
 use axum::routing::get;
 
-use crate::db::engagements::{self, Summary};
+use crate::db::dashboards::{self, Summary};
 use crate::db::goals::{self, Goal};
 use crate::db::{alignment, people};
 use crate::format;
@@ -105,7 +105,7 @@ async fn dashboard(MemberTx(member, mut tx): MemberTx, flashes: Flashes) -> AppR
         goals: Vec::new(),
     };
     let coaching: Vec<EngagementShown> = if member.roles.is_coach {
-        engagements::summaries(&mut tx, member.org, member.user.id, true)
+        dashboards::summaries(&mut tx, member.org, member.user.id, true)
             .await?
             .into_iter()
             .map(|summary| show(summary, Side::Coach))
@@ -114,7 +114,7 @@ async fn dashboard(MemberTx(member, mut tx): MemberTx, flashes: Flashes) -> AppR
         Vec::new()
     };
     let mut coached: Vec<EngagementShown> = if member.roles.is_coachee {
-        engagements::summaries(&mut tx, member.org, member.user.id, false)
+        dashboards::summaries(&mut tx, member.org, member.user.id, false)
             .await?
             .into_iter()
             .map(|summary| show(summary, Side::Coachee))

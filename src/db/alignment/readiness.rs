@@ -9,7 +9,7 @@ use crate::alignment::EngagementAlignment;
 use crate::db::TenantId;
 
 /// Readiness inputs for each engagement, in one query however many (the
-/// dashboards' `db::engagements::summaries` reads the same columns: change the
+/// dashboards' `db::dashboards::summaries` reads the same columns: change the
 /// two together). The counts come from the engagement's progress row, which the database keeps
 /// up to date as meetings, requests, offered times and sessions change. The
 /// pool plans each statement once for every organisation (see
