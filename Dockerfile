@@ -15,6 +15,7 @@ COPY templates templates
 COPY migrations migrations
 COPY static static
 COPY .sqlx .sqlx
+COPY build.rs build.rs
 # Make sure cargo sees the real sources as newer than the placeholder build.
 RUN touch src/main.rs src/lib.rs && cargo build --release --locked
 
