@@ -158,3 +158,83 @@ async fn scheduling_and_documenting_at_once_take_turns_without_a_deadlock() {
 
     assert_eq!(e.app.assert_progress_follows_facts().await, 1);
 }
+
+/// The row tells the kinds of meeting apart, and counts the goals there are
+/// to share: a held kickoff is not a held goal alignment, and a goal dropped
+/// or achieved is not one to bring.
+#[tokio::test]
+async fn the_row_knows_which_kinds_were_used_and_held_and_the_goals_to_share() {
+    use triad::db::goals::{self, GoalFields, GoalStatus};
+    let e = engagement().await;
+    let mut tx = db::begin_tenant(&e.app.pool, e.org).await.unwrap();
+    let (kickoff, _) = meetings::create(
+        &mut tx,
+        e.org,
+        &meetings::NewMeeting {
+            engagement_id: e.id,
+            kind: triad::alignment::Kind::Kickoff,
+            duration_minutes: 60,
+            place: "Room 1".into(),
+            agenda: String::new(),
+            request_key: Uuid::new_v4(),
+            created_by: e.coachee,
+        },
+    )
+    .await
+    .unwrap();
+    tx.commit().await.unwrap();
+    let mut conn = e.app.owner_connection().await;
+    sqlx::query("update alignment_meetings set status = 'completed', starts_at = now() - interval '1 day' where id = $1")
+        .bind(kickoff)
+        .execute(&mut conn)
+        .await
+        .unwrap();
+    let mut tx = db::begin_tenant(&e.app.pool, e.org).await.unwrap();
+    propose_meeting(&mut tx, &e).await;
+    for (title, status) in [
+        ("Delegate the weekly report", GoalStatus::Active),
+        ("Speak up in the leadership meeting", GoalStatus::Draft),
+        ("Finish the old reorganisation", GoalStatus::Achieved),
+        ("Learn the budget tool", GoalStatus::Dropped),
+    ] {
+        let fields = GoalFields {
+            title: title.into(),
+            description: String::new(),
+            skill_id: None,
+            status,
+            progress: 0,
+        };
+        goals::create(&mut tx, e.org, e.id, &fields).await.unwrap();
+    }
+    tx.commit().await.unwrap();
+
+    assert_eq!(e.app.assert_progress_follows_facts().await, 1);
+    let row: (Vec<String>, Vec<String>, Option<String>, i32) = sqlx::query_as(
+        "select kinds_used, kinds_held, open_kind, goals_to_share from engagement_progress",
+    )
+    .fetch_one(&mut conn)
+    .await
+    .unwrap();
+    assert_eq!(
+        row,
+        (
+            vec!["initial".to_owned(), "kickoff".to_owned()],
+            vec!["kickoff".to_owned()],
+            Some("initial".to_owned()),
+            2
+        )
+    );
+    // Dropping a goal is a change of the row's facts too.
+    sqlx::query(
+        "update goals set status = 'dropped' where title = 'Speak up in the leadership meeting'",
+    )
+    .execute(&mut conn)
+    .await
+    .unwrap();
+    assert_eq!(e.app.assert_progress_follows_facts().await, 1);
+    let to_share: i32 = sqlx::query_scalar("select goals_to_share from engagement_progress")
+        .fetch_one(&mut conn)
+        .await
+        .unwrap();
+    assert_eq!(to_share, 1);
+}
