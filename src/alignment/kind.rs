@@ -34,6 +34,29 @@ impl Kind {
         }
     }
 
+    /// Where the kind comes in the journey: 0 for the kickoff.
+    pub fn position(&self) -> usize {
+        Kind::ALL.iter().position(|k| k == self).unwrap_or(0)
+    }
+
+    /// How long this kind of meeting usually takes, in minutes: the length
+    /// the planning form starts with.
+    pub fn default_minutes(&self) -> i32 {
+        match self {
+            Kind::Kickoff => 60,
+            Kind::Initial | Kind::Closing => 45,
+            Kind::Midpoint => 30,
+        }
+    }
+
+    /// The kinds named in `values`, in journey order, unknown names skipped.
+    pub fn all_of(values: &[String]) -> Vec<Kind> {
+        Kind::ALL
+            .into_iter()
+            .filter(|kind| values.iter().any(|v| v == kind.as_str()))
+            .collect()
+    }
+
     /// One sentence a manager reads: what this meeting is for.
     pub fn purpose(&self) -> &'static str {
         match self {

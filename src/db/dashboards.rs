@@ -87,7 +87,8 @@ pub async fn summaries(
          ),
          programs_here as materialized (
              select id, name, cadence, inactivity_weeks, alignment_enabled,
-                    alignment_sessions_before, alignment_included
+                    alignment_sessions_before, alignment_included, alignment_kinds,
+                    alignment_expected
              from programs where org_id = $1
          )
          select e.id as "id!", e.program_id as "program_id!", p.name as program_name,
@@ -106,13 +107,18 @@ pub async fn summaries(
                 p.alignment_enabled as enabled,
                 p.alignment_sessions_before as sessions_before,
                 p.alignment_included as included,
+                p.alignment_kinds as kinds, p.alignment_expected as expected,
                 coalesce(g.completed_sessions, 0)::bigint as "completed_sessions!",
+                coalesce(g.goals_to_share, 0) as "goals_to_share!",
                 e.alignment_advised_at is not null as "advised!",
                 coalesce(g.meetings_used, 0)::bigint as "used!",
                 coalesce(g.meetings_held, 0)::bigint as "held!",
+                coalesce(g.kinds_used, '{}') as "kinds_used!",
+                coalesce(g.kinds_held, '{}') as "kinds_held!",
                 coalesce(g.extra_approved, 0)::bigint as "approved_extra!",
                 coalesce(g.extra_pending, false) as "pending_request!",
                 g.open_meeting as "open_meeting?",
+                g.open_kind as "open_kind?",
                 g.open_starts_at as "open_starts_at?: DateTime<Utc>",
                 g.open_latest_offer as "open_latest_offer?: DateTime<Utc>",
                 g.last_held_at as "last_held_at?: DateTime<Utc>"
@@ -139,13 +145,19 @@ pub async fn summaries(
                 ends_on: row.ends_on,
                 sessions_before: row.sessions_before,
                 included: row.included,
+                kinds: row.kinds,
+                expected: row.expected,
                 completed_sessions: row.completed_sessions,
+                goals_to_share: row.goals_to_share,
                 advised: row.advised,
                 used: row.used,
                 held: row.held,
+                kinds_used: row.kinds_used,
+                kinds_held: row.kinds_held,
                 approved_extra: row.approved_extra,
                 pending_request: row.pending_request,
                 open_meeting: row.open_meeting,
+                open_kind: row.open_kind,
                 open_starts_at: row.open_starts_at,
                 open_latest_offer: row.open_latest_offer,
                 last_held_at: row.last_held_at,

@@ -6,13 +6,16 @@ use chrono::{DateTime, NaiveDate, Utc};
 use sqlx::PgConnection;
 use uuid::Uuid;
 
+use crate::alignment::Kind;
 use crate::db::TenantId;
 
 mod catalogue;
+mod expected;
 pub use catalogue::{
     Activity, ActivityFields, ActivityKind, Skill, activities, activity, add_skill,
     create_activity, set_activity_archived, skills, update_activity,
 };
+pub use expected::{Unscheduled, unscheduled};
 
 /// How often an engagement expects a coaching session.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -78,6 +81,10 @@ pub struct AlignmentRules {
     pub link_days: i32,
     /// Hours before the meeting that everyone is reminded.
     pub reminder_hours: i32,
+    /// The kinds of meeting the programme includes, in journey order.
+    pub kinds: Vec<Kind>,
+    /// The included kinds every engagement is expected to hold.
+    pub expected: Vec<Kind>,
 }
 
 impl Default for AlignmentRules {
@@ -89,6 +96,8 @@ impl Default for AlignmentRules {
             prep_expected: true,
             link_days: 7,
             reminder_hours: 24,
+            kinds: vec![Kind::Initial, Kind::Midpoint, Kind::Closing],
+            expected: Vec::new(),
         }
     }
 }
@@ -103,7 +112,8 @@ pub async fn set_alignment_rules(
     let updated = sqlx::query!(
         "update programs set alignment_enabled = $3, alignment_included = $4,
              alignment_sessions_before = $5, alignment_prep_expected = $6,
-             alignment_link_days = $7, alignment_reminder_hours = $8
+             alignment_link_days = $7, alignment_reminder_hours = $8,
+             alignment_kinds = $9, alignment_expected = $10
          where org_id = $1 and id = $2",
         org.0,
         program,
@@ -113,10 +123,16 @@ pub async fn set_alignment_rules(
         rules.prep_expected,
         rules.link_days,
         rules.reminder_hours,
+        &names(&rules.kinds),
+        &names(&rules.expected),
     )
     .execute(conn)
     .await?;
     Ok(updated.rows_affected() == 1)
+}
+
+fn names(kinds: &[Kind]) -> Vec<String> {
+    kinds.iter().map(|k| k.as_str().to_owned()).collect()
 }
 
 impl Program {
@@ -155,6 +171,8 @@ struct ProgramRow {
     alignment_prep_expected: bool,
     alignment_link_days: i32,
     alignment_reminder_hours: i32,
+    alignment_kinds: Vec<String>,
+    alignment_expected: Vec<String>,
     inactivity_weeks: i32,
     auto_nudge: bool,
 }
@@ -178,6 +196,8 @@ impl From<ProgramRow> for Program {
                 prep_expected: row.alignment_prep_expected,
                 link_days: row.alignment_link_days,
                 reminder_hours: row.alignment_reminder_hours,
+                kinds: Kind::all_of(&row.alignment_kinds),
+                expected: Kind::all_of(&row.alignment_expected),
             },
             inactivity_weeks: row.inactivity_weeks,
             auto_nudge: row.auto_nudge,
@@ -193,7 +213,8 @@ pub async fn programs(conn: &mut PgConnection, org: TenantId) -> sqlx::Result<Ve
              ends_on as "ends_on: NaiveDate", cadence, sessions_included, reporting_threshold,
              archived_at as "archived_at: DateTime<Utc>", alignment_enabled, alignment_included,
              alignment_sessions_before, alignment_prep_expected, alignment_link_days,
-             alignment_reminder_hours, inactivity_weeks, auto_nudge
+             alignment_reminder_hours, alignment_kinds, alignment_expected, inactivity_weeks,
+             auto_nudge
          from programs where org_id = $1
          order by archived_at is not null, starts_on desc, name"#,
         org.0,
@@ -214,7 +235,8 @@ pub async fn program(
              ends_on as "ends_on: NaiveDate", cadence, sessions_included, reporting_threshold,
              archived_at as "archived_at: DateTime<Utc>", alignment_enabled, alignment_included,
              alignment_sessions_before, alignment_prep_expected, alignment_link_days,
-             alignment_reminder_hours, inactivity_weeks, auto_nudge
+             alignment_reminder_hours, alignment_kinds, alignment_expected, inactivity_weeks,
+             auto_nudge
          from programs where org_id = $1 and id = $2"#,
         org.0,
         id,

@@ -8,6 +8,7 @@ use chrono::{Duration, Utc};
 use crate::support::{TestApp, Visitor, location, roles};
 
 mod answers;
+mod kinds;
 mod manager_links;
 mod programme_rules;
 mod scheduling;
@@ -110,6 +111,9 @@ impl Trio {
             ("prep_expected", "on"),
             ("link_days", "7"),
             ("reminder_hours", "24"),
+            ("kind", "initial"),
+            ("kind", "midpoint"),
+            ("kind", "closing"),
         ];
         if on {
             fields.push(("enabled", "on"));
@@ -124,13 +128,17 @@ impl Trio {
         assert_eq!(response.status(), 303);
     }
 
+    /// The coachee's alignment page: the readiness card and the planning form.
+    pub(crate) async fn planning_page(&self) -> String {
+        self.coachee
+            .text(&format!("/engagements/{}/alignment", self.engagement))
+            .await
+    }
+
     /// The coachee sends the scheduling form with `times` (date, time in
     /// London); returns the meeting's page path and the form's fields.
     pub(crate) async fn schedule(&self, times: &[(String, &str)]) -> String {
-        let page = self
-            .coachee
-            .text(&format!("/engagements/{}/alignment", self.engagement))
-            .await;
+        let page = self.planning_page().await;
         let fields = schedule_fields(&page, times);
         let fields: Vec<(&str, &str)> = fields.iter().map(|(k, v)| (*k, v.as_str())).collect();
         let response = self

@@ -227,7 +227,10 @@ async fn the_demo_seeds_once_with_logins_that_work() {
     );
     assert!(!home.contains("Robin Rivera"), "only their own coachees");
     // Jordan's alignment meeting was held; coach2 sees it for each coachee.
-    assert!(home.contains("Held"), "{home}");
+    assert!(
+        home.contains("The last alignment meeting took place"),
+        "{home}"
+    );
     // Robin's coaching so far, as Robin sees it.
     let robin = app.visitor();
     robin
@@ -247,7 +250,7 @@ async fn the_demo_seeds_once_with_logins_that_work() {
         .find(|path| path.starts_with("/engagements/") && path.matches('/').count() == 2)
         .expect("a link to the engagement");
     // Robin has done the recommended sessions: the demo says plan the meeting.
-    assert!(home.contains("Ready to schedule"), "{home}");
+    assert!(home.contains("Time for the goal alignment"), "{home}");
     let page = robin.text(engagement).await;
     assert!(
         page.contains("Give timely, specific feedback to my team")

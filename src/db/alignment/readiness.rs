@@ -29,20 +29,25 @@ pub async fn states(
              where org_id = $1 and id in (select unnest($2::uuid[]))
          ),
          programs_here as materialized (
-             select id, alignment_enabled, alignment_sessions_before, alignment_included
+             select id, alignment_enabled, alignment_sessions_before, alignment_included,
+                    alignment_kinds, alignment_expected
              from programs where org_id = $1
          )
          select e.id as engagement_id, p.alignment_enabled as enabled,
              e.status as engagement_status,
              e.starts_on as "starts_on: NaiveDate", e.ends_on as "ends_on: NaiveDate",
              p.alignment_sessions_before as sessions_before, p.alignment_included as included,
+             p.alignment_kinds as kinds, p.alignment_expected as expected,
              coalesce(g.completed_sessions, 0)::bigint as "completed_sessions!",
+             coalesce(g.goals_to_share, 0) as "goals_to_share!",
              e.alignment_advised_at is not null as "advised!",
              coalesce(g.meetings_used, 0)::bigint as "used!",
              coalesce(g.meetings_held, 0)::bigint as "held!",
+             coalesce(g.kinds_used, '{}') as "kinds_used!",
+             coalesce(g.kinds_held, '{}') as "kinds_held!",
              coalesce(g.extra_approved, 0)::bigint as "approved_extra!",
              coalesce(g.extra_pending, false) as "pending_request!",
-             g.open_meeting, g.open_starts_at as "open_starts_at: DateTime<Utc>",
+             g.open_meeting, g.open_kind, g.open_starts_at as "open_starts_at: DateTime<Utc>",
              g.open_latest_offer as "open_latest_offer: DateTime<Utc>",
              g.last_held_at as "last_held_at: DateTime<Utc>"
          from chosen e

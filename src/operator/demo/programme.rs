@@ -4,6 +4,7 @@
 use sqlx::PgConnection;
 use uuid::Uuid;
 
+use crate::alignment::Kind;
 use crate::config::Config;
 use crate::db::TenantId;
 
@@ -138,6 +139,9 @@ pub(super) async fn seed_demo_programme(
         programme,
         &programs::AlignmentRules {
             enabled: true,
+            // Every engagement is expected to align on its goals and check in
+            // at the midpoint: the programme page lists who has not yet.
+            expected: vec![Kind::Initial, Kind::Midpoint],
             ..programs::AlignmentRules::default()
         },
     )

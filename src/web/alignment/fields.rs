@@ -206,7 +206,7 @@ impl ScheduleForm {
         ScheduleForm {
             request_key: Uuid::new_v4().to_string(),
             kind: kind.as_str().into(),
-            duration: "30".into(),
+            duration: kind.default_minutes().to_string(),
             manager_name: engagement.manager_name.clone(),
             manager_email: engagement.manager_email.clone(),
             opens: prep.opens,

@@ -8,7 +8,7 @@ use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::{Extension, Form};
-use chrono::Utc;
+use chrono::{NaiveDate, Utc};
 use serde::Deserialize;
 use uuid::Uuid;
 
@@ -56,7 +56,8 @@ pub(super) struct EngagementPage {
     problems: FieldErrors,
     request: RequestForm,
     request_problem: Option<String>,
-    kinds: [Kind; 4],
+    /// The kinds the programme includes: the only ones the form offers.
+    kinds: Vec<Kind>,
     durations: [i32; 5],
     speakers: [Speaker; 3],
     coach_roles: [CoachRole; 3],
@@ -83,13 +84,13 @@ pub(super) async fn alignment_of(
         .ok_or(AppError::NotFound)
 }
 
-/// The kind a new meeting most likely is: initial first, then midpoint, then closing.
-fn next_kind(state: &EngagementAlignment) -> Kind {
-    match state.held {
-        0 => Kind::Initial,
-        1 => Kind::Midpoint,
-        _ => Kind::Closing,
-    }
+/// The kind a new meeting most likely is: the one readiness suggests, else
+/// the programme's last included kind (a further meeting after every kind was used).
+fn next_kind(state: &EngagementAlignment, today: NaiveDate) -> Kind {
+    state
+        .next_kind(today)
+        .or_else(|| state.included_kinds().last().copied())
+        .unwrap_or(Kind::Initial)
 }
 
 #[allow(clippy::too_many_arguments)]
@@ -115,12 +116,16 @@ pub(super) async fn engagement_page(
         })
         .collect();
     let goals = goals::of_engagement(tx, member.org, engagement.id).await?;
-    let form =
-        form.unwrap_or_else(|| ScheduleForm::starting(&engagement, &goals, next_kind(&state)));
+    let today = Utc::now()
+        .with_timezone(&crate::format::zone(&tz))
+        .date_naive();
+    let form = form
+        .unwrap_or_else(|| ScheduleForm::starting(&engagement, &goals, next_kind(&state, today)));
     let title = match side {
         Side::Coach => format!("Alignment meetings of {}", engagement.coachee_name),
         Side::Coachee => "Your alignment meetings".to_owned(),
     };
+    let kinds = state.included_kinds();
     Ok(EngagementPage {
         layout: Layout::for_member(title, member, flashes).await,
         engagement,
@@ -133,7 +138,7 @@ pub(super) async fn engagement_page(
         problems,
         request: request.0,
         request_problem: request.1,
-        kinds: Kind::ALL,
+        kinds,
         durations: DURATIONS,
         speakers: Speaker::ALL,
         coach_roles: CoachRole::ALL,
@@ -201,11 +206,18 @@ pub(super) async fn schedule(
     let goals = goals::of_engagement(&mut tx, member.org, engagement.id).await?;
     let now = Utc::now();
     let mut checked = form.check(&goals, &member.user.time_zone, now);
-    if checked.is_ok() && !alignment.can_schedule() {
-        checked = Err(FieldErrors::default().with(
-            "kind",
-            "You cannot schedule another alignment meeting now: one is already planned, or every included meeting is used.",
-        ));
+    if let Ok(plan) = &checked {
+        if !alignment.can_schedule() {
+            checked = Err(FieldErrors::default().with(
+                "kind",
+                "You cannot schedule another alignment meeting now: one is already planned, or every included meeting is used.",
+            ));
+        } else if !alignment.can_schedule_kind(plan.kind) {
+            checked = Err(FieldErrors::default().with(
+                "kind",
+                "Your programme does not include this kind of meeting: choose one of those listed.",
+            ));
+        }
     }
     let plan = match checked {
         Ok(plan) => plan,

@@ -5,7 +5,7 @@
 use chrono::{DateTime, Utc};
 use uuid::Uuid;
 
-use crate::alignment::{EngagementAlignment, Readiness};
+use crate::alignment::{EngagementAlignment, Kind, Readiness};
 use crate::db::alignment::Candidate;
 use crate::format;
 use crate::web::engagement::Side;
@@ -36,9 +36,7 @@ pub fn readiness_shown(
     let Some(readiness) = state.readiness(today) else {
         // The engagement is over or paused: its meetings stay readable.
         return Some(ReadinessShown {
-            readiness: Readiness::Held {
-                suggest_from: state.ends_on,
-            },
+            readiness: Readiness::AllUsed,
             headline: "No new meetings".to_owned(),
             detail: format!(
                 "The engagement is {}: no new alignment meeting can be planned.",
@@ -51,37 +49,26 @@ pub fn readiness_shown(
     };
     let you = side == Side::Coachee;
     let (headline, detail) = match &readiness {
-        Readiness::NotYet { done, needed } => (
+        Readiness::NotYet {
+            kind,
+            done,
+            needed,
+            goals,
+        } => (
             "Not yet".to_owned(),
-            format!(
-                "{done} of {needed} recommended coaching session{} done. {}",
-                if *needed == 1 { "" } else { "s" },
-                if you {
-                    "The alignment meeting works best once you and your coach know what you want to work on."
-                } else {
-                    "You can advise them to schedule earlier if they are ready."
-                }
-            ),
+            not_yet(*kind, *done, *needed, *goals, you),
         ),
-        Readiness::Ready { advised, next } => (
-            if *next {
-                "Time for the next alignment meeting".to_owned()
-            } else {
-                "Ready to schedule".to_owned()
-            },
-            if *next {
-                "The engagement is past its midpoint: a good moment to look at progress on the goals with the manager.".to_owned()
-            } else if *advised {
-                "The coach advised scheduling the alignment meeting now.".to_owned()
-            } else if you {
-                "You have done the recommended coaching sessions. Invite your manager to align on your goals with your coach.".to_owned()
-            } else {
-                "The recommended coaching sessions are done; the coachee can invite their manager."
-                    .to_owned()
-            },
+        Readiness::Ready { kind, advised } => (
+            format!("Time for the {}", kind.label().to_lowercase()),
+            ready(state, *kind, *advised, you),
         ),
-        Readiness::Scheduled { starts_at, .. } => (
-            "Scheduled".to_owned(),
+        Readiness::Scheduled {
+            kind, starts_at, ..
+        } => (
+            match kind {
+                Some(kind) => format!("{} planned", kind.label()),
+                None => "Planned".to_owned(),
+            },
             match starts_at {
                 Some(at) => format!(
                     "The meeting is set for {}.",
@@ -93,12 +80,27 @@ pub fn readiness_shown(
                 None => "Waiting for the manager to choose one of the times offered.".to_owned(),
             },
         ),
-        Readiness::Held { suggest_from } => (
-            "Held".to_owned(),
+        Readiness::Later { kind, from } => (
+            format!("Next: the {}", kind.label().to_lowercase()),
             format!(
-                "The alignment meeting took place. The next is suggested from {}.",
-                suggest_from.format("%-d %b %Y")
+                "{}The {} is suggested from {}.",
+                if state.held > 0 {
+                    "The last alignment meeting took place. "
+                } else {
+                    ""
+                },
+                kind.label().to_lowercase(),
+                from.format("%A %-d %B %Y")
             ),
+        ),
+        Readiness::AllUsed => (
+            "Every planned meeting used".to_owned(),
+            if you {
+                "Each kind of alignment meeting your programme plans has been arranged. You can still plan another if something changes."
+            } else {
+                "Each kind of alignment meeting the programme plans has been arranged; the coachee can still plan another."
+            }
+            .to_owned(),
         ),
         Readiness::QuotaReached { pending_request } => (
             "All included meetings used".to_owned(),
@@ -129,6 +131,66 @@ pub fn readiness_shown(
         meeting,
         can_request,
     })
+}
+
+/// Why the goal alignment is not due yet: the sessions, the goal, or both.
+fn not_yet(kind: Kind, done: i64, needed: i32, goals: i32, you: bool) -> String {
+    let sessions_short = done < i64::from(needed);
+    let mut why = Vec::new();
+    if sessions_short {
+        why.push(format!(
+            "{done} of {needed} recommended coaching session{} done",
+            if needed == 1 { "" } else { "s" }
+        ));
+    }
+    if goals == 0 {
+        why.push(if you {
+            "no goal written yet to share".to_owned()
+        } else {
+            "no goal written yet".to_owned()
+        });
+    }
+    format!(
+        "The {} comes next: {}. {}",
+        kind.label().to_lowercase(),
+        why.join(", and "),
+        if you {
+            "It works best once you and your coach know what you want to work on."
+        } else {
+            "You can advise them to schedule earlier if they are ready."
+        }
+    )
+}
+
+/// What a kind due now is for, in the viewer's words.
+fn ready(state: &EngagementAlignment, kind: Kind, advised: bool, you: bool) -> String {
+    let why = match kind {
+        Kind::Kickoff if you => {
+            "Start the coaching together: invite your manager, and a sponsor if you have one, to the kickoff.".to_owned()
+        }
+        Kind::Kickoff => "The coachee can invite their manager to the kickoff.".to_owned(),
+        Kind::Initial if advised => {
+            "The coach advised planning the goal alignment now.".to_owned()
+        }
+        Kind::Initial if you => {
+            "You have done the recommended coaching sessions and have a goal to share. Invite your manager to agree on your goals with your coach.".to_owned()
+        }
+        Kind::Initial => {
+            "The recommended coaching sessions are done and there is a goal to share; the coachee can invite their manager.".to_owned()
+        }
+        Kind::Midpoint => {
+            "The engagement is past its middle: a good moment to look at progress on the goals with the manager.".to_owned()
+        }
+        Kind::Closing => format!(
+            "The engagement ends on {}: time to look back with the manager and agree how to keep the progress going.",
+            state.ends_on.format("%A %-d %B %Y")
+        ),
+    };
+    if state.expects(kind) {
+        format!("{why} The programme expects this meeting.")
+    } else {
+        why
+    }
 }
 
 pub struct CandidateRow {

@@ -112,6 +112,7 @@ const LABELS: &[(&str, &str)] = &[
     ("email", "Email address"),
     ("enabled", "Alignment meetings are on"),
     ("ends_on", "Ends on"),
+    ("expected", "Expected of every engagement"),
     ("focus_area", "Focus area"),
     ("from", "From"),
     ("from_manager", "What do you want from your manager?"),

@@ -124,6 +124,7 @@ async fn past_the_included_meetings_a_coachee_asks_and_the_admin_approves_one_mo
                 ("sessions_before", "0"),
                 ("link_days", "7"),
                 ("reminder_hours", "24"),
+                ("kind", "initial"),
             ],
         )
         .await;
@@ -139,6 +140,7 @@ async fn past_the_included_meetings_a_coachee_asks_and_the_admin_approves_one_mo
                 ("sessions_before", "0"),
                 ("link_days", "7"),
                 ("reminder_hours", "24"),
+                ("kind", "initial"),
             ],
         )
         .await;
@@ -159,10 +161,7 @@ async fn past_the_included_meetings_a_coachee_asks_and_the_admin_approves_one_mo
     .execute(&mut t.app.owner_connection().await)
     .await
     .unwrap();
-    let page = t
-        .coachee
-        .text(&format!("/engagements/{}/alignment", t.engagement))
-        .await;
+    let page = t.planning_page().await;
     assert!(page.contains("All included meetings used"), "{page}");
     assert!(
         !page.contains("name=\"request_key\""),
@@ -223,10 +222,7 @@ async fn past_the_included_meetings_a_coachee_asks_and_the_admin_approves_one_mo
     .await
     .unwrap();
     assert_eq!(subject, "One more alignment meeting approved");
-    let page = t
-        .coachee
-        .text(&format!("/engagements/{}/alignment", t.engagement))
-        .await;
+    let page = t.planning_page().await;
     assert!(
         page.contains("name=\"request_key\""),
         "the form is back: {page}"

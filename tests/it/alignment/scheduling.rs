@@ -30,14 +30,11 @@ async fn the_coachee_is_told_where_they_stand_and_a_double_submission_makes_one_
         .await;
     assert_eq!(response.status(), 303);
     let home = t.coachee.text("/home").await;
-    assert!(home.contains("Ready to schedule"), "{home}");
+    assert!(home.contains("Time for the goal alignment"), "{home}");
     assert!(home.contains("coach advised"), "{home}");
 
     // A form with mistakes comes back with the reasons and what was typed.
-    let page = t
-        .coachee
-        .text(&format!("/engagements/{}/alignment", t.engagement))
-        .await;
+    let page = t.planning_page().await;
     assert!(page.contains("Morgan") || page.contains("Leading Teams Manager"));
     let key = hidden(&page, "request_key");
     let response = t
@@ -76,10 +73,7 @@ async fn the_coachee_is_told_where_they_stand_and_a_double_submission_makes_one_
     );
 
     // The same form sent twice (a double click) makes one meeting and one email.
-    let page = t
-        .coachee
-        .text(&format!("/engagements/{}/alignment", t.engagement))
-        .await;
+    let page = t.planning_page().await;
     let fields = schedule_fields(&page, &[(day(10), "10:00"), (day(11), "14:30")]);
     let fields: Vec<(&str, &str)> = fields.iter().map(|(k, v)| (*k, v.as_str())).collect();
     let path = format!("/engagements/{}/alignment", t.engagement);
@@ -103,7 +97,7 @@ async fn the_coachee_is_told_where_they_stand_and_a_double_submission_makes_one_
         1
     );
     let home = t.coachee.text("/home").await;
-    assert!(home.contains("Scheduled"), "{home}");
+    assert!(home.contains("Goal alignment planned"), "{home}");
     assert!(home.contains("Waiting for the manager"), "{home}");
 
     // The manager's invitation: why, the two times in their zone, the link, no .ics yet.

@@ -1,9 +1,9 @@
 //! Alignment meetings for a programme: the switch and the rules.
 
-use axum::Form;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
+use axum::{Extension, Form};
 use uuid::Uuid;
 
 use crate::db::programs;
@@ -13,7 +13,7 @@ use crate::web::client::ClientAddr;
 use crate::web::error::AppResult;
 use crate::web::flash::{self, FlashKind, Flashes};
 use crate::web::forms::problems::FieldErrors;
-use crate::web::session::Admin;
+use crate::web::session::{Admin, FormFields};
 
 use super::form::{ProgrammeForm, RulesForm};
 use super::page::{form_page_with_rules, load};
@@ -23,8 +23,10 @@ pub(super) async fn set_alignment_rules(
     ClientAddr(peer): ClientAddr,
     admin: Admin,
     Path(id): Path<Uuid>,
+    Extension(FormFields(fields)): Extension<FormFields>,
     Form(rules_form): Form<RulesForm>,
 ) -> AppResult<Response> {
+    let rules_form = rules_form.with_kinds(&fields);
     let (mut tx, programme) = load(&state, &admin, id).await?;
     let rules = match rules_form.check() {
         Ok(rules) => rules,

@@ -4,6 +4,7 @@
 use chrono::NaiveDate;
 use serde::Deserialize;
 
+use crate::alignment::Kind;
 use crate::db::programs::{AlignmentRules, Cadence, Program, ProgramFields};
 use crate::web::forms::problems::FieldErrors;
 
@@ -130,6 +131,12 @@ pub(super) struct RulesForm {
     pub(super) link_days: String,
     #[serde(default)]
     pub(super) reminder_hours: String,
+    /// The kinds ticked as included, and as expected: repeated fields, read
+    /// from the raw form by the handler.
+    #[serde(skip)]
+    pub(super) kinds: Vec<String>,
+    #[serde(skip)]
+    pub(super) expected: Vec<String>,
 }
 
 impl RulesForm {
@@ -142,7 +149,35 @@ impl RulesForm {
             prep_expected: on(rules.prep_expected),
             link_days: rules.link_days.to_string(),
             reminder_hours: rules.reminder_hours.to_string(),
+            kinds: rules.kinds.iter().map(|k| k.as_str().to_owned()).collect(),
+            expected: rules
+                .expected
+                .iter()
+                .map(|k| k.as_str().to_owned())
+                .collect(),
         }
+    }
+
+    /// The repeated `kind` and `expected` fields of the form as sent.
+    pub(super) fn with_kinds(mut self, fields: &[(String, String)]) -> Self {
+        let named = |name: &str| {
+            fields
+                .iter()
+                .filter(|(field, _)| field == name)
+                .map(|(_, value)| value.clone())
+                .collect()
+        };
+        self.kinds = named("kind");
+        self.expected = named("expected");
+        self
+    }
+
+    pub(super) fn includes(&self, kind: &Kind) -> bool {
+        self.kinds.iter().any(|k| k == kind.as_str())
+    }
+
+    pub(super) fn expects(&self, kind: &Kind) -> bool {
+        self.expected.iter().any(|k| k == kind.as_str())
     }
 
     pub(super) fn is_enabled(&self) -> bool {
@@ -168,6 +203,17 @@ impl RulesForm {
                     )
                 })
         };
+        let kinds = Kind::all_of(&self.kinds);
+        if kinds.is_empty() {
+            return Err("Choose at least one kind of alignment meeting.".to_owned());
+        }
+        let expected = Kind::all_of(&self.expected);
+        if let Some(kind) = expected.iter().find(|k| !kinds.contains(k)) {
+            return Err(format!(
+                "{} is expected but not included: include it, or do not expect it.",
+                kind.label()
+            ));
+        }
         Ok(AlignmentRules {
             enabled: self.is_enabled(),
             included: number(&self.included, 1..=10, "Meetings included")?,
@@ -183,6 +229,8 @@ impl RulesForm {
                 "Days the manager's link stays valid",
             )?,
             reminder_hours: number(&self.reminder_hours, 1..=168, "Hours before the reminder")?,
+            kinds,
+            expected,
         })
     }
 }

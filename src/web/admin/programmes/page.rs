@@ -5,8 +5,9 @@ use askama::Template;
 use askama_web::WebTemplate;
 use uuid::Uuid;
 
+use crate::alignment::Kind;
 use crate::db::engagements::{self, Engagement};
-use crate::db::programs::{self, Cadence, Program};
+use crate::db::programs::{self, Cadence, Program, Unscheduled};
 use crate::db::{self, TenantTx};
 use crate::state::AppState;
 use crate::web::error::{AppError, AppResult};
@@ -31,6 +32,9 @@ pub(super) struct ProgrammeFormPage {
     /// The alignment-meeting switch and rules, when editing one.
     rules: RulesForm,
     rules_problem: Option<String>,
+    kinds: [Kind; 4],
+    /// Each expected kind of meeting with the engagements yet to schedule it.
+    unscheduled: Vec<Unscheduled>,
 }
 
 impl ProgrammeFormPage {
@@ -68,9 +72,12 @@ pub(super) async fn form_page_with_rules(
     let title = programme
         .as_ref()
         .map_or("New programme".to_owned(), |p| p.name.clone());
-    let engagements = match &programme {
-        Some(programme) => engagements::of_program(tx, admin.org, programme.id).await?,
-        None => Vec::new(),
+    let (engagements, unscheduled) = match &programme {
+        Some(programme) => (
+            engagements::of_program(tx, admin.org, programme.id).await?,
+            programs::unscheduled(tx, admin.org, programme.id).await?,
+        ),
+        None => (Vec::new(), Vec::new()),
     };
     Ok(ProgrammeFormPage {
         layout: Layout::for_member(title, admin, flashes).await,
@@ -81,6 +88,8 @@ pub(super) async fn form_page_with_rules(
         engagements,
         rules,
         rules_problem,
+        kinds: Kind::ALL,
+        unscheduled,
     })
 }
 
