@@ -15,7 +15,7 @@ mod preparation;
 mod readiness;
 mod status;
 
-pub use guide::{GUIDE, GuideStep};
+pub use guide::{GUIDE, GuideStep, HARD_MOMENTS, first_name, strengths_questions};
 pub use kind::{AgendaItem, Kind};
 pub use preparation::{CoachRole, Speaker};
 pub use readiness::{EngagementAlignment, Readiness};

@@ -23,11 +23,31 @@ pub struct Event<'a> {
     pub client: Option<IpAddr>,
 }
 
+/// The alignment meeting, and the invite of it, an event was about: what lets
+/// the meeting's page list its invitees' actions without reading the whole log.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct About {
+    pub meeting: Option<Uuid>,
+    pub invite: Option<Uuid>,
+}
+
 /// Writes `event` inside the caller's tenant transaction.
 pub async fn record(conn: &mut PgConnection, org: TenantId, event: &Event<'_>) -> sqlx::Result<()> {
+    record_about(conn, org, event, About::default()).await
+}
+
+/// Writes `event`, about one meeting and invite, inside the caller's tenant
+/// transaction.
+pub async fn record_about(
+    conn: &mut PgConnection,
+    org: TenantId,
+    event: &Event<'_>,
+    about: About,
+) -> sqlx::Result<()> {
     sqlx::query!(
-        "insert into audit_events (org_id, id, actor, action, subject, client_addr, actor_user_id)
-         values ($1, $2, $3, $4, $5, $6, $7)",
+        "insert into audit_events
+            (org_id, id, actor, action, subject, client_addr, actor_user_id, meeting_id, invite_id)
+         values ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
         org.0,
         Uuid::now_v7(),
         event.actor,
@@ -35,6 +55,8 @@ pub async fn record(conn: &mut PgConnection, org: TenantId, event: &Event<'_>) -
         event.subject,
         event.client.map(|ip| ip.to_string()),
         event.actor_user,
+        about.meeting,
+        about.invite,
     )
     .execute(conn)
     .await?;

@@ -15,6 +15,14 @@ pub fn local_time(at: DateTime<Utc>, time_zone: &str) -> String {
         .to_string()
 }
 
+/// "Sun 22 Nov 2026, 14:05 CET": for a list of moments, where the day of the
+/// week tells at a glance how long ago each was.
+pub fn local_day_time(at: DateTime<Utc>, time_zone: &str) -> String {
+    at.with_timezone(&zone(time_zone))
+        .format("%a %-d %b %Y, %H:%M %Z")
+        .to_string()
+}
+
 /// Every zone, for a select list.
 pub fn all_zones() -> impl Iterator<Item = &'static str> {
     chrono_tz::TZ_VARIANTS.iter().map(|tz| tz.name())
@@ -42,6 +50,10 @@ mod tests {
             "15 Jul 2026, 08:00 EDT"
         );
         assert_eq!(local_time(summer, "Not/AZone"), "15 Jul 2026, 12:00 UTC");
+        assert_eq!(
+            local_day_time(summer, "Europe/Berlin"),
+            "Wed 15 Jul 2026, 14:00 CEST"
+        );
     }
 }
 

@@ -10,7 +10,8 @@
 //! ([`typed::Typed`]), so none of them can reorder a subject or a line.
 //!
 //! `parts.rs` holds what the emails share (the calendar file, the details);
-//! `news.rs` the cancellation, the withdrawal and the manager's answers.
+//! `news.rs` the cancellation, the withdrawal and the manager's answers;
+//! `huddle.rs` the coachee and coach's huddle after the meeting.
 
 use chrono::{DateTime, Duration, Utc};
 use url::Url;
@@ -25,6 +26,7 @@ use crate::mail::calendar::Method;
 use crate::mail::outbox::{self, EnqueueError, OutgoingEmail, Recipient};
 use crate::mail::templates::NoticeEmail;
 
+mod huddle;
 mod news;
 mod parts;
 mod typed;
@@ -303,6 +305,10 @@ impl Mailer<'_> {
                 )),
             )
             .await?;
+            if person.who != Who::Manager {
+                self.huddle(conn, meeting, &person, page.as_deref(), Method::Request)
+                    .await?;
+            }
             self.remind(conn, meeting, invite, &person, starts, page)
                 .await?;
         }
@@ -360,6 +366,41 @@ impl Mailer<'_> {
         // Reminders are the system's, not the acting member's.
         message.caused_by = None;
         email_without_cause(self, conn, message, key).await
+    }
+}
+
+impl Mailer<'_> {
+    /// The huddle's calendar email for the coachee or the coach (never an
+    /// invitee): added or moved with the meeting, or cancelled with it.
+    async fn huddle(
+        &self,
+        conn: &mut sqlx::PgConnection,
+        meeting: &Meeting,
+        person: &Addressee,
+        page: Option<&str>,
+        method: Method,
+    ) -> Result<(), EnqueueError> {
+        let to = Recipient {
+            email: person.email.clone(),
+            name: person.name.clone(),
+        };
+        let email = huddle::email(
+            meeting,
+            to,
+            &person.time_zone,
+            page,
+            method,
+            self.domain,
+            self.now,
+        )
+        .map_err(render_failed)?;
+        match email {
+            Some(email) => {
+                let key = huddle::key(meeting.id, person.who.key());
+                self.send(conn, email, Some(key)).await
+            }
+            None => Ok(()),
+        }
     }
 }
 

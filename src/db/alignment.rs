@@ -1,8 +1,8 @@
 //! Alignment meetings, their candidate times, the coachee's preparation, the
 //! coach's notes, the debrief, the manager's invite and requests for extra
 //! meetings. The manager's page reads through `Meeting`, `Candidate`, `Invite`
-//! and the shared goals only; preparation, notes and debrief have their own
-//! queries, which no guest handler calls.
+//! and the shared goals only; preparation, notes, debrief and the invitees'
+//! trail have their own queries, which no guest handler calls.
 
 mod invites;
 mod meetings;
@@ -10,6 +10,7 @@ mod notes;
 mod readiness;
 mod requests;
 mod times;
+mod trail;
 
 pub use invites::{
     Invite, create_invite, current_invite, invite, invite_for_update, mark_opened, reset_rsvp,
@@ -30,3 +31,4 @@ pub use requests::{
 pub use times::{
     Candidate, add_candidate, candidates, withdraw_candidates, withdraw_candidates_by,
 };
+pub use trail::{TRAIL_LIMIT, TrailEntry, trail};

@@ -13,7 +13,8 @@
 //! (one meeting's page), `preparation`, `changes` (time, cancel, manager) and
 //! `outcome` (held or not, debrief). `fields`, `invite`, `notice` and `shown`
 //! hold what several of them share; `shown` and `invite` are read by other
-//! areas too. This file only wires the routes.
+//! areas too. `debrief` is the pulse-check form and `trail` what the invitees
+//! did, both shown on the meeting's page. This file only wires the routes.
 
 use axum::Router;
 use axum::routing::{get, post};
@@ -21,6 +22,7 @@ use axum::routing::{get, post};
 use crate::state::AppState;
 
 mod changes;
+mod debrief;
 mod fields;
 pub mod invite;
 mod meeting;
@@ -30,6 +32,7 @@ mod planning;
 mod preparation;
 mod requests;
 pub mod shown;
+mod trail;
 
 pub fn router() -> Router<AppState> {
     Router::new()

@@ -7,6 +7,7 @@ use chrono::{Duration, Utc};
 
 use crate::support::{TestApp, Visitor, location, roles};
 
+mod after_meeting;
 mod answers;
 mod kinds;
 mod manager_links;

@@ -300,9 +300,13 @@ async fn seeded() -> Seeded {
                     org,
                     meeting,
                     &meetings::Debrief {
-                        how_it_went: format!("Went {MARKER}"),
+                        feeling: format!("Feeling {MARKER}"),
                         stood_out: format!("Stood {MARKER}"),
+                        others_stood_out: format!("Others {MARKER}"),
+                        next_steps: format!("Next {MARKER}"),
                         coaching_changes: format!("Change {MARKER}"),
+                        go_deeper: Some(true),
+                        how_it_went: String::new(),
                     },
                 )
                 .await

@@ -13,8 +13,8 @@ use crate::mail::templates::NoticeEmail;
 use crate::mail::typed::isolate;
 
 impl Mailer<'_> {
-    /// The meeting is off: a calendar cancellation for each of the three, and
-    /// no reminders.
+    /// The meeting is off: a calendar cancellation for each of the three (and
+    /// of the huddle for the coachee and coach), and no reminders.
     pub async fn cancelled(
         &self,
         conn: &mut sqlx::PgConnection,
@@ -65,6 +65,10 @@ impl Mailer<'_> {
                 )),
             )
             .await?;
+            if person.who != Who::Manager {
+                self.huddle(conn, meeting, &person, None, Method::Cancel)
+                    .await?;
+            }
         }
         Ok(())
     }

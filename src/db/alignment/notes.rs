@@ -98,11 +98,25 @@ pub async fn save_coach_notes(
     Ok(())
 }
 
+/// The debrief: the pulse check the coach and coachee hold once the invitees
+/// have left.
 #[derive(Clone, Debug, Default)]
 pub struct Debrief {
-    pub how_it_went: String,
+    /// How the coachee is, now that it is over.
+    pub feeling: String,
+    /// What stood out to the coachee.
     pub stood_out: String,
+    /// What stood out to the invitees, as the coachee and coach heard it.
+    pub others_stood_out: String,
+    /// What the coachee wants to do with it.
+    pub next_steps: String,
+    /// How it changes the coaching, if at all.
     pub coaching_changes: String,
+    /// Whether the next coaching session goes deeper; None while undecided.
+    pub go_deeper: Option<bool>,
+    /// "How it went", asked by the first debrief form only: kept as written,
+    /// never changed by saving the pulse check.
+    pub how_it_went: String,
 }
 
 pub async fn debrief(
@@ -112,7 +126,8 @@ pub async fn debrief(
 ) -> sqlx::Result<Option<Debrief>> {
     sqlx::query_as!(
         Debrief,
-        "select how_it_went, stood_out, coaching_changes
+        "select feeling, stood_out, others_stood_out, next_steps, coaching_changes, go_deeper,
+                how_it_went
          from alignment_debriefs where org_id = $1 and meeting_id = $2",
         org.0,
         meeting
@@ -121,6 +136,7 @@ pub async fn debrief(
     .await
 }
 
+/// Saves the pulse check; an earlier debrief's "how it went" stays as it was.
 pub async fn save_debrief(
     conn: &mut PgConnection,
     org: TenantId,
@@ -128,16 +144,23 @@ pub async fn save_debrief(
     debrief: &Debrief,
 ) -> sqlx::Result<()> {
     sqlx::query!(
-        "insert into alignment_debriefs (org_id, meeting_id, how_it_went, stood_out, coaching_changes)
-         values ($1, $2, $3, $4, $5)
+        "insert into alignment_debriefs
+            (org_id, meeting_id, feeling, stood_out, others_stood_out, next_steps,
+             coaching_changes, go_deeper)
+         values ($1, $2, $3, $4, $5, $6, $7, $8)
          on conflict (org_id, meeting_id) do update set
-            how_it_went = excluded.how_it_went, stood_out = excluded.stood_out,
-            coaching_changes = excluded.coaching_changes, updated_at = now()",
+            feeling = excluded.feeling, stood_out = excluded.stood_out,
+            others_stood_out = excluded.others_stood_out, next_steps = excluded.next_steps,
+            coaching_changes = excluded.coaching_changes, go_deeper = excluded.go_deeper,
+            updated_at = now()",
         org.0,
         meeting,
-        debrief.how_it_went,
+        debrief.feeling,
         debrief.stood_out,
-        debrief.coaching_changes
+        debrief.others_stood_out,
+        debrief.next_steps,
+        debrief.coaching_changes,
+        debrief.go_deeper
     )
     .execute(conn)
     .await?;

@@ -144,9 +144,14 @@ pub(super) async fn seed_demo_alignment(
         org,
         meeting,
         &Debrief {
-            how_it_went: "Open and friendly; Priya recognised both goals at once.".into(),
-            stood_out: "Priya offered a monthly priorities check-in without being asked.".into(),
+            feeling: "Relieved, and more confident than before the meeting.".into(),
+            stood_out: "Priya recognised both goals at once.".into(),
+            others_stood_out: "Priya offered a monthly priorities check-in without being asked."
+                .into(),
+            next_steps: "Book the first check-in and bring the quarter's list to it.".into(),
             coaching_changes: "Next sessions focus on saying no with reasons.".into(),
+            go_deeper: Some(true),
+            how_it_went: String::new(),
         },
     )
     .await?;

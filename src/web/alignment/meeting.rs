@@ -12,7 +12,10 @@ use chrono::Utc;
 use serde::Deserialize;
 use uuid::Uuid;
 
-use crate::alignment::{AgendaItem, CoachRole, GUIDE, GuideStep, Speaker, Status};
+use crate::alignment::{
+    AgendaItem, CoachRole, GUIDE, GuideStep, HARD_MOMENTS, Speaker, Status, first_name,
+    strengths_questions,
+};
 use crate::db::alignment::{self as meetings, Debrief, Invite, Meeting};
 use crate::db::goals::{self, Goal};
 use crate::db::{self, TenantTx};
@@ -24,8 +27,10 @@ use crate::web::flash::{self, FlashKind, Flashes};
 use crate::web::layout::Layout;
 use crate::web::session::{Member, MemberTx};
 
+use super::debrief::{DebriefForm, GO_DEEPER, go_deeper_label};
 use super::fields::{DURATIONS, PrepForm};
 use super::shown::{CandidateRow, local};
+use super::trail::{self, TrailRow};
 
 /// Opens the request's transaction with the meeting in it, for its coach or
 /// coachee (`only` one of them, when given); anyone else gets a 404.
@@ -90,16 +95,6 @@ pub(super) struct ManagerForm {
 }
 
 #[derive(Clone, Debug, Default, Deserialize)]
-pub(super) struct DebriefForm {
-    #[serde(default)]
-    pub(super) how_it_went: String,
-    #[serde(default)]
-    pub(super) stood_out: String,
-    #[serde(default)]
-    pub(super) coaching_changes: String,
-}
-
-#[derive(Clone, Debug, Default, Deserialize)]
 pub(super) struct NotesForm {
     #[serde(default)]
     pub(super) notes: String,
@@ -131,6 +126,10 @@ pub(super) struct MeetingPage {
     agenda: Vec<AgendaItem>,
     purpose: &'static str,
     guide: &'static [GuideStep],
+    hard_moments: &'static [GuideStep],
+    /// Asked live by the coach; empty for the coachee.
+    strengths: Vec<String>,
+    trail: Vec<TrailRow>,
     prep: PrepForm,
     prep_saved: bool,
     prep_problem: Option<String>,
@@ -140,6 +139,7 @@ pub(super) struct MeetingPage {
     debrief: Option<Debrief>,
     debrief_form: DebriefForm,
     debrief_problem: Option<String>,
+    go_deeper_choices: [(&'static str, &'static str); 3],
     reschedule: RescheduleForm,
     reschedule_problem: Option<String>,
     manager_form: ManagerForm,
@@ -174,6 +174,10 @@ impl MeetingPage {
 
     fn coach_role(&self) -> &'static str {
         CoachRole::parse(&self.prep.coach_role).map_or("", |r| r.label())
+    }
+
+    fn go_deeper(&self) -> &'static str {
+        go_deeper_label(self.debrief.as_ref().and_then(|d| d.go_deeper))
     }
 }
 
@@ -219,11 +223,7 @@ async fn meeting_page(
         None => (
             debrief
                 .clone()
-                .map_or_else(DebriefForm::default, |d| DebriefForm {
-                    how_it_went: d.how_it_went,
-                    stood_out: d.stood_out,
-                    coaching_changes: d.coaching_changes,
-                }),
+                .map_or_else(DebriefForm::default, DebriefForm::of),
             None,
         ),
     };
@@ -265,6 +265,12 @@ async fn meeting_page(
         agenda: meeting.kind().agenda(meeting.duration_minutes),
         purpose: meeting.kind().purpose(),
         guide: GUIDE,
+        hard_moments: HARD_MOMENTS,
+        strengths: match side {
+            Side::Coach => strengths_questions(first_name(&meeting.coachee_name)),
+            Side::Coachee => Vec::new(),
+        },
+        trail: trail::rows(tx, member.org, meeting.id, &tz).await?,
         time_zone: tz,
         candidates,
         invite,
@@ -277,6 +283,7 @@ async fn meeting_page(
         debrief,
         debrief_form,
         debrief_problem,
+        go_deeper_choices: GO_DEEPER,
         reschedule,
         reschedule_problem,
         manager_form,

@@ -1,5 +1,6 @@
 //! After the meeting's time: the coach records whether it was held, then the
-//! debrief that coach and coachee read (the manager does not).
+//! debrief — the pulse check of `debrief` — that coach and coachee read (the
+//! invitees do not).
 
 use axum::Form;
 use axum::extract::{Path, State};
@@ -9,13 +10,14 @@ use serde::Deserialize;
 use uuid::Uuid;
 
 use crate::alignment::Status;
-use crate::db::alignment::{self as meetings, Debrief};
+use crate::db::alignment as meetings;
 use crate::state::AppState;
 use crate::web::engagement::Side;
 use crate::web::error::AppResult;
 use crate::web::session::Member;
 
-use super::meeting::{DebriefForm, Edits, done, open, rerender};
+use super::debrief::DebriefForm;
+use super::meeting::{Edits, done, open, rerender};
 use super::notice::record;
 
 #[derive(Clone, Debug, Default, Deserialize)]
@@ -77,39 +79,23 @@ pub(super) async fn save_debrief(
     Form(form): Form<DebriefForm>,
 ) -> AppResult<Response> {
     let (mut tx, meeting, side) = open(&state, &member, id, false, Some(Side::Coach)).await?;
-    let problem = if meeting.status() != Status::Completed {
-        Some("Mark the meeting as held before recording its debrief.")
-    } else if [&form.how_it_went, &form.stood_out, &form.coaching_changes]
-        .iter()
-        .any(|t| t.chars().count() > 2000)
-    {
-        Some("Keep each part of the debrief to 2,000 characters.")
-    } else if [&form.how_it_went, &form.stood_out, &form.coaching_changes]
-        .iter()
-        .all(|t| t.trim().is_empty())
-    {
-        Some("Write at least one part of the debrief.")
+    let checked = if meeting.status() != Status::Completed {
+        Err("Mark the meeting as held before recording its debrief.".to_owned())
     } else {
-        None
+        form.checked()
     };
-    if let Some(problem) = problem {
-        let edits = Edits {
-            debrief: Some((form, problem.into())),
-            ..Edits::default()
-        };
-        return rerender(tx, &member, meeting, side, edits).await;
-    }
-    meetings::save_debrief(
-        &mut tx,
-        member.org,
-        meeting.id,
-        &Debrief {
-            how_it_went: form.how_it_went.trim().to_owned(),
-            stood_out: form.stood_out.trim().to_owned(),
-            coaching_changes: form.coaching_changes.trim().to_owned(),
-        },
-    )
-    .await?;
+    let debrief = match checked {
+        Ok(debrief) => debrief,
+        Err(problem) => {
+            // Nothing typed is lost: the form comes back as it was sent.
+            let edits = Edits {
+                debrief: Some((form, problem)),
+                ..Edits::default()
+            };
+            return rerender(tx, &member, meeting, side, edits).await;
+        }
+    };
+    meetings::save_debrief(&mut tx, member.org, meeting.id, &debrief).await?;
     record(&mut tx, &member, "meeting.debriefed", &meeting).await?;
     tx.commit().await?;
     done(

@@ -31,7 +31,7 @@ pub(super) async fn record(
 ) -> AppResult<()> {
     let actor = actor_of(invite);
     let org = tx.tenant();
-    audit::record(
+    audit::record_about(
         tx,
         org,
         &audit::Event {
@@ -44,6 +44,10 @@ pub(super) async fn record(
                 meeting.coachee_name
             )),
             client: peer,
+        },
+        audit::About {
+            meeting: Some(meeting.id),
+            invite: Some(invite.id),
         },
     )
     .await?;

@@ -211,10 +211,10 @@ async fn an_alignment_meeting_travels_from_the_admin_to_the_manager_and_back() {
     casey.submit(&format!("{meeting_path}/outcome")).await;
     casey.wait_for_text("Marked as held").await;
     casey
-        .fill("how_it_went", "Open; Morgan recognised the goal at once")
+        .fill("feeling", "Relieved; Morgan recognised the goal at once")
         .await;
     casey
-        .fill("stood_out", "Morgan offered a monthly check-in")
+        .fill("others_stood_out", "Morgan offered a monthly check-in")
         .await;
     casey
         .fill(
