@@ -12,7 +12,7 @@ use chrono::Utc;
 use serde::Deserialize;
 use uuid::Uuid;
 
-use crate::alignment::{AgendaItem, CoachRole, GUIDE, GuideStep, Speaker, Status};
+use crate::alignment::{CoachRole, GUIDE, GuideStep, Speaker, Status};
 use crate::db::alignment::{self as meetings, Debrief, Invite, Meeting};
 use crate::db::goals::{self, Goal};
 use crate::db::{self, TenantTx};
@@ -26,6 +26,7 @@ use crate::web::session::{Member, MemberTx};
 
 use super::fields::{DURATIONS, PrepForm};
 use super::shown::{CandidateRow, local};
+use super::voices::{Voices, voices};
 
 /// Opens the request's transaction with the meeting in it, for its coach or
 /// coachee (`only` one of them, when given); anyone else gets a 404.
@@ -113,6 +114,8 @@ pub(super) struct Edits {
     pub(super) reschedule: Option<(RescheduleForm, String)>,
     pub(super) manager: Option<(ManagerForm, String)>,
     pub(super) debrief: Option<(DebriefForm, String)>,
+    /// The agenda as typed, and why it was refused.
+    pub(super) agenda: Option<(String, String)>,
 }
 
 #[derive(Template, WebTemplate)]
@@ -128,7 +131,8 @@ pub(super) struct MeetingPage {
     opened: String,
     answered: String,
     rsvp_at: String,
-    agenda: Vec<AgendaItem>,
+    /// The agenda, the invitees' answers, the preparation sessions.
+    voices: Voices,
     purpose: &'static str,
     guide: &'static [GuideStep],
     prep: PrepForm,
@@ -255,6 +259,7 @@ async fn meeting_page(
     let can_record_outcome = side == Side::Coach
         && meeting.status() == Status::Confirmed
         && meeting.starts_at.is_some_and(|at| at <= Utc::now());
+    let voices = voices(tx, &meeting, &tz, edits.agenda).await?;
     let title = format!("{} meeting", meeting.kind().label());
     Ok(MeetingPage {
         layout: Layout::for_member(title, member, flashes).await,
@@ -262,7 +267,7 @@ async fn meeting_page(
         opened: local(invite.as_ref().and_then(|i| i.last_opened_at), &tz),
         answered: local(invite.as_ref().and_then(|i| i.answered_at), &tz),
         rsvp_at: local(invite.as_ref().and_then(|i| i.rsvp_at), &tz),
-        agenda: meeting.kind().agenda(meeting.duration_minutes),
+        voices,
         purpose: meeting.kind().purpose(),
         guide: GUIDE,
         time_zone: tz,
