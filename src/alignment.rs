@@ -3,15 +3,20 @@
 //! in coaching stays confidential.
 //!
 //! This module holds the domain's words and rules that need no database: the
-//! kinds of meeting and their agendas, the coach's facilitation guide, and where
-//! a coachee stands (their readiness). Queries are in `db::alignment`, pages in
+//! kinds of meeting and their agendas (standard or rewritten, `agenda`), the
+//! questions put to invitees (`questions`), the coach's facilitation guide, and
+//! where a coachee stands (their readiness). `notify` and `announce` write the
+//! emails. Queries are in `db::alignment`, pages in
 //! `web::alignment` (coachee and coach) and `web::guest` (the manager).
 
+pub mod agenda;
+pub mod announce;
 mod guide;
 mod kind;
 pub mod link;
 pub mod notify;
 mod preparation;
+pub mod questions;
 mod readiness;
 mod status;
 

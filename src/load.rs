@@ -314,7 +314,7 @@ async fn load_org(
     sqlx::query!(
         "insert into guest_invites (org_id, id, meeting_id, email, name, secret_nonce, secret_hash,
                                     time_zone, expires_at, rsvp, rsvp_at, first_opened_at,
-                                    last_opened_at, strengths, growth, support, answered_at)
+                                    last_opened_at, answered_at)
          select m.org_id, md5(m.id::text || '-invite')::uuid, m.id, e.manager_email, e.manager_name,
                 decode(md5(m.id::text || '-nonce'), 'hex'), decode(md5(m.id::text || '-hash'), 'hex'),
                 'Europe/London', coalesce(m.starts_at, now() + interval '30 days') + interval '7 days',
@@ -322,9 +322,6 @@ async fn load_org(
                 case when m.status = 'completed' then m.created_at + interval '2 days' end,
                 case when abs(hashtext(m.id::text)) % 5 > 0 then m.created_at + interval '1 day' end,
                 case when abs(hashtext(m.id::text)) % 5 > 0 then m.created_at + interval '1 day' end,
-                case when m.status = 'completed' then 'Steady under pressure' else '' end,
-                case when m.status = 'completed' then 'Delegating more' else '' end,
-                case when m.status = 'completed' then 'A monthly check-in' else '' end,
                 case when m.status = 'completed' then m.created_at + interval '3 days' end
          from alignment_meetings m join engagements e on e.org_id = m.org_id and e.id = m.engagement_id
          where m.org_id = $1",
@@ -333,6 +330,25 @@ async fn load_org(
     .execute(&mut *tx)
     .await
     .context("invites")?;
+    // The held meetings' invitees answered the questions of their meeting's kind.
+    sqlx::query!(
+        "insert into guest_answers (org_id, invite_id, question, answer, updated_at)
+         select i.org_id, i.id, a.question, a.answer, i.answered_at
+         from guest_invites i
+         join alignment_meetings m on m.org_id = i.org_id and m.id = i.meeting_id
+         join (values ('kickoff', 'expectations', 'Sharper priorities for the team'),
+                      ('kickoff', 'outcomes', 'Delegating more, and earlier'),
+                      ('initial', 'success', 'Steady under pressure, and the team sees it'),
+                      ('initial', 'noticed', 'Calmer planning meetings'),
+                      ('midpoint', 'changed', 'Asks for help sooner'),
+                      ('closing', 'keep_going', 'A monthly check-in'))
+              as a (kind, question, answer) on a.kind = m.kind
+         where i.org_id = $1 and m.status = 'completed'",
+        org
+    )
+    .execute(&mut *tx)
+    .await
+    .context("answers")?;
     sqlx::query!(
         "insert into alignment_candidate_times (org_id, id, meeting_id, starts_at, proposed_by)
          select m.org_id, md5(m.id::text || '-candidate-' || c)::uuid, m.id,

@@ -200,7 +200,7 @@ impl Mailer<'_> {
                 .collect(),
             paragraphs: vec![
                 "This is not a performance review. What is said in coaching sessions stays between the coach and the coachee; you will see only the goals the coachee chose to share with you.".into(),
-                "On the meeting page you can accept a time or propose another, and, if you like, answer three short questions about the coachee's strengths and growth beforehand.".into(),
+                "On the meeting page you can accept a time or propose another, and, if you like, answer a question or two about the coaching beforehand.".into(),
             ],
             link: link.clone().map(|l| ("Open the meeting page".to_owned(), l)),
             footnote: self.expiry_note(invite),
@@ -341,7 +341,7 @@ impl Mailer<'_> {
                 "The meeting page has the agenda, the facilitation guide, the coachee's preparation and the manager's answers.".to_owned(),
             ),
             Who::Manager => paragraphs.push(
-                "If you have not yet, you can answer the three short questions about the coachee on the meeting page until the meeting starts.".to_owned(),
+                "If you have not yet, you can answer the short questions on the meeting page until the meeting starts.".to_owned(),
             ),
         }
         let mut message = NoticeEmail {

@@ -25,12 +25,16 @@ pub enum MailKind {
     MeetingWithdrawn,
     /// The manager answered, declined or proposed a time.
     MeetingAnswer,
+    /// The coach told that a meeting was planned and its preparation waits.
+    MeetingPlanned,
+    /// An invitee who accepted told that the agenda changed.
+    MeetingAgenda,
     /// Anything else; also every message queued before kinds were kept.
     #[default]
     Other,
 }
 
-const ALL: [MailKind; 12] = [
+const ALL: [MailKind; 14] = [
     MailKind::Test,
     MailKind::Invitation,
     MailKind::PasswordReset,
@@ -42,6 +46,8 @@ const ALL: [MailKind; 12] = [
     MailKind::MeetingCancelled,
     MailKind::MeetingWithdrawn,
     MailKind::MeetingAnswer,
+    MailKind::MeetingPlanned,
+    MailKind::MeetingAgenda,
     MailKind::Other,
 ];
 
@@ -60,6 +66,8 @@ impl MailKind {
             MailKind::MeetingCancelled => "meeting_cancelled",
             MailKind::MeetingWithdrawn => "meeting_withdrawn",
             MailKind::MeetingAnswer => "meeting_answer",
+            MailKind::MeetingPlanned => "meeting_planned",
+            MailKind::MeetingAgenda => "meeting_agenda",
             MailKind::Other => "other",
         }
     }
@@ -95,6 +103,8 @@ impl MailKind {
             MailKind::MeetingCancelled => "Alignment meeting cancelled",
             MailKind::MeetingWithdrawn => "Alignment meeting: invitee no longer needed",
             MailKind::MeetingAnswer => "Alignment meeting: manager's answer",
+            MailKind::MeetingPlanned => "Alignment meeting planned, for the coach",
+            MailKind::MeetingAgenda => "Alignment meeting agenda updated",
             MailKind::Other => "Other message",
         }
     }

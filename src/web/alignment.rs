@@ -10,8 +10,10 @@
 //!
 //! The pages are split by what a reader looks for: `planning` (the engagement's
 //! page and the coachee choosing times and inviting), `requests`, `meeting`
-//! (one meeting's page), `preparation`, `changes` (time, cancel, manager) and
-//! `outcome` (held or not, debrief). `fields`, `invite`, `notice` and `shown`
+//! (one meeting's page), `preparation`, `agenda` (rewriting it), `changes`
+//! (time, cancel, manager) and `outcome` (held or not, debrief); `voices`
+//! gathers the agenda, the invitees' answers and the preparation sessions
+//! for the meeting page. `fields`, `invite`, `notice` and `shown`
 //! hold what several of them share; `shown` and `invite` are read by other
 //! areas too. `debrief` is the pulse-check form and `trail` what the invitees
 //! did, both shown on the meeting's page. This file only wires the routes.
@@ -21,6 +23,7 @@ use axum::routing::{get, post};
 
 use crate::state::AppState;
 
+mod agenda;
 mod changes;
 mod debrief;
 mod fields;
@@ -33,6 +36,7 @@ mod preparation;
 mod requests;
 pub mod shown;
 mod trail;
+mod voices;
 
 pub fn router() -> Router<AppState> {
     Router::new()
@@ -51,6 +55,7 @@ pub fn router() -> Router<AppState> {
             post(preparation::save_preparation),
         )
         .route("/alignment/{id}/notes", post(preparation::save_notes))
+        .route("/alignment/{id}/agenda", post(agenda::save_agenda))
         .route("/alignment/{id}/reschedule", post(changes::reschedule))
         .route("/alignment/{id}/use-time", post(changes::use_time))
         .route("/alignment/{id}/cancel", post(changes::cancel))

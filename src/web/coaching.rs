@@ -8,7 +8,8 @@
 //!
 //! `engagement` is the engagement's page and scheduling, `sessions` one
 //! coaching session (its page, the coach's record, activities marked done) and
-//! `notes` the coach's private notes. This file only wires the routes.
+//! `notes` the coach's private notes, `prep` marking a session as the
+//! preparation for an alignment meeting. This file only wires the routes.
 
 use axum::Router;
 use axum::routing::{get, post};
@@ -17,6 +18,7 @@ use crate::state::AppState;
 
 mod engagement;
 mod notes;
+mod prep;
 mod sessions;
 
 pub fn router() -> Router<AppState> {
@@ -28,6 +30,7 @@ pub fn router() -> Router<AppState> {
             get(sessions::show_session).post(sessions::document),
         )
         .route("/sessions/{id}/notes", post(notes::save_notes))
+        .route("/sessions/{id}/preparation", post(prep::mark_preparation))
         .route(
             "/sessions/{id}/activities/{activity_id}",
             post(sessions::mark_activity),

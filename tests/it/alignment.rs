@@ -8,11 +8,13 @@ use chrono::{Duration, Utc};
 use crate::support::{TestApp, Visitor, location, roles};
 
 mod after_meeting;
+mod agenda;
 mod answers;
 mod kinds;
 mod manager_links;
 mod programme_rules;
 mod scheduling;
+mod voices;
 
 /// A coachee, their coach and an admin of one organisation, signed in; other
 /// test modules borrow it to reach a meeting the way its people do.
@@ -32,7 +34,16 @@ pub(crate) const MANAGER: &str = "morgan.manager@example.com";
 /// Robin (Europe/London) coached by Casey (Europe/Berlin) in a programme with
 /// alignment meetings switched on or off; one goal shared, one private.
 pub(crate) async fn trio(enabled: bool) -> Trio {
-    let app = TestApp::spawn().await;
+    trio_on(TestApp::spawn().await, enabled).await
+}
+
+/// The same, the app sending its mail to the SMTP server at `smtp`.
+pub(crate) async fn trio_sending_to(smtp: url::Url) -> Trio {
+    let app = TestApp::spawn_with(|config| config.smtp_url = Some(smtp)).await;
+    trio_on(app, true).await
+}
+
+async fn trio_on(app: TestApp, enabled: bool) -> Trio {
     let org = app.create_org("Acme").await;
     let (admin, _) = app
         .signed_in(org, "admin@acme.test", roles(true, false, false))

@@ -51,6 +51,8 @@ fn expected(method: &str, path: &str, who: Who) -> Option<u16> {
         ("POST", "/engagements/{id}/sessions") => party(422, 422),
         ("POST", "/sessions/{id}") => party(404, 422),
         ("POST", "/sessions/{id}/notes") => party(404, 303),
+        // An empty choice: the session prepares no meeting.
+        ("POST", "/sessions/{id}/preparation") => party(404, 303),
         ("POST", "/sessions/{id}/activities/{activity_id}") => party(303, 404),
         ("GET", "/engagements/{id}/goals/new") => party(200, 404),
         ("POST", "/engagements/{id}/goals/new") | ("POST", "/goals/{id}") => party(422, 404),
@@ -68,7 +70,10 @@ fn expected(method: &str, path: &str, who: Who) -> Option<u16> {
         }
         ("POST", "/alignment/{id}/outcome") => party(404, 303),
         ("POST", "/alignment/{id}/debrief") => party(404, 422),
-        ("POST", "/alignment/{id}/reschedule") => party(422, 422),
+        // An empty agenda is refused on the page, for either of them.
+        ("POST", "/alignment/{id}/reschedule") | ("POST", "/alignment/{id}/agenda") => {
+            party(422, 422)
+        }
         ("POST", "/alignment/{id}/use-time") | ("POST", "/alignment/{id}/cancel") => {
             party(303, 303)
         }

@@ -161,7 +161,10 @@ impl Tab {
 impl World {
     async fn invite_of(&self, report: &Report) -> (String, String, String, String) {
         sqlx::query_as(
-            "select strengths, rsvp, rsvp_note, time_zone from guest_invites where meeting_id = $1",
+            "select coalesce((select answer from guest_answers a
+                              where a.invite_id = i.id and a.question = 'success'), ''),
+                    rsvp, rsvp_note, time_zone
+             from guest_invites i where meeting_id = $1",
         )
         .bind(report.meeting)
         .fetch_one(&mut self.app.owner_connection().await)
@@ -245,7 +248,7 @@ async fn a_manager_with_two_reports_acts_on_each_meeting_from_its_own_tab() {
             .send(
                 &owen,
                 "/answers",
-                &[("strengths", &strengths), ("growth", "g"), ("support", "s")],
+                &[("success", &strengths), ("noticed", "g")],
             )
             .await;
         assert_eq!(response.status(), 303);
@@ -384,11 +387,7 @@ async fn a_form_for_one_meeting_sent_to_another_meetings_address_changes_nothing
             &owen,
             &robins_action,
             sams_form,
-            &[
-                ("strengths", "MISDIRECTED"),
-                ("growth", ""),
-                ("support", ""),
-            ],
+            &[("success", "MISDIRECTED"), ("noticed", "")],
         )
         .await;
     assert_eq!(response.status(), 409);
@@ -413,7 +412,7 @@ async fn a_form_for_one_meeting_sent_to_another_meetings_address_changes_nothing
         .post(owen.url(&robins_action))
         .form(&[
             ("_csrf", crate::support::csrf_in(&tab.page).as_str()),
-            ("strengths", "NONE"),
+            ("success", "NONE"),
         ])
         .send()
         .await
@@ -447,7 +446,7 @@ async fn the_word_after_an_action_shows_on_that_meetings_page_only() {
     let answers = form(&sams_page, "/answers");
     let mut fields = answers.fields;
     fields.extend(
-        [("strengths", "s"), ("growth", "g"), ("support", "s")]
+        [("success", "s"), ("noticed", "g")]
             .iter()
             .map(|(k, v)| (k.to_string(), v.to_string())),
     );

@@ -266,13 +266,12 @@ async fn seeded() -> Seeded {
             .await
             .unwrap();
             meetings::mark_opened(&mut tx, org, invite).await.unwrap();
+            let (success, noticed) = (format!("Success {MARKER}"), format!("Noticed {MARKER}"));
             meetings::save_answers(
                 &mut tx,
                 org,
                 invite,
-                &format!("Strong {MARKER}"),
-                &format!("Grow {MARKER}"),
-                &format!("Help {MARKER}"),
+                &[("success", &success), ("noticed", &noticed)],
             )
             .await
             .unwrap();

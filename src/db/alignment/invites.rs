@@ -1,5 +1,5 @@
-//! The manager's invite: their link, their answer to the time, and their
-//! answers to the questions about the coachee.
+//! The manager's invite: their link and their answer to the time. What they
+//! answer to the questions before the meeting is in `answers`.
 
 use chrono::{DateTime, Utc};
 use sqlx::PgConnection;
@@ -25,9 +25,7 @@ pub struct Invite {
     pub rsvp_at: Option<DateTime<Utc>>,
     pub first_opened_at: Option<DateTime<Utc>>,
     pub last_opened_at: Option<DateTime<Utc>>,
-    pub strengths: String,
-    pub growth: String,
-    pub support: String,
+    /// When they last changed their answers to the questions.
     pub answered_at: Option<DateTime<Utc>>,
 }
 
@@ -61,7 +59,7 @@ pub async fn invite(
                 revoked_at as "revoked_at: DateTime<Utc>", revoked_reason, rsvp, rsvp_note,
                 rsvp_at as "rsvp_at: DateTime<Utc>",
                 first_opened_at as "first_opened_at: DateTime<Utc>",
-                last_opened_at as "last_opened_at: DateTime<Utc>", strengths, growth, support,
+                last_opened_at as "last_opened_at: DateTime<Utc>",
                 answered_at as "answered_at: DateTime<Utc>"
          from guest_invites
          where org_id = $1 and id = $2"#,
@@ -85,7 +83,7 @@ pub async fn invite_for_update(
                 revoked_at as "revoked_at: DateTime<Utc>", revoked_reason, rsvp, rsvp_note,
                 rsvp_at as "rsvp_at: DateTime<Utc>",
                 first_opened_at as "first_opened_at: DateTime<Utc>",
-                last_opened_at as "last_opened_at: DateTime<Utc>", strengths, growth, support,
+                last_opened_at as "last_opened_at: DateTime<Utc>",
                 answered_at as "answered_at: DateTime<Utc>"
          from guest_invites
          where org_id = $1 and id = $2 for update"#,
@@ -109,7 +107,7 @@ pub async fn current_invite(
                 revoked_at as "revoked_at: DateTime<Utc>", revoked_reason, rsvp, rsvp_note,
                 rsvp_at as "rsvp_at: DateTime<Utc>",
                 first_opened_at as "first_opened_at: DateTime<Utc>",
-                last_opened_at as "last_opened_at: DateTime<Utc>", strengths, growth, support,
+                last_opened_at as "last_opened_at: DateTime<Utc>",
                 answered_at as "answered_at: DateTime<Utc>"
          from guest_invites
          where org_id = $1 and meeting_id = $2
@@ -250,29 +248,4 @@ pub async fn set_invite_time_zone(
     .execute(conn)
     .await?;
     Ok(())
-}
-
-/// The manager's answers to the questions about the coachee. Returns whether
-/// anything changed.
-pub async fn save_answers(
-    conn: &mut PgConnection,
-    org: TenantId,
-    invite: Uuid,
-    strengths: &str,
-    growth: &str,
-    support: &str,
-) -> sqlx::Result<bool> {
-    let changed = sqlx::query!(
-        "update guest_invites set strengths = $3, growth = $4, support = $5, answered_at = now()
-         where org_id = $1 and id = $2
-           and (strengths, growth, support) is distinct from ($3, $4, $5)",
-        org.0,
-        invite,
-        strengths,
-        growth,
-        support
-    )
-    .execute(conn)
-    .await?;
-    Ok(changed.rows_affected() == 1)
 }

@@ -133,9 +133,16 @@ pub(super) async fn seed_demo_alignment(
         conn,
         org,
         invite_id,
-        "Calm under pressure; the team trusts Jordan's judgement.",
-        "Saying no to requests that do not fit the quarter's priorities.",
-        "A monthly half hour to look at priorities together.",
+        &[
+            (
+                "success",
+                "Jordan sets the quarter's priorities and turns down what does not fit, with reasons people accept.",
+            ),
+            (
+                "noticed",
+                "Fewer late requests landing on the team, and a monthly half hour where we look at priorities together.",
+            ),
+        ],
     )
     .await?;
     meetings::set_outcome(conn, org, meeting, true).await?;

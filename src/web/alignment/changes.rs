@@ -195,8 +195,12 @@ pub(super) async fn cancel(
         .await?
         .ok_or(AppError::NotFound)?;
     if let Some(invite) = invite {
-        mailer(&state, &member)
+        let mailer = mailer(&state, &member);
+        mailer
             .cancelled(&mut tx, &cancelled, &invite, &member.user.name)
+            .await?;
+        mailer
+            .withdraw_agenda_news(&mut tx, &cancelled, &invite)
             .await?;
     }
     record(&mut tx, &member, "meeting.cancelled", &meeting).await?;
@@ -254,6 +258,7 @@ pub(super) async fn replace_manager(
     let mailer = mailer(&state, &member);
     if let Some(old) = old {
         mailer.withdrawn(&mut tx, &meeting, &old).await?;
+        mailer.withdraw_agenda_news(&mut tx, &meeting, &old).await?;
     }
     // The new manager is invited to the time set, or to choose from the times
     // on offer; the coachee's and coach's calendars need no change.

@@ -13,8 +13,7 @@ use serde::Deserialize;
 use uuid::Uuid;
 
 use crate::alignment::{
-    AgendaItem, CoachRole, GUIDE, GuideStep, HARD_MOMENTS, Speaker, Status, first_name,
-    strengths_questions,
+    CoachRole, GUIDE, GuideStep, HARD_MOMENTS, Speaker, Status, first_name, strengths_questions,
 };
 use crate::db::alignment::{self as meetings, Debrief, Invite, Meeting};
 use crate::db::goals::{self, Goal};
@@ -31,6 +30,7 @@ use super::debrief::{DebriefForm, GO_DEEPER, go_deeper_label};
 use super::fields::{DURATIONS, PrepForm};
 use super::shown::{CandidateRow, local};
 use super::trail::{self, TrailRow};
+use super::voices::{Voices, voices};
 
 /// Opens the request's transaction with the meeting in it, for its coach or
 /// coachee (`only` one of them, when given); anyone else gets a 404.
@@ -108,6 +108,8 @@ pub(super) struct Edits {
     pub(super) reschedule: Option<(RescheduleForm, String)>,
     pub(super) manager: Option<(ManagerForm, String)>,
     pub(super) debrief: Option<(DebriefForm, String)>,
+    /// The agenda as typed, and why it was refused.
+    pub(super) agenda: Option<(String, String)>,
 }
 
 #[derive(Template, WebTemplate)]
@@ -123,7 +125,8 @@ pub(super) struct MeetingPage {
     opened: String,
     answered: String,
     rsvp_at: String,
-    agenda: Vec<AgendaItem>,
+    /// The agenda, the invitees' answers, the preparation sessions.
+    voices: Voices,
     purpose: &'static str,
     guide: &'static [GuideStep],
     hard_moments: &'static [GuideStep],
@@ -255,6 +258,7 @@ async fn meeting_page(
     let can_record_outcome = side == Side::Coach
         && meeting.status() == Status::Confirmed
         && meeting.starts_at.is_some_and(|at| at <= Utc::now());
+    let voices = voices(tx, &meeting, &tz, edits.agenda).await?;
     let title = format!("{} meeting", meeting.kind().label());
     Ok(MeetingPage {
         layout: Layout::for_member(title, member, flashes).await,
@@ -262,7 +266,7 @@ async fn meeting_page(
         opened: local(invite.as_ref().and_then(|i| i.last_opened_at), &tz),
         answered: local(invite.as_ref().and_then(|i| i.answered_at), &tz),
         rsvp_at: local(invite.as_ref().and_then(|i| i.rsvp_at), &tz),
-        agenda: meeting.kind().agenda(meeting.duration_minutes),
+        voices,
         purpose: meeting.kind().purpose(),
         guide: GUIDE,
         hard_moments: HARD_MOMENTS,

@@ -278,8 +278,13 @@ pub(super) async fn schedule(
         )
         .await?;
         let candidates = meetings::candidates(&mut tx, member.org, meeting_id).await?;
-        mailer(&state, &member)
+        let mailer = mailer(&state, &member);
+        mailer
             .invite_manager(&mut tx, &meeting, &invite, &candidates)
+            .await?;
+        // The coach is in it from the start: told now, not when a time is set.
+        mailer
+            .tell_coach_planned(&mut tx, &meeting, &invite, &candidates)
             .await?;
         record(&mut tx, &member, "meeting.scheduled", &meeting).await?;
     }

@@ -10,6 +10,7 @@ use axum::{Extension, Form};
 use serde::Deserialize;
 use uuid::Uuid;
 
+use crate::db::alignment as meetings;
 use crate::db::coaching::{self, Assignment, CoachingSession, Documentation, SessionStatus};
 use crate::db::engagements::Engagement;
 use crate::db::programs::{self, Activity, Skill};
@@ -156,6 +157,49 @@ pub(super) struct SessionPage {
     problems: FieldErrors,
     /// The coach's own notes; always empty for the coachee.
     pub(super) private_notes: String,
+    /// The engagement's planned alignment meetings this session could
+    /// prepare, for the coach; the one it prepares (its id, or empty); and
+    /// why a choice was refused.
+    pub(super) prep_meetings: Vec<PrepChoice>,
+    pub(super) prepares: String,
+    pub(super) prepares_problem: Option<String>,
+}
+
+/// An alignment meeting a session may prepare, as the coach chooses it.
+pub struct PrepChoice {
+    pub id: Uuid,
+    pub label: String,
+}
+
+/// The engagement's alignment meetings still planned, and the one `session`
+/// prepares (kept in the list even once held, so the choice reads true).
+async fn prep_choices(
+    tx: &mut TenantTx,
+    member: &Member,
+    engagement: Uuid,
+    session: Uuid,
+) -> AppResult<(Vec<PrepChoice>, String)> {
+    let prepares = meetings::prepares(tx, member.org, session).await?;
+    let choices = meetings::of_engagement(tx, member.org, engagement)
+        .await?
+        .into_iter()
+        .filter(|m| m.alignment_enabled && (m.status().is_open() || Some(m.id) == prepares))
+        .map(|m| PrepChoice {
+            id: m.id,
+            label: match m.starts_at {
+                Some(at) => format!(
+                    "{} meeting, {}",
+                    m.kind().label(),
+                    format::local_time(at, &member.user.time_zone)
+                ),
+                None => format!("{} meeting, time not agreed yet", m.kind().label()),
+            },
+        })
+        .collect();
+    Ok((
+        choices,
+        prepares.map(|id| id.to_string()).unwrap_or_default(),
+    ))
 }
 
 impl SessionPage {
@@ -216,6 +260,10 @@ pub(super) async fn session_page(
         coaching::previous_with_actions(tx, member.org, engagement.id, session.starts_at)
             .await?
             .map(|s| shown(s, &tz));
+    let (prep_meetings, prepares) = match side {
+        Side::Coach => prep_choices(tx, member, engagement.id, session.id).await?,
+        Side::Coachee => (Vec::new(), String::new()),
+    };
     let (skills, activities, private_notes) = match side {
         Side::Coach => (
             programs::skills(tx, member.org).await?,
@@ -244,6 +292,9 @@ pub(super) async fn session_page(
         form,
         problems,
         private_notes,
+        prep_meetings,
+        prepares,
+        prepares_problem: None,
     })
 }
 

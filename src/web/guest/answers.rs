@@ -7,12 +7,14 @@ use chrono::Utc;
 use serde::Deserialize;
 use tower_sessions::Session;
 
+use crate::alignment::questions::questions;
 use crate::db::alignment::{self as meetings};
 use crate::format;
 use crate::mail::calendar::Method;
 use crate::state::AppState;
 use crate::web::client::ClientAddr;
 use crate::web::error::{AppError, AppResult};
+use crate::web::forms::problems::FieldErrors;
 
 use super::common::{back, mailer, record};
 use super::page::{AnswersForm, GuestEdits, rerender};
@@ -33,32 +35,32 @@ pub(super) async fn save_answers(
 ) -> AppResult<Response> {
     let org = tx.tenant();
     let started = meeting.starts_at.is_some_and(|at| at <= Utc::now());
-    let problem = if started || !meeting.status().is_open() {
-        Some("The meeting has started, so the answers can no longer be changed.")
-    } else if [&form.strengths, &form.growth, &form.support]
-        .iter()
-        .any(|t| t.chars().count() > 2000)
-    {
-        Some("Keep each answer to 2,000 characters.")
-    } else {
-        None
-    };
-    if let Some(problem) = problem {
+    let asked = questions(meeting.kind());
+    let mut problems = FieldErrors::default();
+    if started || !meeting.status().is_open() {
+        problems.set(
+            "answers",
+            "The meeting has started, so the answers can no longer be changed.",
+        );
+    }
+    for question in asked {
+        if form.text(question.key).chars().count() > 2000 {
+            problems.set(question.key, "Keep this answer to 2,000 characters.");
+        }
+    }
+    if problems.any() {
         let edits = GuestEdits {
-            answers: Some((form, problem.into())),
+            answers: Some((form, problems)),
             ..GuestEdits::default()
         };
         return rerender(tx, &session, invite, meeting, edits).await;
     }
-    let changed = meetings::save_answers(
-        &mut tx,
-        org,
-        invite.id,
-        form.strengths.trim(),
-        form.growth.trim(),
-        form.support.trim(),
-    )
-    .await?;
+    // Only the questions of this meeting's kind: other fields are not answers.
+    let given: Vec<(&str, &str)> = asked
+        .iter()
+        .map(|q| (q.key, form.text(q.key).trim()))
+        .collect();
+    let changed = meetings::save_answers(&mut tx, org, invite.id, &given).await?;
     if !changed {
         return back(&session, invite.id, "Your answers are saved.").await;
     }

@@ -1,5 +1,7 @@
 //! The manager's page: what they see of the meeting.
 
+use std::collections::BTreeMap;
+
 use askama::Template;
 use askama_web::WebTemplate;
 use axum::http::StatusCode;
@@ -8,7 +10,9 @@ use chrono::Utc;
 use serde::Deserialize;
 use tower_sessions::Session;
 
-use crate::alignment::{AgendaItem, Status};
+use crate::alignment::Status;
+use crate::alignment::agenda::{self, AgendaLine};
+use crate::alignment::questions::{Question, questions};
 use crate::db::alignment::{self as meetings, Invite, Meeting};
 use crate::db::goals::{self, Goal};
 use crate::db::{TenantId, TenantTx};
@@ -16,6 +20,7 @@ use crate::format;
 use crate::web::alignment::shown::CandidateRow;
 use crate::web::error::AppResult;
 use crate::web::flash::{self, Flashes};
+use crate::web::forms::problems::FieldErrors;
 
 use super::refusal::{Refusal, refused};
 use super::visit::{GuestVisit, ShownFor};
@@ -29,8 +34,12 @@ pub struct ManagerView {
     pub candidates: Vec<CandidateRow>,
     /// Times the manager proposed, not yet taken up.
     pub proposals: Vec<CandidateRow>,
-    pub agenda: Vec<AgendaItem>,
+    /// The agenda as it stands: standard, or as the coachee and coach rewrote it.
+    pub agenda: Vec<AgendaLine>,
     pub purpose: &'static str,
+    /// What this meeting's kind asks the invitee, and what they answered.
+    pub questions: &'static [Question],
+    pub answers: BTreeMap<String, String>,
     pub goals: Vec<Goal>,
     /// The questions can be answered until the meeting starts.
     pub can_answer: bool,
@@ -75,13 +84,26 @@ pub(super) async fn manager_view(
         Vec::new()
     };
     let goals = goals::shared_of_engagement(tx, org, meeting.engagement_id).await?;
+    let rewritten = meetings::rewritten_agenda(tx, org, meeting.id).await?;
+    let answers = meetings::answers_of_invite(tx, org, invite.id)
+        .await?
+        .into_iter()
+        .map(|a| (a.question, a.answer))
+        .collect();
     Ok(ManagerView {
         when: meeting
             .starts_at
             .map(|at| format::local_time(at, &tz))
             .unwrap_or_default(),
-        agenda: meeting.kind().agenda(meeting.duration_minutes),
+        agenda: agenda::current(
+            meeting.kind(),
+            meeting.duration_minutes,
+            &meeting.agenda,
+            rewritten.as_deref(),
+        ),
         purpose: meeting.kind().purpose(),
+        questions: questions(meeting.kind()),
+        answers,
         can_answer: meeting.status().is_open()
             && meeting.starts_at.is_none_or(|at| at > Utc::now()),
         expires: format::local_time(invite.expires_at, &tz),
@@ -103,7 +125,7 @@ pub(super) struct GuestPage {
     propose: ProposeForm,
     propose_problem: Option<String>,
     answers: AnswersForm,
-    answers_problem: Option<String>,
+    answers_problems: FieldErrors,
     decline: DeclineForm,
     decline_problem: Option<String>,
 }
@@ -114,16 +136,14 @@ pub(super) fn guest_page(
     preview: bool,
     edits: GuestEdits,
 ) -> GuestPage {
-    let (answers, answers_problem) = match edits.answers {
-        Some((form, problem)) => (form, Some(problem)),
+    let (answers, answers_problems) = match edits.answers {
+        Some((form, problems)) => (form, problems),
         None => (
             AnswersForm {
-                strengths: view.invite.strengths.clone(),
-                growth: view.invite.growth.clone(),
-                support: view.invite.support.clone(),
+                answers: view.answers.clone(),
                 ..AnswersForm::default()
             },
-            None,
+            FieldErrors::default(),
         ),
     };
     let (propose, propose_problem) = edits
@@ -140,7 +160,7 @@ pub(super) fn guest_page(
         propose,
         propose_problem,
         answers,
-        answers_problem,
+        answers_problems,
         decline,
         decline_problem,
     }
@@ -209,17 +229,23 @@ impl ShownFor for ProposeForm {
     }
 }
 
+/// The answers to the questions of the meeting's kind: one field per
+/// question, named by its key (see `alignment::questions`).
 #[derive(Clone, Debug, Default, Deserialize)]
 pub(super) struct AnswersForm {
     /// The invite whose page showed the form.
     #[serde(default)]
     pub(super) invite: String,
-    #[serde(default)]
-    pub(super) strengths: String,
-    #[serde(default)]
-    pub(super) growth: String,
-    #[serde(default)]
-    pub(super) support: String,
+    /// Every other field, of which the questions' are read.
+    #[serde(flatten)]
+    pub(super) answers: BTreeMap<String, String>,
+}
+
+impl AnswersForm {
+    /// What is typed (or stored) for the question `key`.
+    pub(super) fn text(&self, key: &str) -> &str {
+        self.answers.get(key).map_or("", String::as_str)
+    }
 }
 
 impl ShownFor for AnswersForm {
@@ -246,6 +272,6 @@ impl ShownFor for DeclineForm {
 #[derive(Default)]
 pub(super) struct GuestEdits {
     pub(super) propose: Option<(ProposeForm, String)>,
-    pub(super) answers: Option<(AnswersForm, String)>,
+    pub(super) answers: Option<(AnswersForm, FieldErrors)>,
     pub(super) decline: Option<(DeclineForm, String)>,
 }

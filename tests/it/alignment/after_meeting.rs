@@ -20,9 +20,8 @@ async fn confirmed(t: &Trio) -> (String, Visitor, String) {
             &shown_on(
                 &token,
                 &[
-                    ("strengths", "Calm with customers"),
-                    ("growth", "Delegating"),
-                    ("support", "A monthly check-in"),
+                    ("success", "Calm with customers"),
+                    ("noticed", "Delegating more in the weekly meeting"),
                 ],
             ),
         )

@@ -55,9 +55,8 @@ async fn the_manager_picks_a_time_answers_and_a_replayed_answer_changes_nothing(
         .await;
     assert_eq!(response.status(), 303);
     let answers = [
-        ("strengths", "MANAGER-ANSWER calm with customers"),
-        ("growth", "Delegating the weekly report"),
-        ("support", "A monthly check-in"),
+        ("success", "MANAGER-ANSWER calm with customers"),
+        ("noticed", "Delegating the weekly report"),
     ];
     for _ in 0..2 {
         let response = manager

@@ -11,7 +11,7 @@ use super::{Trio, trio};
 
 impl Trio {
     /// The admin saves the rules with `kinds` included and `expected`.
-    async fn kinds(&self, kinds: &[&str], expected: &[&str]) -> reqwest::Response {
+    pub(super) async fn kinds(&self, kinds: &[&str], expected: &[&str]) -> reqwest::Response {
         let mut fields = vec![
             ("enabled", "on"),
             ("included", "5"),

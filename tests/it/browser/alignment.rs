@@ -169,12 +169,11 @@ async fn an_alignment_meeting_travels_from_the_admin_to_the_manager_and_back() {
     morgan.submit(&format!("{guest_page}/accept")).await;
     morgan.wait_for_text("The meeting is set for").await;
     morgan
-        .fill("strengths", "Robin keeps customers calm under pressure")
+        .fill("success", "Robin keeps customers calm under pressure")
         .await;
     morgan
-        .fill("growth", "Handing over the weekly report")
+        .fill("noticed", "Handing over the weekly report")
         .await;
-    morgan.fill("support", "A monthly half hour together").await;
     morgan.submit(&format!("{guest_page}/answers")).await;
     morgan.wait_for_text("Your answers are saved").await;
     morgan.screenshot("alignment-6-manager-answered").await;

@@ -1,0 +1,77 @@
+//! The coachee or coach rewrites the meeting's agenda, until the meeting
+//! starts. Invitees read the latest on their page; one who already accepted
+//! is emailed the new agenda, once the edits have settled for a few minutes.
+
+use axum::Form;
+use axum::extract::{Path, State};
+use axum::response::Response;
+use serde::Deserialize;
+use uuid::Uuid;
+
+use crate::alignment::agenda;
+use crate::db::alignment as meetings;
+use crate::state::AppState;
+use crate::web::error::{AppError, AppResult};
+use crate::web::session::Member;
+
+use super::meeting::{Edits, done, open, rerender};
+use super::notice::{mailer, record};
+use super::voices::agenda_editable;
+
+#[derive(Clone, Debug, Default, Deserialize)]
+pub(super) struct AgendaForm {
+    #[serde(default)]
+    agenda: String,
+}
+
+pub(super) async fn save_agenda(
+    State(state): State<AppState>,
+    member: Member,
+    Path(id): Path<Uuid>,
+    Form(form): Form<AgendaForm>,
+) -> AppResult<Response> {
+    let (mut tx, meeting, side) = open(&state, &member, id, true, None).await?;
+    let checked = if agenda_editable(&meeting) {
+        agenda::check(&form.agenda)
+    } else {
+        Err(
+            "The meeting has started or is no longer planned, so its agenda stays as it was. What you typed is below.",
+        )
+    };
+    let lines = match checked {
+        Ok(lines) => lines,
+        Err(problem) => {
+            let edits = Edits {
+                agenda: Some((form.agenda, problem.into())),
+                ..Edits::default()
+            };
+            return rerender(tx, &member, meeting, side, edits).await;
+        }
+    };
+    if !meetings::rewrite_agenda(&mut tx, member.org, meeting.id, &lines).await? {
+        return done(&member, id, "The agenda is as you left it.").await;
+    }
+    let accepted = meetings::accepted_invites(&mut tx, member.org, meeting.id).await?;
+    let shown = agenda::parse(&lines);
+    let mailer = mailer(&state, &member);
+    for invite in &accepted {
+        let invite = meetings::invite(&mut tx, member.org, *invite)
+            .await?
+            .ok_or(AppError::NotFound)?;
+        mailer
+            .agenda_changed(&mut tx, &meeting, &invite, &shown)
+            .await?;
+    }
+    record(&mut tx, &member, "meeting.agenda_changed", &meeting).await?;
+    tx.commit().await?;
+    done(
+        &member,
+        id,
+        if accepted.is_empty() {
+            "The agenda is saved. The invitation page shows it at once."
+        } else {
+            "The agenda is saved. Whoever accepted the meeting gets the new agenda by email in a few minutes."
+        },
+    )
+    .await
+}
