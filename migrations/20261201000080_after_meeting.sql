@@ -38,30 +38,32 @@ alter table guest_invites no force row level security;
 alter table alignment_meetings no force row level security;
 alter table engagements no force row level security;
 
+-- Each invite's words are written once and joined to the entries by equality
+-- (a hash join), rather than searched for each entry.
 update audit_events e
 set meeting_id = found.meeting_id, invite_id = found.invite_id
 from (
-    select a.org_id, a.id, pick.meeting_id, pick.invite_id
-    from audit_events a
-    cross join lateral (
-        select i.meeting_id, i.id as invite_id
+    with spoken as (
+        select i.org_id, i.meeting_id, i.id as invite_id, i.created_at,
+               i.name || ' <' || i.email || '> (manager, guest link)' as actor,
+               (case m.kind
+                    when 'kickoff' then 'Kickoff'
+                    when 'initial' then 'Goal alignment'
+                    when 'midpoint' then 'Midpoint check-in'
+                    when 'closing' then 'Closing review'
+                end) || ' alignment meeting of ' || coachee.name as subject
         from guest_invites i
         join alignment_meetings m on m.org_id = i.org_id and m.id = i.meeting_id
         join engagements en on en.org_id = m.org_id and en.id = m.engagement_id
         join users coachee on coachee.id = en.coachee_id
-        where i.org_id = a.org_id
-          and i.created_at <= a.occurred_at
-          and a.actor = i.name || ' <' || i.email || '> (manager, guest link)'
-          and a.subject = (case m.kind
-                               when 'kickoff' then 'Kickoff'
-                               when 'initial' then 'Goal alignment'
-                               when 'midpoint' then 'Midpoint check-in'
-                               when 'closing' then 'Closing review'
-                           end) || ' alignment meeting of ' || coachee.name
-        order by i.created_at desc
-        limit 1
-    ) pick
+    )
+    select distinct on (a.org_id, a.id) a.org_id, a.id, s.meeting_id, s.invite_id
+    from audit_events a
+    join spoken s
+      on s.org_id = a.org_id and s.actor = a.actor and s.subject = a.subject
+     and s.created_at <= a.occurred_at
     where a.action like 'guest.%' and a.meeting_id is null
+    order by a.org_id, a.id, s.created_at desc
 ) found
 where e.org_id = found.org_id and e.id = found.id;
 

@@ -163,7 +163,9 @@ impl Mailer<'_> {
             name: invite.name.clone(),
         })
         .map_err(render_failed)?;
-        message.send_at = Some(self.now + Duration::minutes(AGENDA_SETTLES_MINUTES));
+        // Settled edits, but never after the meeting has begun.
+        let settled = self.now + Duration::minutes(AGENDA_SETTLES_MINUTES);
+        message.send_at = Some(meeting.starts_at.map_or(settled, |at| settled.min(at)));
         message.dedupe_key = Some(agenda_news_key(meeting, invite));
         message.caused_by = self.caused_by;
         outbox::enqueue(conn, Some(self.org), self.domain, message).await?;

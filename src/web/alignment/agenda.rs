@@ -22,6 +22,9 @@ use super::voices::agenda_editable;
 pub(super) struct AgendaForm {
     #[serde(default)]
     agenda: String,
+    /// The rewritten agenda the form was drawn with; absent from a form not
+    /// drawn by the meeting page.
+    was: Option<String>,
 }
 
 pub(super) async fn save_agenda(
@@ -31,12 +34,26 @@ pub(super) async fn save_agenda(
     Form(form): Form<AgendaForm>,
 ) -> AppResult<Response> {
     let (mut tx, meeting, side) = open(&state, &member, id, true, None).await?;
-    let checked = if agenda_editable(&meeting) {
-        agenda::check(&form.agenda)
-    } else {
+    // The meeting row is locked: the agenda read here is the one this save
+    // would replace.
+    let current = meetings::rewritten_agenda(&mut tx, member.org, meeting.id)
+        .await?
+        .unwrap_or_default();
+    // Browsers send a hidden field's line breaks as CRLF.
+    let changed_meanwhile = form
+        .was
+        .as_ref()
+        .is_some_and(|was| was.replace("\r\n", "\n") != current);
+    let checked = if !agenda_editable(&meeting) {
         Err(
             "The meeting has started or is no longer planned, so its agenda stays as it was. What you typed is below.",
         )
+    } else if changed_meanwhile {
+        Err(
+            "The agenda was changed by someone else while you were editing: theirs is shown above, what you typed is below. Save again to replace theirs with yours.",
+        )
+    } else {
+        agenda::check(&form.agenda)
     };
     let lines = match checked {
         Ok(lines) => lines,

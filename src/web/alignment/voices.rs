@@ -35,6 +35,10 @@ pub struct Voices {
     /// refused.
     pub agenda_text: String,
     pub agenda_problem: Option<String>,
+    /// The rewritten agenda as it stood when the page was drawn (empty for
+    /// the standard one): sent back with the form, so a save can tell that
+    /// someone else changed it in between.
+    pub agenda_was: String,
     /// Until the meeting starts.
     pub agenda_editable: bool,
     pub invitees: Vec<InviteeAnswers>,
@@ -116,6 +120,7 @@ pub(super) async fn voices(
         agenda,
         agenda_text,
         agenda_problem,
+        agenda_was: rewritten.unwrap_or_default(),
         agenda_editable: agenda_editable(meeting),
         invitees: by_invitee(meeting.kind(), answers),
         suggest_prep: meeting.prep_expected

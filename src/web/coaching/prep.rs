@@ -39,10 +39,11 @@ pub(super) async fn mark_preparation(
     // Only a meeting of this engagement that is still planned (or the one
     // already chosen): anything else — another engagement's meeting, another
     // organisation's, a made-up id — gets the same answer, and nothing changes.
+    let already = meetings::prepares(&mut tx, member.org, id).await?;
     let open: Vec<Uuid> = meetings::of_engagement(&mut tx, member.org, engagement.id)
         .await?
         .into_iter()
-        .filter(|m| m.alignment_enabled && m.status().is_open())
+        .filter(|m| m.alignment_enabled && (m.status().is_open() || Some(m.id) == already))
         .map(|m| m.id)
         .collect();
     let meeting = match chosen.parse::<Uuid>() {

@@ -173,3 +173,61 @@ async fn an_agenda_edited_after_acceptance_reaches_the_manager_once_and_not_afte
         "Welcome (5 min)\nAFTER-ACCEPT second draft (20 min)"
     );
 }
+
+/// The coachee and the coach open the agenda at the same time; the coach
+/// saves first. The coachee's save does not silently replace the coach's
+/// items: it comes back with both in view, and a second save is deliberate.
+#[tokio::test]
+async fn two_people_editing_the_agenda_at_once_do_not_overwrite_each_other_unseen() {
+    let t = super::trio(true).await;
+    let meeting_path = t.schedule(&[(day(10), "10:00")]).await;
+    let agenda_path = format!("{meeting_path}/agenda");
+    let coachee_page = t.coachee.text(&meeting_path).await;
+    let coach_page = t.coach.text(&meeting_path).await;
+    let coach_was = hidden(&coach_page, "was");
+    let response = t
+        .coach
+        .post(
+            &agenda_path,
+            &[
+                ("was", coach_was.as_str()),
+                ("agenda", "COACH-ITEM first\n"),
+            ],
+        )
+        .await;
+    assert_eq!(response.status(), 303);
+    let coachee_was = hidden(&coachee_page, "was");
+    let response = t
+        .coachee
+        .post(
+            &agenda_path,
+            &[
+                ("was", coachee_was.as_str()),
+                ("agenda", "COACHEE-ITEM typed meanwhile\n"),
+            ],
+        )
+        .await;
+    assert_eq!(response.status(), 422);
+    let page = response.text().await.unwrap();
+    assert!(page.contains("changed by someone else"), "{page}");
+    assert!(page.contains("COACH-ITEM first"), "theirs in view: {page}");
+    assert!(
+        page.contains("COACHEE-ITEM typed meanwhile"),
+        "mine kept: {page}"
+    );
+    // Saving again, having seen theirs, is deliberate.
+    let was = hidden(&page, "was");
+    let response = t
+        .coachee
+        .post(
+            &agenda_path,
+            &[
+                ("was", was.as_str()),
+                ("agenda", "COACHEE-ITEM typed meanwhile\n"),
+            ],
+        )
+        .await;
+    assert_eq!(response.status(), 303);
+    let page = t.coach.text(&meeting_path).await;
+    assert!(page.contains("COACHEE-ITEM typed meanwhile"), "{page}");
+}

@@ -231,6 +231,31 @@ async fn the_form_offers_only_included_kinds_and_refuses_others_keeping_what_was
             .unwrap()
             .contains("Closing review is expected but not included")
     );
+    // Expecting more kinds than the meetings included could never be met.
+    let response = t
+        .admin
+        .post(
+            &format!("/admin/programmes/{}/alignment", t.programme),
+            &[
+                ("enabled", "on"),
+                ("included", "1"),
+                ("sessions_before", "2"),
+                ("link_days", "7"),
+                ("reminder_hours", "24"),
+                ("kind", "initial"),
+                ("kind", "closing"),
+                ("expected", "initial"),
+                ("expected", "closing"),
+            ],
+        )
+        .await;
+    assert_eq!(response.status(), 422);
+    let page = response.text().await.unwrap();
+    assert!(
+        page.contains("expects 2 kinds of meeting but includes 1 meeting per engagement"),
+        "{page}"
+    );
+    assert!(page.contains("value=\"1\""), "what was typed stays: {page}");
 }
 
 #[tokio::test]

@@ -214,9 +214,17 @@ impl RulesForm {
                 kind.label()
             ));
         }
+        let included = number(&self.included, 1..=10, "Meetings included")?;
+        if expected.len() > usize::try_from(included).unwrap_or(0) {
+            return Err(format!(
+                "The programme expects {} kinds of meeting but includes {included} meeting{} per engagement: include more meetings, or expect fewer kinds.",
+                expected.len(),
+                if included == 1 { "" } else { "s" }
+            ));
+        }
         Ok(AlignmentRules {
             enabled: self.is_enabled(),
-            included: number(&self.included, 1..=10, "Meetings included")?,
+            included,
             sessions_before: number(
                 &self.sessions_before,
                 0..=20,
