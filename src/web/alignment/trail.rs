@@ -11,7 +11,7 @@ use crate::format;
 
 pub(super) struct TrailRow {
     pub(super) who: String,
-    pub(super) what: &'static str,
+    pub(super) what: String,
     pub(super) when: String,
     /// The same moment for `<time datetime>`.
     pub(super) at: String,

@@ -163,6 +163,18 @@ async fn the_coachee_and_coach_see_what_the_invitee_did_and_nobody_else_does() {
         // Where the manager was and what browser they used stay in the log.
         assert!(!page.contains("127.0.0.1"), "{page}");
     }
+    // A link opened again and again (a mail scanner, second looks) shows as
+    // its first open and its latest, with the count: the answers stay in view.
+    for _ in 0..60 {
+        assert_eq!(manager.get(&format!("/m/{token}")).await.status(), 303);
+    }
+    let page = t.coachee.text(&meeting_path).await;
+    assert!(
+        page.contains("Morgan Manager</strong> opened the meeting link again (61 times in all)"),
+        "{page}"
+    );
+    assert_eq!(page.matches("</strong> opened the meeting link").count(), 2);
+    assert!(page.contains("Morgan Manager</strong> answered the questions"));
     // Nobody else: not the manager, not an admin, not another organisation.
     let guest_page = manager.text(&guest(&token)).await;
     assert!(!guest_page.contains("What the invitees did"));
