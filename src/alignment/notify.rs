@@ -11,7 +11,13 @@
 //!
 //! `parts.rs` holds what the emails share (the calendar file, the details);
 //! `news.rs` the cancellation, the withdrawal and the manager's answers;
-//! `huddle.rs` the coachee and coach's huddle after the meeting.
+//! `huddle.rs` the coachee and coach's huddle after the meeting; `removed.rs`
+//! the note to one invitee taken off a meeting.
+//!
+//! A meeting may invite up to three people (the manager and other sponsors).
+//! What concerns one invitee — their invitation, calendar invite, reminder —
+//! is keyed by their invite ([`invitee_key`]), so a change for one never
+//! replaces or withdraws another's mail.
 
 use chrono::{DateTime, Duration, Utc};
 use url::Url;
@@ -29,6 +35,7 @@ use crate::mail::templates::NoticeEmail;
 mod huddle;
 mod news;
 mod parts;
+mod removed;
 mod typed;
 
 use typed::Typed;
@@ -55,7 +62,8 @@ pub struct Mailer<'a> {
     pub caused_by: Option<Uuid>,
 }
 
-/// One of the three people of a meeting.
+/// One of the people of a meeting: the coachee, the coach, or an invitee
+/// (the manager or another sponsor).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 enum Who {
     Coachee,
@@ -63,9 +71,34 @@ enum Who {
     Manager,
 }
 
-impl Who {
-    fn key(&self) -> &'static str {
-        match self {
+/// The part of an outbox key that names one invitee's mail of a meeting:
+/// `alignment-{meeting}-{what}-invite-{invite}`.
+pub fn invitee_key(meeting: Uuid, what: &str, invite: Uuid) -> String {
+    format!("alignment-{meeting}-{what}-invite-{invite}")
+}
+
+struct Addressee<'i> {
+    who: Who,
+    name: String,
+    email: String,
+    time_zone: String,
+    /// The invite of an invitee.
+    invite: Option<&'i Invite>,
+}
+
+impl Addressee<'_> {
+    /// The outbox key of this person's `what` mail of `meeting`.
+    fn key(&self, meeting: Uuid, what: &str) -> String {
+        match (self.who, self.invite) {
+            (Who::Coachee, _) => format!("alignment-{meeting}-{what}-coachee"),
+            (Who::Coach, _) => format!("alignment-{meeting}-{what}-coach"),
+            (Who::Manager, Some(invite)) => invitee_key(meeting, what, invite.id),
+            (Who::Manager, None) => format!("alignment-{meeting}-{what}-manager"),
+        }
+    }
+
+    fn short(&self) -> &'static str {
+        match self.who {
             Who::Coachee => "coachee",
             Who::Coach => "coach",
             Who::Manager => "manager",
@@ -73,34 +106,36 @@ impl Who {
     }
 }
 
-struct Addressee {
-    who: Who,
-    name: String,
-    email: String,
-    time_zone: String,
+fn invitee(invite: &Invite) -> Addressee<'_> {
+    Addressee {
+        who: Who::Manager,
+        name: invite.name.clone(),
+        email: invite.email.clone(),
+        time_zone: invite.time_zone.clone(),
+        invite: Some(invite),
+    }
 }
 
-fn people(meeting: &Meeting, invite: &Invite) -> [Addressee; 3] {
-    [
+/// The coachee, the coach and each of `invites`.
+fn people<'i>(meeting: &Meeting, invites: &'i [Invite]) -> Vec<Addressee<'i>> {
+    let mut people = vec![
         Addressee {
             who: Who::Coachee,
             name: meeting.coachee_name.clone(),
             email: meeting.coachee_email.clone(),
             time_zone: meeting.coachee_time_zone.clone(),
+            invite: None,
         },
         Addressee {
             who: Who::Coach,
             name: meeting.coach_name.clone(),
             email: meeting.coach_email.clone(),
             time_zone: meeting.coach_time_zone.clone(),
+            invite: None,
         },
-        Addressee {
-            who: Who::Manager,
-            name: invite.name.clone(),
-            email: invite.email.clone(),
-            time_zone: invite.time_zone.clone(),
-        },
-    ]
+    ];
+    people.extend(invites.iter().map(invitee));
+    people
 }
 
 impl<'a> Mailer<'a> {
@@ -142,12 +177,12 @@ impl Mailer<'_> {
             .map_or_else(|_| path.to_owned(), |url| url.to_string())
     }
 
-    /// Where this person reads the meeting: the guest link for the manager,
-    /// the meeting page for the others.
-    fn page_for(&self, who: Who, meeting: &Meeting, invite: &Invite) -> Option<String> {
-        match who {
-            Who::Manager => self.guest_link(invite),
-            _ => Some(self.absolute(&format!("/alignment/{}", meeting.id))),
+    /// Where this person reads the meeting: an invitee's own guest link, the
+    /// meeting page for the others.
+    fn page_for(&self, person: &Addressee, meeting: &Meeting) -> Option<String> {
+        match person.invite {
+            Some(invite) => self.guest_link(invite),
+            None => Some(self.absolute(&format!("/alignment/{}", meeting.id))),
         }
     }
 
@@ -163,17 +198,19 @@ impl Mailer<'_> {
         Ok(())
     }
 
-    /// The manager's invitation: why, with whom, the times to choose from and
-    /// the link. With exactly one time offered, a calendar invite comes along.
+    /// An invitee's invitation: why, with whom, the times to choose from and
+    /// their own link. With exactly one time offered, a calendar invite comes
+    /// along. `all` is every live invitee, `invite` among them.
     pub async fn invite_manager(
         &self,
         conn: &mut sqlx::PgConnection,
         meeting: &Meeting,
         invite: &Invite,
+        all: &[Invite],
         candidates: &[Candidate],
     ) -> Result<(), EnqueueError> {
         let link = self.guest_link(invite);
-        let typed = Typed::of(meeting, invite);
+        let typed = Typed::of(meeting, all);
         let mut message = NoticeEmail {
             kind: MailKind::MeetingInvitation,
             subject: format!(
@@ -188,7 +225,7 @@ impl Mailer<'_> {
                 typed.program,
                 meeting.kind().purpose()
             ),
-            details: self.details(meeting, invite, None, &invite.time_zone),
+            details: self.details(meeting, all, None, &invite.time_zone),
             times_intro: if candidates.len() == 1 {
                 format!("The time proposed ({}):", invite.time_zone)
             } else {
@@ -213,7 +250,7 @@ impl Mailer<'_> {
         if let [only] = candidates {
             message.calendar = Some(self.calendar(
                 meeting,
-                invite,
+                all,
                 only.starts_at,
                 Method::Request,
                 link.as_deref(),
@@ -222,27 +259,28 @@ impl Mailer<'_> {
         self.send(
             conn,
             message,
-            Some(format!("alignment-{}-invitation", meeting.id)),
+            Some(invitee_key(meeting.id, "invitation", invite.id)),
         )
         .await
     }
 
-    /// The time is set (or moved): a calendar invite for each of the three,
-    /// and their reminders queued for the right instant.
+    /// The time is set (or moved): a calendar invite for the coachee, the
+    /// coach and each live invitee, and their reminders queued for the right
+    /// instant.
     pub async fn time_set(
         &self,
         conn: &mut sqlx::PgConnection,
         meeting: &Meeting,
-        invite: &Invite,
+        invites: &[Invite],
         change: TimeChange,
     ) -> Result<(), EnqueueError> {
         let Some(starts) = meeting.starts_at else {
             return Ok(());
         };
         let moved = change == TimeChange::Moved;
-        let typed = Typed::of(meeting, invite);
-        for person in people(meeting, invite) {
-            let page = self.page_for(person.who, meeting, invite);
+        let typed = Typed::of(meeting, invites);
+        for person in people(meeting, invites) {
+            let page = self.page_for(&person, meeting);
             let when = format::local_time(starts, &person.time_zone);
             let lead = if change == TimeChange::ChosenByManager && person.who != Who::Manager {
                 format!(
@@ -269,7 +307,7 @@ impl Mailer<'_> {
                 },
                 name: person.name.clone(),
                 lead,
-                details: self.details(meeting, invite, Some(starts), &person.time_zone),
+                details: self.details(meeting, invites, Some(starts), &person.time_zone),
                 paragraphs: if person.who == Who::Manager && moved {
                     vec![
                         "Please open the meeting page to accept the new time or propose another."
@@ -281,11 +319,10 @@ impl Mailer<'_> {
                 link: page
                     .clone()
                     .map(|l| ("Open the meeting page".to_owned(), l)),
-                footnote: if person.who == Who::Manager {
-                    self.expiry_note(invite)
-                } else {
-                    String::new()
-                },
+                footnote: person
+                    .invite
+                    .map(|invite| self.expiry_note(invite))
+                    .unwrap_or_default(),
                 ..NoticeEmail::default()
             }
             .email(Recipient {
@@ -294,22 +331,14 @@ impl Mailer<'_> {
             })
             .map_err(render_failed)?;
             message.calendar =
-                Some(self.calendar(meeting, invite, starts, Method::Request, page.as_deref()));
-            self.send(
-                conn,
-                message,
-                Some(format!(
-                    "alignment-{}-calendar-{}",
-                    meeting.id,
-                    person.who.key()
-                )),
-            )
-            .await?;
+                Some(self.calendar(meeting, invites, starts, Method::Request, page.as_deref()));
+            self.send(conn, message, Some(person.key(meeting.id, "calendar")))
+                .await?;
             if person.who != Who::Manager {
                 self.huddle(conn, meeting, &person, page.as_deref(), Method::Request)
                     .await?;
             }
-            self.remind(conn, meeting, invite, &person, starts, page)
+            self.remind(conn, meeting, invites, &person, starts, page)
                 .await?;
         }
         Ok(())
@@ -319,12 +348,12 @@ impl Mailer<'_> {
         &self,
         conn: &mut sqlx::PgConnection,
         meeting: &Meeting,
-        invite: &Invite,
-        person: &Addressee,
+        invites: &[Invite],
+        person: &Addressee<'_>,
         starts: DateTime<Utc>,
         page: Option<String>,
     ) -> Result<(), EnqueueError> {
-        let key = format!("alignment-{}-reminder-{}", meeting.id, person.who.key());
+        let key = person.key(meeting.id, "reminder");
         let send_at = starts - Duration::hours(i64::from(meeting.reminder_hours));
         if send_at <= self.now {
             // Too close to remind ahead: the invite just sent is the reminder.
@@ -350,9 +379,9 @@ impl Mailer<'_> {
             name: person.name.clone(),
             lead: format!(
                 "A reminder that the alignment meeting of {} is at {when}.",
-                Typed::of(meeting, invite).coachee
+                Typed::of(meeting, invites).coachee
             ),
-            details: self.details(meeting, invite, Some(starts), &person.time_zone),
+            details: self.details(meeting, invites, Some(starts), &person.time_zone),
             paragraphs,
             link: page.map(|l| ("Open the meeting page".to_owned(), l)),
             ..NoticeEmail::default()
@@ -376,7 +405,7 @@ impl Mailer<'_> {
         &self,
         conn: &mut sqlx::PgConnection,
         meeting: &Meeting,
-        person: &Addressee,
+        person: &Addressee<'_>,
         page: Option<&str>,
         method: Method,
     ) -> Result<(), EnqueueError> {
@@ -396,7 +425,7 @@ impl Mailer<'_> {
         .map_err(render_failed)?;
         match email {
             Some(email) => {
-                let key = huddle::key(meeting.id, person.who.key());
+                let key = huddle::key(meeting.id, person.short());
                 self.send(conn, email, Some(key)).await
             }
             None => Ok(()),

@@ -19,8 +19,9 @@ mod trail;
 pub use agenda::{accepted_invites, rewrite_agenda, rewritten_agenda};
 pub use answers::{Answer, answers_of_invite, answers_of_meeting, save_answers};
 pub use invites::{
-    Invite, create_invite, current_invite, invite, invite_for_update, mark_opened, reset_rsvp,
-    revoke_invites, set_invite_expiry, set_invite_time_zone, set_rsvp,
+    Invite, MAX_INVITEES, create_invite, current_invite, invite, invite_for_update, live_invites,
+    mark_opened, reset_rsvp, revoke_invite, revoke_invites, set_invite_expiry,
+    set_invite_time_zone, set_rsvp,
 };
 pub use meetings::{
     Meeting, NewMeeting, cancel, create, lock_planning, made_by_form, meeting, meeting_for_update,
@@ -37,5 +38,6 @@ pub use requests::{
 };
 pub use times::{
     Candidate, add_candidate, candidates, withdraw_candidates, withdraw_candidates_by,
+    withdraw_candidates_of_invite,
 };
 pub use trail::{TRAIL_LIMIT, TrailEntry, trail};

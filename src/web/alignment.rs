@@ -11,7 +11,9 @@
 //! The pages are split by what a reader looks for: `planning` (the engagement's
 //! page and the coachee choosing times and inviting), `requests`, `meeting`
 //! (one meeting's page), `preparation`, `agenda` (rewriting it), `changes`
-//! (time, cancel, manager) and `outcome` (held or not, debrief); `voices`
+//! (time, cancel, manager), `invitees` (one more sponsor, or one fewer
+//! invitee; `roster` shows who is invited and who can make which time) and
+//! `outcome` (held or not, debrief); `voices`
 //! gathers the agenda, the invitees' answers and the preparation sessions
 //! for the meeting page. `fields`, `invite`, `notice` and `shown`
 //! hold what several of them share; `shown` and `invite` are read by other
@@ -28,12 +30,14 @@ mod changes;
 mod debrief;
 mod fields;
 pub mod invite;
+mod invitees;
 mod meeting;
 mod notice;
 mod outcome;
 mod planning;
 mod preparation;
 mod requests;
+mod roster;
 pub mod shown;
 mod trail;
 mod voices;
@@ -60,6 +64,11 @@ pub fn router() -> Router<AppState> {
         .route("/alignment/{id}/use-time", post(changes::use_time))
         .route("/alignment/{id}/cancel", post(changes::cancel))
         .route("/alignment/{id}/manager", post(changes::replace_manager))
+        .route("/alignment/{id}/invitees", post(invitees::add_invitee))
+        .route(
+            "/alignment/{id}/invitees/remove",
+            post(invitees::remove_invitee),
+        )
         .route("/alignment/{id}/outcome", post(outcome::record_outcome))
         .route("/alignment/{id}/debrief", post(outcome::save_debrief))
         .route("/alignment/{id}/manager-view", get(meeting::manager_view))

@@ -13,7 +13,8 @@
 //! `link` opens the emailed link, `visit` keeps the guest cookie and admits a
 //! request to its invite, `page` is the manager's page and its forms, `rsvp`
 //! and `answers` what the manager sends from it, `common` what those share,
-//! `refusal` the pages that say no, and `preview` the manager's page as the
+//! `vote` an invitee's accept among several, `refusal` the pages that say
+//! no, and `preview` the manager's page as the
 //! coachee and coach preview it. This file only wires the routes.
 
 use axum::Router;
@@ -32,6 +33,7 @@ pub mod preview;
 mod refusal;
 mod rsvp;
 mod visit;
+mod vote;
 
 pub fn router() -> Router<AppState> {
     Router::new()

@@ -77,6 +77,10 @@ fn expected(method: &str, path: &str, who: Who) -> Option<u16> {
         ("POST", "/alignment/{id}/use-time") | ("POST", "/alignment/{id}/cancel") => {
             party(303, 303)
         }
+        // An empty sponsor is refused on the page; removing nobody changes
+        // nothing and says so.
+        ("POST", "/alignment/{id}/invitees") => party(422, 422),
+        ("POST", "/alignment/{id}/invitees/remove") => party(303, 303),
         // The manager's pages: a made-up link is refused, and without the
         // guest cookie nobody — signed in or not — gets in.
         ("GET", "/m/{token}") => 404,

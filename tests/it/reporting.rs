@@ -229,6 +229,7 @@ async fn seeded() -> Seeded {
                 at(2026, 5, 1),
                 "manager",
                 &format!("Note {MARKER}"),
+                None,
             )
             .await
             .unwrap();
@@ -257,6 +258,7 @@ async fn seeded() -> Seeded {
                 org,
                 invite,
                 meeting,
+                "manager",
                 "Manager",
                 "manager@example.com",
                 &keys.issue(org.0, invite),
@@ -276,9 +278,16 @@ async fn seeded() -> Seeded {
             .await
             .unwrap();
             if i < 4 {
-                meetings::set_rsvp(&mut tx, org, invite, "accepted", &format!("Rsvp {MARKER}"))
-                    .await
-                    .unwrap();
+                meetings::set_rsvp(
+                    &mut tx,
+                    org,
+                    invite,
+                    "accepted",
+                    &format!("Rsvp {MARKER}"),
+                    None,
+                )
+                .await
+                .unwrap();
             }
             if i < 3 {
                 meetings::set_time(

@@ -4,7 +4,7 @@
 use chrono::Duration;
 
 use super::typed::Typed;
-use super::{Mailer, Who, people, render_failed};
+use super::{Mailer, Who, invitee_key, people, render_failed};
 use crate::db::alignment::{Invite, Meeting};
 use crate::mail::MailKind;
 use crate::mail::calendar::Method;
@@ -13,26 +13,23 @@ use crate::mail::templates::NoticeEmail;
 use crate::mail::typed::isolate;
 
 impl Mailer<'_> {
-    /// The meeting is off: a calendar cancellation for each of the three (and
-    /// of the huddle for the coachee and coach), and no reminders.
+    /// The meeting is off: a calendar cancellation for the coachee, the coach
+    /// and each invitee still invited (and of the huddle for the coachee and
+    /// coach), and no reminders.
     pub async fn cancelled(
         &self,
         conn: &mut sqlx::PgConnection,
         meeting: &Meeting,
-        invite: &Invite,
+        invites: &[Invite],
         by_name: &str,
     ) -> Result<(), EnqueueError> {
         let starts = meeting
             .starts_at
             .unwrap_or(meeting.created_at + Duration::days(7));
-        let typed = Typed::of(meeting, invite);
+        let typed = Typed::of(meeting, invites);
         let by_name = isolate(by_name);
-        for person in people(meeting, invite) {
-            outbox::withdraw(
-                conn,
-                &format!("alignment-{}-reminder-{}", meeting.id, person.who.key()),
-            )
-            .await?;
+        for person in people(meeting, invites) {
+            outbox::withdraw(conn, &person.key(meeting.id, "reminder")).await?;
             let mut message = NoticeEmail {
                 kind: MailKind::MeetingCancelled,
                 subject: format!("Cancelled: alignment meeting of {}", typed.coachee),
@@ -41,7 +38,7 @@ impl Mailer<'_> {
                     "{by_name} cancelled the alignment meeting of {}. The calendar entry attached removes it from your calendar.",
                     typed.coachee
                 ),
-                details: self.details(meeting, invite, meeting.starts_at, &person.time_zone),
+                details: self.details(meeting, invites, meeting.starts_at, &person.time_zone),
                 paragraphs: if person.who == Who::Manager {
                     vec!["The meeting link no longer works. If a new meeting is planned, you will receive a new invitation.".into()]
                 } else {
@@ -54,17 +51,9 @@ impl Mailer<'_> {
                 name: person.name.clone(),
             })
             .map_err(render_failed)?;
-            message.calendar = Some(self.calendar(meeting, invite, starts, Method::Cancel, None));
-            self.send(
-                conn,
-                message,
-                Some(format!(
-                    "alignment-{}-calendar-{}",
-                    meeting.id,
-                    person.who.key()
-                )),
-            )
-            .await?;
+            message.calendar = Some(self.calendar(meeting, invites, starts, Method::Cancel, None));
+            self.send(conn, message, Some(person.key(meeting.id, "calendar")))
+                .await?;
             if person.who != Who::Manager {
                 self.huddle(conn, meeting, &person, None, Method::Cancel)
                     .await?;
@@ -81,11 +70,11 @@ impl Mailer<'_> {
         meeting: &Meeting,
         old: &Invite,
     ) -> Result<(), EnqueueError> {
-        outbox::withdraw(conn, &format!("alignment-{}-reminder-manager", meeting.id)).await?;
+        outbox::withdraw(conn, &invitee_key(meeting.id, "reminder", old.id)).await?;
         let starts = meeting
             .starts_at
             .unwrap_or(meeting.created_at + Duration::days(7));
-        let coachee = Typed::of(meeting, old).coachee;
+        let coachee = Typed::of(meeting, std::slice::from_ref(old)).coachee;
         let mut message = NoticeEmail {
             kind: MailKind::MeetingWithdrawn,
             subject: format!("Alignment meeting of {coachee}: no longer needed from you"),
@@ -100,11 +89,17 @@ impl Mailer<'_> {
             name: old.name.clone(),
         })
         .map_err(render_failed)?;
-        message.calendar = Some(self.calendar(meeting, old, starts, Method::Cancel, None));
+        message.calendar = Some(self.calendar(
+            meeting,
+            std::slice::from_ref(old),
+            starts,
+            Method::Cancel,
+            None,
+        ));
         self.send(conn, message, None).await
     }
 
-    /// Tells the coachee and the coach what the manager did. `detail` writes
+    /// Tells the coachee and the coach what an invitee did. `detail` writes
     /// a further paragraph for a reader in a given time zone. With `batch`,
     /// the news waits a couple of minutes and a newer answer of the same kind
     /// replaces it, so a manager trying times one after another sends one email.
@@ -117,12 +112,12 @@ impl Mailer<'_> {
         detail: &(dyn Fn(&str) -> Option<String> + Sync),
         batch: Option<&str>,
     ) -> Result<(), EnqueueError> {
-        let typed = Typed::of(meeting, invite);
-        for person in people(meeting, invite)
+        let typed = Typed::of(meeting, std::slice::from_ref(invite));
+        for person in people(meeting, &[])
             .into_iter()
             .filter(|p| p.who != Who::Manager)
         {
-            let page = self.page_for(person.who, meeting, invite);
+            let page = self.page_for(&person, meeting);
             let message = NoticeEmail {
                 kind: MailKind::MeetingAnswer,
                 subject: format!("{} {what}", typed.manager),
@@ -144,10 +139,11 @@ impl Mailer<'_> {
                 Some(batch) => {
                     let mut message = message;
                     message.send_at = Some(self.now + Duration::minutes(2));
+                    // Per invite: one invitee's news never replaces another's.
                     let key = format!(
-                        "alignment-{}-answer-{batch}-{}",
-                        meeting.id,
-                        person.who.key()
+                        "{}-{}",
+                        person.key(meeting.id, &format!("answer-{batch}")),
+                        invite.id.simple()
                     );
                     self.send(conn, message, Some(key)).await?;
                     continue;

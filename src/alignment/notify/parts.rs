@@ -15,12 +15,12 @@ impl Mailer<'_> {
     pub fn calendar(
         &self,
         meeting: &Meeting,
-        invite: &Invite,
+        invites: &[Invite],
         starts: DateTime<Utc>,
         method: Method,
         page: Option<&str>,
     ) -> CalendarPart {
-        let typed = Typed::of(meeting, invite);
+        let typed = Typed::of(meeting, invites);
         let ends = starts + Duration::minutes(i64::from(meeting.duration_minutes));
         let mut description = format!(
             "{} with {}, {} and {}: {}",
@@ -53,16 +53,15 @@ impl Mailer<'_> {
                 name: meeting.coachee_name.clone(),
                 email: meeting.coachee_email.clone(),
             },
-            attendees: vec![
-                Person {
-                    name: meeting.coach_name.clone(),
-                    email: meeting.coach_email.clone(),
-                },
-                Person {
-                    name: invite.name.clone(),
-                    email: invite.email.clone(),
-                },
-            ],
+            attendees: std::iter::once(Person {
+                name: meeting.coach_name.clone(),
+                email: meeting.coach_email.clone(),
+            })
+            .chain(invites.iter().map(|invite| Person {
+                name: invite.name.clone(),
+                email: invite.email.clone(),
+            }))
+            .collect(),
         };
         CalendarPart {
             method,
@@ -73,11 +72,11 @@ impl Mailer<'_> {
     pub(super) fn details(
         &self,
         meeting: &Meeting,
-        invite: &Invite,
+        invites: &[Invite],
         at: Option<DateTime<Utc>>,
         time_zone: &str,
     ) -> Vec<(String, String)> {
-        let typed = Typed::of(meeting, invite);
+        let typed = Typed::of(meeting, invites);
         let mut rows = vec![("Meeting".to_owned(), meeting.kind().label().to_owned())];
         if let Some(at) = at {
             rows.push(("When".into(), format::local_time(at, time_zone)));
@@ -87,13 +86,15 @@ impl Mailer<'_> {
             format!("{} minutes", meeting.duration_minutes),
         ));
         rows.push(("Where".into(), typed.place));
-        rows.push((
-            "With".into(),
-            format!(
-                "{} (coachee), {} (coach), {} (manager)",
-                typed.coachee, typed.coach, typed.manager
-            ),
-        ));
+        let mut with = format!("{} (coachee), {} (coach)", typed.coachee, typed.coach);
+        for invite in invites {
+            with.push_str(&format!(
+                ", {} ({})",
+                crate::mail::typed::isolate(&invite.name),
+                invite.role_label()
+            ));
+        }
+        rows.push(("With".into(), with));
         rows
     }
 

@@ -8,17 +8,26 @@ use crate::mail::typed::isolate;
 pub(super) struct Typed {
     pub(super) coachee: String,
     pub(super) coach: String,
+    /// The invitees' names.
     pub(super) manager: String,
     pub(super) program: String,
     pub(super) place: String,
 }
 
 impl Typed {
-    pub(super) fn of(meeting: &Meeting, invite: &Invite) -> Typed {
+    /// `invites`: the invitees the email speaks of, their names joined as
+    /// `manager` ("A and B", "A, B and C").
+    pub(super) fn of(meeting: &Meeting, invites: &[Invite]) -> Typed {
+        let names: Vec<String> = invites.iter().map(|i| isolate(&i.name)).collect();
+        let manager = match names.split_last() {
+            None => String::new(),
+            Some((last, [])) => last.clone(),
+            Some((last, rest)) => format!("{} and {last}", rest.join(", ")),
+        };
         Typed {
             coachee: isolate(&meeting.coachee_name),
             coach: isolate(&meeting.coach_name),
-            manager: isolate(&invite.name),
+            manager,
             program: isolate(&meeting.program_name),
             place: isolate(&meeting.place),
         }

@@ -58,7 +58,7 @@ pub(super) async fn seed_demo_alignment(
     )
     .await?;
     for days in [5, 6] {
-        meetings::add_candidate(conn, org, meeting, at_ten(days), "coachee", "").await?;
+        meetings::add_candidate(conn, org, meeting, at_ten(days), "coachee", "", None).await?;
     }
     meetings::save_preparation(conn, org, meeting, &prep).await?;
     let invite_id = Uuid::now_v7();
@@ -71,6 +71,7 @@ pub(super) async fn seed_demo_alignment(
         org,
         invite_id,
         meeting,
+        "manager",
         "Owen Clarke",
         "owen.clarke@northwind.example",
         &link,
@@ -90,7 +91,13 @@ pub(super) async fn seed_demo_alignment(
         now,
         caused_by: None,
     }
-    .invite_manager(conn, &record, &invite, &candidates)
+    .invite_manager(
+        conn,
+        &record,
+        &invite,
+        std::slice::from_ref(&invite),
+        &candidates,
+    )
     .await?;
 
     // Jordan Lee's first meeting with Priya Shah was held three weeks ago.
@@ -120,6 +127,7 @@ pub(super) async fn seed_demo_alignment(
         org,
         invite_id,
         meeting,
+        "manager",
         "Priya Shah",
         "priya.shah@northwind.example",
         &link,
@@ -128,7 +136,7 @@ pub(super) async fn seed_demo_alignment(
     )
     .await?;
     meetings::mark_opened(conn, org, invite_id).await?;
-    meetings::set_rsvp(conn, org, invite_id, "accepted", "").await?;
+    meetings::set_rsvp(conn, org, invite_id, "accepted", "", Some(at_ten(-21))).await?;
     meetings::save_answers(
         conn,
         org,

@@ -1,6 +1,6 @@
 //! Changing a planned meeting: a new time (typed, or one on offer taken up),
 //! calling it off, and inviting a different manager. Everyone concerned is
-//! told by email.
+//! told by email; replacing the manager leaves the other sponsors alone.
 
 use axum::Form;
 use axum::extract::{Path, State};
@@ -23,8 +23,9 @@ use super::invite::{invite_expiry, new_invite};
 use super::meeting::{Edits, ManagerForm, RescheduleForm, done, open, rerender};
 use super::notice::{mailer, record};
 
-/// Sets the meeting's time and tells everyone; the manager's answer starts over
-/// unless `accepted_by_manager` (they proposed this very time).
+/// Sets the meeting's time and tells everyone. Each invitee's answer starts
+/// over, except theirs who said this very time works (they voted for it) and
+/// `accepted_by`'s (they proposed it).
 #[allow(clippy::too_many_arguments)]
 async fn set_time(
     state: &AppState,
@@ -34,7 +35,7 @@ async fn set_time(
     starts_at: DateTime<Utc>,
     duration: i32,
     place: &str,
-    accepted_by_manager: bool,
+    accepted_by: Option<Uuid>,
 ) -> AppResult<Meeting> {
     let moved = meeting.starts_at.is_some();
     meetings::set_time(tx, member.org, meeting.id, starts_at, duration, place).await?;
@@ -42,30 +43,27 @@ async fn set_time(
     let updated = meetings::meeting(tx, member.org, meeting.id)
         .await?
         .ok_or(AppError::NotFound)?;
-    if let Some(invite) = meetings::current_invite(tx, member.org, meeting.id)
-        .await?
-        .filter(|i| i.revoked_at.is_none())
-    {
-        if accepted_by_manager {
-            meetings::set_rsvp(tx, member.org, invite.id, "accepted", "").await?;
-        } else {
-            meetings::reset_rsvp(tx, member.org, meeting.id).await?;
+    let invites = meetings::live_invites(tx, member.org, meeting.id).await?;
+    if !invites.is_empty() {
+        meetings::reset_rsvp(tx, member.org, meeting.id, Some(starts_at)).await?;
+        if let Some(by) = accepted_by.filter(|by| invites.iter().any(|i| i.id == *by)) {
+            meetings::set_rsvp(tx, member.org, by, "accepted", "", Some(starts_at)).await?;
         }
-        meetings::set_invite_expiry(
-            tx,
-            member.org,
-            invite.id,
-            invite_expiry(&updated, starts_at),
-        )
-        .await?;
-        let invite = meetings::invite(tx, member.org, invite.id)
-            .await?
-            .ok_or(AppError::NotFound)?;
+        for invite in &invites {
+            meetings::set_invite_expiry(
+                tx,
+                member.org,
+                invite.id,
+                invite_expiry(&updated, starts_at),
+            )
+            .await?;
+        }
+        let invites = meetings::live_invites(tx, member.org, meeting.id).await?;
         mailer(state, member)
             .time_set(
                 tx,
                 &updated,
-                &invite,
+                &invites,
                 if moved {
                     TimeChange::Moved
                 } else {
@@ -111,7 +109,7 @@ pub(super) async fn reschedule(
         return done(&member, id, "Nothing changed.").await;
     }
     set_time(
-        &state, &mut tx, &member, &meeting, starts_at, duration, &place, false,
+        &state, &mut tx, &member, &meeting, starts_at, duration, &place, None,
     )
     .await?;
     record(&mut tx, &member, "meeting.rescheduled", &meeting).await?;
@@ -133,7 +131,9 @@ pub(super) struct UseTimeForm {
     candidate: String,
 }
 
-/// The coachee or coach takes a time on offer — usually the one the manager proposed.
+/// The coachee or coach takes a time on offer — one an invitee proposed, or,
+/// with several invitees, the one most of them can make (the meeting page
+/// shows who said which time works).
 pub(super) async fn use_time(
     State(state): State<AppState>,
     member: Member,
@@ -153,7 +153,7 @@ pub(super) async fn use_time(
     if !meeting.status().is_open() || candidate.starts_at <= Utc::now() {
         return done(&member, id, "That time can no longer be chosen.").await;
     }
-    let by_manager = candidate.proposed_by == "manager";
+    let by_invitee = candidate.proposed_by_invite;
     let place = meeting.place.clone();
     set_time(
         &state,
@@ -163,7 +163,7 @@ pub(super) async fn use_time(
         candidate.starts_at,
         meeting.duration_minutes,
         &place,
-        by_manager,
+        by_invitee,
     )
     .await?;
     record(&mut tx, &member, "meeting.time_set", &meeting).await?;
@@ -188,32 +188,35 @@ pub(super) async fn cancel(
     if !meeting.status().is_open() {
         return done(&member, id, "This meeting is not planned any more.").await;
     }
-    let invite = meetings::current_invite(&mut tx, member.org, meeting.id).await?;
+    let invites = meetings::live_invites(&mut tx, member.org, meeting.id).await?;
     meetings::cancel(&mut tx, member.org, meeting.id, member.user.id).await?;
-    meetings::revoke_invites(&mut tx, member.org, meeting.id, "cancelled").await?;
+    meetings::revoke_invites(&mut tx, member.org, meeting.id, None, "cancelled").await?;
     let cancelled = meetings::meeting(&mut tx, member.org, meeting.id)
         .await?
         .ok_or(AppError::NotFound)?;
-    if let Some(invite) = invite {
+    if !invites.is_empty() {
         let mailer = mailer(&state, &member);
         mailer
-            .cancelled(&mut tx, &cancelled, &invite, &member.user.name)
+            .cancelled(&mut tx, &cancelled, &invites, &member.user.name)
             .await?;
-        mailer
-            .withdraw_agenda_news(&mut tx, &cancelled, &invite)
-            .await?;
+        for invite in &invites {
+            mailer
+                .withdraw_agenda_news(&mut tx, &cancelled, invite)
+                .await?;
+        }
     }
     record(&mut tx, &member, "meeting.cancelled", &meeting).await?;
     tx.commit().await?;
     done(
         &member,
         id,
-        "The meeting is cancelled. Everyone has been told, and the manager's link no longer works.",
+        "The meeting is cancelled. Everyone has been told, and the invitees' links no longer work.",
     )
     .await
 }
 
-/// The coachee invites a different manager: the old link stops working.
+/// The coachee invites a different manager: the old link stops working. Other
+/// sponsors keep theirs and hear nothing of it.
 pub(super) async fn replace_manager(
     State(state): State<AppState>,
     member: Member,
@@ -224,7 +227,20 @@ pub(super) async fn replace_manager(
     if !meeting.status().is_open() {
         return done(&member, id, "This meeting is not planned any more.").await;
     }
-    let (name, email) = match check_manager(&form.manager_name, &form.manager_email) {
+    let others = meetings::live_invites(&mut tx, member.org, meeting.id).await?;
+    let checked = check_manager(&form.manager_name, &form.manager_email).and_then(|(n, e)| {
+        match others
+            .iter()
+            .find(|i| i.role != "manager" && i.email.eq_ignore_ascii_case(&e))
+        {
+            Some(sponsor) => Err(format!(
+                "{} is already invited as a sponsor with that address. Remove them first, or use another address.",
+                sponsor.name
+            )),
+            None => Ok((n, e)),
+        }
+    });
+    let (name, email) = match checked {
         Ok(checked) => checked,
         Err(problem) => {
             let edits = Edits {
@@ -244,12 +260,13 @@ pub(super) async fn replace_manager(
     let old = meetings::current_invite(&mut tx, member.org, meeting.id)
         .await?
         .filter(|i| i.revoked_at.is_none());
-    meetings::revoke_invites(&mut tx, member.org, meeting.id, "replaced").await?;
+    meetings::revoke_invites(&mut tx, member.org, meeting.id, Some("manager"), "replaced").await?;
     let invite = new_invite(
         &state,
         &mut tx,
         &member,
         &meeting,
+        "manager",
         &name,
         &email,
         invite_expiry(&meeting, latest),
@@ -257,6 +274,7 @@ pub(super) async fn replace_manager(
     .await?;
     let mailer = mailer(&state, &member);
     if let Some(old) = old {
+        meetings::withdraw_candidates_of_invite(&mut tx, member.org, meeting.id, old.id).await?;
         mailer.withdrawn(&mut tx, &meeting, &old).await?;
         mailer.withdraw_agenda_news(&mut tx, &meeting, &old).await?;
     }
@@ -268,11 +286,13 @@ pub(super) async fn replace_manager(
             starts_at: at,
             proposed_by: "coachee".into(),
             note: String::new(),
+            proposed_by_invite: None,
         }],
         None => candidates,
     };
+    let all = meetings::live_invites(&mut tx, member.org, meeting.id).await?;
     mailer
-        .invite_manager(&mut tx, &meeting, &invite, &offered)
+        .invite_manager(&mut tx, &meeting, &invite, &all, &offered)
         .await?;
     record(&mut tx, &member, "meeting.manager_replaced", &meeting).await?;
     tx.commit().await?;

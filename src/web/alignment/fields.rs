@@ -114,6 +114,15 @@ pub(super) struct ScheduleForm {
     pub(super) manager_name: String,
     #[serde(default)]
     pub(super) manager_email: String,
+    /// Up to two other sponsors, each optional.
+    #[serde(default)]
+    pub(super) sponsor_name: String,
+    #[serde(default)]
+    pub(super) sponsor_email: String,
+    #[serde(default)]
+    pub(super) sponsor2_name: String,
+    #[serde(default)]
+    pub(super) sponsor2_email: String,
     #[serde(default)]
     pub(super) agenda: String,
     #[serde(default)]

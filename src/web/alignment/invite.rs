@@ -18,13 +18,15 @@ pub fn invite_expiry(meeting: &Meeting, latest: DateTime<Utc>) -> DateTime<Utc> 
         + Duration::days(i64::from(meeting.link_days))
 }
 
-/// Makes the manager's invite and its link. The manager reads times in the
-/// coachee's zone until they choose their own.
+/// Makes an invite (`role`: manager or sponsor) and its link. The invitee
+/// reads times in the coachee's zone until they choose their own.
+#[allow(clippy::too_many_arguments)]
 pub(super) async fn new_invite(
     state: &AppState,
     tx: &mut TenantTx,
     member: &Member,
     meeting: &Meeting,
+    role: &str,
     name: &str,
     email: &str,
     expires_at: DateTime<Utc>,
@@ -36,6 +38,7 @@ pub(super) async fn new_invite(
         member.org,
         invite_id,
         meeting.id,
+        role,
         name,
         email,
         &link,

@@ -23,11 +23,13 @@ use crate::state::AppState;
 use crate::web::engagement::Side;
 use crate::web::error::{AppError, AppResult};
 use crate::web::flash::{self, FlashKind, Flashes};
+use crate::web::forms::problems::FieldErrors;
 use crate::web::layout::Layout;
 use crate::web::session::{Member, MemberTx};
 
 use super::debrief::{DebriefForm, GO_DEEPER, go_deeper_label};
 use super::fields::{DURATIONS, PrepForm};
+use super::roster::{InviteeForm, Roster, roster};
 use super::shown::{CandidateRow, local};
 use super::trail::{self, TrailRow};
 use super::voices::{Voices, voices};
@@ -110,6 +112,8 @@ pub(super) struct Edits {
     pub(super) debrief: Option<(DebriefForm, String)>,
     /// The agenda as typed, and why it was refused.
     pub(super) agenda: Option<(String, String)>,
+    /// One more sponsor as typed, and why they were not invited.
+    pub(super) invitee: Option<(InviteeForm, FieldErrors)>,
 }
 
 #[derive(Template, WebTemplate)]
@@ -127,6 +131,8 @@ pub(super) struct MeetingPage {
     rsvp_at: String,
     /// The agenda, the invitees' answers, the preparation sessions.
     voices: Voices,
+    /// Who is invited, who can make which time, and one more sponsor.
+    roster: Roster,
     purpose: &'static str,
     guide: &'static [GuideStep],
     hard_moments: &'static [GuideStep],
@@ -259,6 +265,7 @@ async fn meeting_page(
         && meeting.status() == Status::Confirmed
         && meeting.starts_at.is_some_and(|at| at <= Utc::now());
     let voices = voices(tx, &meeting, &tz, edits.agenda).await?;
+    let roster = roster(tx, &meeting, &tz, edits.invitee).await?;
     let title = format!("{} meeting", meeting.kind().label());
     Ok(MeetingPage {
         layout: Layout::for_member(title, member, flashes).await,
@@ -267,6 +274,7 @@ async fn meeting_page(
         answered: local(invite.as_ref().and_then(|i| i.answered_at), &tz),
         rsvp_at: local(invite.as_ref().and_then(|i| i.rsvp_at), &tz),
         voices,
+        roster,
         purpose: meeting.kind().purpose(),
         guide: GUIDE,
         hard_moments: HARD_MOMENTS,

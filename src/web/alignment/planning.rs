@@ -28,6 +28,7 @@ use crate::web::session::{FormFields, Member};
 use super::fields::{DURATIONS, ScheduleForm};
 use super::invite::{invite_expiry, new_invite};
 use super::notice::{mailer, record};
+use super::roster::check_sponsors;
 use super::shown::{ReadinessShown, local, readiness_shown};
 
 #[derive(Clone, Debug, Default, Deserialize)]
@@ -206,6 +207,27 @@ pub(super) async fn schedule(
     let goals = goals::of_engagement(&mut tx, member.org, engagement.id).await?;
     let now = Utc::now();
     let mut checked = form.check(&goals, &member.user.time_zone, now);
+    // Other sponsors beside the manager, each with their own invitation.
+    let mut sponsor_problems = FieldErrors::default();
+    let sponsors = check_sponsors(
+        [
+            (&form.sponsor_name, &form.sponsor_email, "sponsor"),
+            (&form.sponsor2_name, &form.sponsor2_email, "sponsor2"),
+        ],
+        &member.user.email,
+        form.manager_email.trim(),
+        &mut sponsor_problems,
+    );
+    for (key, problem) in sponsor_problems.iter() {
+        let problem = problem.to_owned();
+        checked = match checked {
+            Ok(_) => Err(FieldErrors::default().with(key, problem)),
+            Err(mut problems) => {
+                problems.set(key, problem);
+                Err(problems)
+            }
+        };
+    }
     if let Ok(plan) = &checked {
         if !alignment.can_schedule() {
             checked = Err(FieldErrors::default().with(
@@ -254,7 +276,8 @@ pub(super) async fn schedule(
     .await?;
     if created {
         for at in &plan.times {
-            meetings::add_candidate(&mut tx, member.org, meeting_id, *at, "coachee", "").await?;
+            meetings::add_candidate(&mut tx, member.org, meeting_id, *at, "coachee", "", None)
+                .await?;
         }
         meetings::save_preparation(&mut tx, member.org, meeting_id, &plan.prep).await?;
         for goal in &goals {
@@ -272,16 +295,33 @@ pub(super) async fn schedule(
             &mut tx,
             &member,
             &meeting,
+            "manager",
             &plan.manager_name,
             &plan.manager_email,
             invite_expiry(&meeting, latest),
         )
         .await?;
+        for (name, email) in &sponsors {
+            new_invite(
+                &state,
+                &mut tx,
+                &member,
+                &meeting,
+                "sponsor",
+                name,
+                email,
+                invite_expiry(&meeting, latest),
+            )
+            .await?;
+        }
         let candidates = meetings::candidates(&mut tx, member.org, meeting_id).await?;
         let mailer = mailer(&state, &member);
-        mailer
-            .invite_manager(&mut tx, &meeting, &invite, &candidates)
-            .await?;
+        let all = meetings::live_invites(&mut tx, member.org, meeting_id).await?;
+        for each in &all {
+            mailer
+                .invite_manager(&mut tx, &meeting, each, &all, &candidates)
+                .await?;
+        }
         // The coach is in it from the start: told now, not when a time is set.
         mailer
             .tell_coach_planned(&mut tx, &meeting, &invite, &candidates)
@@ -293,10 +333,18 @@ pub(super) async fn schedule(
         flash::push(
             &member.session,
             FlashKind::Success,
-            format!(
-                "Meeting planned. {} has been emailed a link to choose a time.",
-                plan.manager_name
-            ),
+            if sponsors.is_empty() {
+                format!(
+                    "Meeting planned. {} has been emailed a link to choose a time.",
+                    plan.manager_name
+                )
+            } else {
+                format!(
+                    "Meeting planned. {} and {} other sponsor(s) have each been emailed their own link to say which time works.",
+                    plan.manager_name,
+                    sponsors.len()
+                )
+            },
         )
         .await?;
     }

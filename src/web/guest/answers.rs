@@ -148,7 +148,13 @@ pub(super) async fn calendar_file(
     };
     let mailer = mailer(&state, org);
     let page = mailer.guest_link(&invite);
-    let part = mailer.calendar(&meeting, &invite, starts, Method::Request, page.as_deref());
+    let part = mailer.calendar(
+        &meeting,
+        std::slice::from_ref(&invite),
+        starts,
+        Method::Request,
+        page.as_deref(),
+    );
     Ok((
         [
             (

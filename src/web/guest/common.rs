@@ -19,7 +19,12 @@ use crate::web::flash::{self, FlashKind};
 use super::visit::page_of;
 
 fn actor_of(invite: &Invite) -> String {
-    format!("{} <{}> (manager, guest link)", invite.name, invite.email)
+    format!(
+        "{} <{}> ({}, guest link)",
+        invite.name,
+        invite.email,
+        invite.role_label()
+    )
 }
 
 pub(super) async fn record(

@@ -44,6 +44,10 @@ pub struct ManagerView {
     /// The questions can be answered until the meeting starts.
     pub can_answer: bool,
     pub expires: String,
+    /// The other people invited: name and role, never their address or answers.
+    pub others: Vec<(String, &'static str)>,
+    /// While no time is set: the time this invitee said works for them.
+    pub voted: String,
 }
 
 impl ManagerView {
@@ -66,6 +70,7 @@ pub(super) async fn manager_view(
     invite: Invite,
 ) -> AppResult<ManagerView> {
     let tz = invite.time_zone.clone();
+    let me = invite.id;
     let (proposals, candidates): (Vec<CandidateRow>, Vec<CandidateRow>) =
         meetings::candidates(tx, org, meeting.id)
             .await?
@@ -75,7 +80,7 @@ pub(super) async fn manager_view(
                 when: format::local_time(candidate.starts_at, &tz),
                 candidate,
             })
-            .partition(|row| row.candidate.proposed_by == "manager");
+            .partition(|row| row.candidate.proposed_by_invite == Some(me));
     // Times to choose from only while none is set; the manager's own
     // proposals wait for the coachee or coach to take them.
     let candidates = if meeting.status() == Status::Proposed {
@@ -90,7 +95,23 @@ pub(super) async fn manager_view(
         .into_iter()
         .map(|a| (a.question, a.answer))
         .collect();
+    let others = meetings::live_invites(tx, org, meeting.id)
+        .await?
+        .into_iter()
+        .filter(|i| i.id != me)
+        .map(|i| (i.name.clone(), i.role_label()))
+        .collect();
+    let voted = match (
+        meeting.status(),
+        invite.rsvp.as_str(),
+        invite.rsvp_starts_at,
+    ) {
+        (Status::Proposed, "accepted", Some(at)) => format::local_time(at, &tz),
+        _ => String::new(),
+    };
     Ok(ManagerView {
+        others,
+        voted,
         when: meeting
             .starts_at
             .map(|at| format::local_time(at, &tz))

@@ -17,6 +17,8 @@ pub(super) enum Refusal {
     Expired,
     Cancelled,
     Replaced,
+    /// The coachee or coach took this invitee off the meeting.
+    Withdrawn,
     /// The programme no longer uses alignment meetings.
     Unavailable,
     /// No guest cookie, or an old one.
@@ -89,6 +91,12 @@ fn words(refusal: Refusal) -> (StatusCode, &'static str, &'static str, &'static 
             StatusCode::GONE,
             "This invitation has been passed on",
             "Someone else has been invited to this meeting in your place, so this link no longer opens it.",
+            "If you think that is a mistake, tell the colleague who invited you.",
+        ),
+        Refusal::Withdrawn => (
+            StatusCode::GONE,
+            "Your invitation was withdrawn",
+            "The coachee has taken you off the list of people invited to this meeting, so this link no longer opens it. The meeting itself goes ahead with the others.",
             "If you think that is a mistake, tell the colleague who invited you.",
         ),
         // Switched off, alignment routes answer 404 — with words all the same.

@@ -1,4 +1,5 @@
-//! The manager's answer to the invitation: accept, decline, or propose another time.
+//! An invitee's answer to the invitation: accept, decline, or propose another
+//! time. With several invitees, accepting an offered time is a vote (`vote`).
 
 use axum::extract::State;
 use axum::response::Response;
@@ -7,7 +8,7 @@ use serde::Deserialize;
 use tower_sessions::Session;
 
 use crate::alignment::Status;
-use crate::alignment::notify::TimeChange;
+use crate::alignment::notify::{TimeChange, invitee_key};
 use crate::db::alignment::{self as meetings};
 use crate::format;
 use crate::mail::typed::isolate;
@@ -72,7 +73,7 @@ pub(super) async fn accept(
                 .parse::<uuid::Uuid>()
                 .ok()
                 .and_then(|id| candidates.iter().find(|c| c.id == id))
-                .filter(|c| c.starts_at > Utc::now() && c.proposed_by != "manager")
+                .filter(|c| c.starts_at > Utc::now() && c.proposed_by_invite != Some(invite.id))
             else {
                 return back(
                     &session,
@@ -81,6 +82,11 @@ pub(super) async fn accept(
                 )
                 .await;
             };
+            let invitees = meetings::live_invites(&mut tx, org, meeting.id).await?;
+            if invitees.len() > 1 {
+                let at = chosen.starts_at;
+                return super::vote::vote(&state, tx, &session, peer, invite, meeting, at).await;
+            }
             meetings::set_time(
                 &mut tx,
                 org,
@@ -91,7 +97,15 @@ pub(super) async fn accept(
             )
             .await?;
             meetings::withdraw_candidates(&mut tx, org, meeting.id).await?;
-            meetings::set_rsvp(&mut tx, org, invite.id, "accepted", "").await?;
+            meetings::set_rsvp(
+                &mut tx,
+                org,
+                invite.id,
+                "accepted",
+                "",
+                Some(chosen.starts_at),
+            )
+            .await?;
             let updated = meetings::meeting(&mut tx, org, meeting.id)
                 .await?
                 .ok_or(AppError::NotFound)?;
@@ -106,7 +120,12 @@ pub(super) async fn accept(
                 .await?
                 .ok_or(AppError::NotFound)?;
             mailer
-                .time_set(&mut tx, &updated, &invite, TimeChange::ChosenByManager)
+                .time_set(
+                    &mut tx,
+                    &updated,
+                    std::slice::from_ref(&invite),
+                    TimeChange::ChosenByManager,
+                )
                 .await?;
             record(&mut tx, &invite, &meeting, "guest.accepted", Some(peer)).await?;
             tx.commit().await?;
@@ -125,8 +144,8 @@ pub(super) async fn accept(
             if invite.rsvp == "accepted" {
                 return back(&session, invite.id, "You have accepted this meeting.").await;
             }
-            meetings::set_rsvp(&mut tx, org, invite.id, "accepted", "").await?;
             let starts = meeting.starts_at;
+            meetings::set_rsvp(&mut tx, org, invite.id, "accepted", "", starts).await?;
             mailer
                 .manager_answered(
                     &mut tx,
@@ -181,13 +200,9 @@ pub(super) async fn decline(
     if invite.rsvp == "declined" && invite.rsvp_note == note {
         return back(&session, invite.id, "You have declined this meeting.").await;
     }
-    meetings::set_rsvp(&mut tx, org, invite.id, "declined", &note).await?;
+    meetings::set_rsvp(&mut tx, org, invite.id, "declined", &note, None).await?;
     // No reminder for someone who will not come.
-    crate::mail::outbox::withdraw(
-        &mut tx,
-        &format!("alignment-{}-reminder-manager", meeting.id),
-    )
-    .await?;
+    crate::mail::outbox::withdraw(&mut tx, &invitee_key(meeting.id, "reminder", invite.id)).await?;
     mailer(&state, org)
         .manager_answered(
             &mut tx,
@@ -253,14 +268,23 @@ pub(super) async fn propose(
     let already = meetings::candidates(&mut tx, org, meeting.id)
         .await?
         .iter()
-        .any(|c| c.proposed_by == "manager" && c.starts_at == at);
+        .any(|c| c.proposed_by_invite == Some(invite.id) && c.starts_at == at);
     if already {
         return back(&session, invite.id, format!("You have proposed {when}.")).await;
     }
-    // A new proposal replaces the manager's earlier one.
-    meetings::withdraw_candidates_by(&mut tx, org, meeting.id, "manager").await?;
-    meetings::add_candidate(&mut tx, org, meeting.id, at, "manager", &note).await?;
-    meetings::set_rsvp(&mut tx, org, invite.id, "proposed", &note).await?;
+    // A new proposal replaces this invitee's earlier one, not another's.
+    meetings::withdraw_candidates_of_invite(&mut tx, org, meeting.id, invite.id).await?;
+    meetings::add_candidate(
+        &mut tx,
+        org,
+        meeting.id,
+        at,
+        "manager",
+        &note,
+        Some(invite.id),
+    )
+    .await?;
+    meetings::set_rsvp(&mut tx, org, invite.id, "proposed", &note, Some(at)).await?;
     mailer(&state, org)
         .manager_answered(
             &mut tx,

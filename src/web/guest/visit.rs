@@ -131,6 +131,9 @@ pub(super) fn refusal_of(meeting: &Meeting, invite: &Invite) -> Option<Refusal> 
     {
         return Some(Refusal::Cancelled);
     }
+    if invite.revoked_reason.as_deref() == Some("removed") {
+        return Some(Refusal::Withdrawn);
+    }
     if invite.revoked_at.is_some() {
         return Some(Refusal::Replaced);
     }

@@ -97,7 +97,7 @@ async fn accept_reschedule_and_cancel_at_once_leave_the_meeting_its_link_and_its
         .await
         .unwrap();
         let at = chrono::Utc::now() + chrono::Duration::days(10);
-        meetings::add_candidate(&mut tx, world.acme, meeting, at, "coachee", "")
+        meetings::add_candidate(&mut tx, world.acme, meeting, at, "coachee", "", None)
             .await
             .unwrap();
         let invite = uuid::Uuid::now_v7();
@@ -107,6 +107,7 @@ async fn accept_reschedule_and_cancel_at_once_leave_the_meeting_its_link_and_its
             world.acme,
             invite,
             meeting,
+            "manager",
             "Race Manager",
             "race.manager@example.com",
             &link,

@@ -190,7 +190,7 @@ pub async fn alignment_meeting_with_link(
     .await
     .unwrap();
     let at = chrono::Utc::now() + chrono::Duration::days(7);
-    meetings::add_candidate(&mut tx, org, meeting, at, "coachee", "")
+    meetings::add_candidate(&mut tx, org, meeting, at, "coachee", "", None)
         .await
         .unwrap();
     let invite = uuid::Uuid::now_v7();
@@ -200,6 +200,7 @@ pub async fn alignment_meeting_with_link(
         org,
         invite,
         meeting,
+        "manager",
         "Secret Manager",
         "secret.manager@example.com",
         &link,
