@@ -80,27 +80,33 @@ struct Addressee {
     time_zone: String,
 }
 
-fn people(meeting: &Meeting, invite: &Invite) -> [Addressee; 3] {
+/// Who a meeting's emails go to; no coach while the programme team is still
+/// matching one.
+fn people(meeting: &Meeting, invite: &Invite) -> Vec<Addressee> {
+    let coach = meeting.coach_email.as_ref().map(|email| Addressee {
+        who: Who::Coach,
+        name: meeting.coach_name.clone().unwrap_or_default(),
+        email: email.clone(),
+        time_zone: meeting.coach_time_zone.clone().unwrap_or_default(),
+    });
     [
-        Addressee {
+        Some(Addressee {
             who: Who::Coachee,
             name: meeting.coachee_name.clone(),
             email: meeting.coachee_email.clone(),
             time_zone: meeting.coachee_time_zone.clone(),
-        },
-        Addressee {
-            who: Who::Coach,
-            name: meeting.coach_name.clone(),
-            email: meeting.coach_email.clone(),
-            time_zone: meeting.coach_time_zone.clone(),
-        },
-        Addressee {
+        }),
+        coach,
+        Some(Addressee {
             who: Who::Manager,
             name: invite.name.clone(),
             email: invite.email.clone(),
             time_zone: invite.time_zone.clone(),
-        },
+        }),
     ]
+    .into_iter()
+    .flatten()
+    .collect()
 }
 
 impl<'a> Mailer<'a> {
@@ -176,18 +182,29 @@ impl Mailer<'_> {
         let typed = Typed::of(meeting, invite);
         let mut message = NoticeEmail {
             kind: MailKind::MeetingInvitation,
-            subject: format!(
-                "{} invites you to an alignment meeting with their coach",
-                typed.coachee
-            ),
+            subject: match &typed.coach {
+                Some(_) => format!(
+                    "{} invites you to an alignment meeting with their coach",
+                    typed.coachee
+                ),
+                None => format!("{} invites you to a coaching kickoff", typed.coachee),
+            },
             name: invite.name.clone(),
-            lead: format!(
-                "{} is being coached by {} in {}, and would like you to join them for a short meeting {}",
-                typed.coachee,
-                typed.coach,
-                typed.program,
-                meeting.kind().purpose()
-            ),
+            lead: match &typed.coach {
+                Some(coach) => format!(
+                    "{} is being coached by {coach} in {}, and would like you to join them for a short meeting {}",
+                    typed.coachee,
+                    typed.program,
+                    meeting.kind().purpose()
+                ),
+                None => format!(
+                    "{} is starting coaching in {}, and would like you to join them for a short meeting {} {}",
+                    typed.coachee,
+                    typed.program,
+                    meeting.kind().purpose(),
+                    super::matching::no_coach_yet(&typed.coachee)
+                ),
+            },
             details: self.details(meeting, invite, None, &invite.time_zone),
             times_intro: if candidates.len() == 1 {
                 format!("The time proposed ({}):", invite.time_zone)

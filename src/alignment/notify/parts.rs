@@ -23,11 +23,9 @@ impl Mailer<'_> {
         let typed = Typed::of(meeting, invite);
         let ends = starts + Duration::minutes(i64::from(meeting.duration_minutes));
         let mut description = format!(
-            "{} with {}, {} and {}: {}",
+            "{} with {}: {}",
             meeting.kind().label(),
-            typed.coachee,
-            typed.coach,
-            typed.manager,
+            typed.everyone(),
             meeting.kind().purpose()
         );
         if let Some(page) = page {
@@ -39,13 +37,20 @@ impl Mailer<'_> {
             method,
             starts,
             ends,
-            summary: format!(
-                "{}: {} and {} with {}",
-                meeting.kind().label(),
-                typed.coachee,
-                typed.manager,
-                typed.coach
-            ),
+            summary: match &typed.coach {
+                Some(coach) => format!(
+                    "{}: {} and {} with {coach}",
+                    meeting.kind().label(),
+                    typed.coachee,
+                    typed.manager,
+                ),
+                None => format!(
+                    "{}: {} and {}",
+                    meeting.kind().label(),
+                    typed.coachee,
+                    typed.manager,
+                ),
+            },
             description,
             location: Some(typed.place),
             url: page.map(str::to_owned),
@@ -53,16 +58,19 @@ impl Mailer<'_> {
                 name: meeting.coachee_name.clone(),
                 email: meeting.coachee_email.clone(),
             },
-            attendees: vec![
-                Person {
-                    name: meeting.coach_name.clone(),
-                    email: meeting.coach_email.clone(),
-                },
-                Person {
+            // No coach attendee while the coach is still being matched.
+            attendees: meeting
+                .coach_email
+                .iter()
+                .map(|email| Person {
+                    name: meeting.coach_name.clone().unwrap_or_default(),
+                    email: email.clone(),
+                })
+                .chain([Person {
                     name: invite.name.clone(),
                     email: invite.email.clone(),
-                },
-            ],
+                }])
+                .collect(),
         };
         CalendarPart {
             method,
@@ -89,10 +97,16 @@ impl Mailer<'_> {
         rows.push(("Where".into(), typed.place));
         rows.push((
             "With".into(),
-            format!(
-                "{} (coachee), {} (coach), {} (manager)",
-                typed.coachee, typed.coach, typed.manager
-            ),
+            match &typed.coach {
+                Some(coach) => format!(
+                    "{} (coachee), {coach} (coach), {} (manager)",
+                    typed.coachee, typed.manager
+                ),
+                None => format!(
+                    "{} (coachee), {} (manager); the coach is still being matched",
+                    typed.coachee, typed.manager
+                ),
+            },
         ));
         rows
     }
