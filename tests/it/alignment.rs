@@ -12,6 +12,7 @@ mod agenda;
 mod answers;
 mod kinds;
 mod manager_links;
+mod matching;
 mod programme_rules;
 mod scheduling;
 mod voices;
