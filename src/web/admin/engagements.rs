@@ -119,7 +119,7 @@ impl EngagementForm {
         if coach_id.is_none() {
             problems.set(
                 "coach",
-                "Choose the coach from the list, or “No coach yet” to offer a shortlist later.",
+                "Choose the coach from the list. To let the coachee choose from a shortlist, pick “No coach yet”.",
             );
         }
         if coachee_id.is_some() && coach_id.flatten() == coachee_id {
