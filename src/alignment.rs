@@ -14,6 +14,7 @@ pub mod announce;
 mod guide;
 mod kind;
 pub mod link;
+pub mod matching;
 pub mod notify;
 mod preparation;
 pub mod questions;

@@ -25,6 +25,7 @@ pub use app_login::APP_ROLE;
 pub mod app_login;
 
 pub mod alignment;
+pub mod coach_choice;
 pub mod coaching;
 pub mod dashboards;
 pub mod engagements;

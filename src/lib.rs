@@ -31,6 +31,7 @@ pub mod embedded_pg;
 pub mod format;
 pub mod load;
 pub mod mail;
+pub mod matching;
 pub mod operator;
 pub mod reporting;
 pub mod startup;

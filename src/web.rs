@@ -32,6 +32,7 @@ pub mod alignment;
 pub mod assets;
 pub mod charts;
 pub mod client;
+pub mod coach_choice;
 pub mod coaching;
 pub mod dev_mailbox;
 pub mod engagement;
@@ -66,6 +67,7 @@ pub fn router(state: AppState) -> anyhow::Result<Router> {
         .merge(account::router())
         .merge(admin::router())
         .merge(coaching::router())
+        .merge(coach_choice::router())
         .merge(goals::router())
         .merge(alignment::router())
         .merge(guest::router())

@@ -57,9 +57,15 @@ impl Mailer<'_> {
         invite: &Invite,
         candidates: &[Candidate],
     ) -> Result<(), EnqueueError> {
+        // No coach yet (a kickoff while one is matched): nobody to tell.
+        let (Some(coach_name), Some(coach_email)) =
+            (meeting.coach_name.clone(), meeting.coach_email.clone())
+        else {
+            return Ok(());
+        };
         let coachee = isolate(&meeting.coachee_name);
         let manager = isolate(&invite.name);
-        let zone = format::zone(&meeting.coach_time_zone).name();
+        let zone = format::zone(meeting.coach_time_zone.as_deref().unwrap_or_default()).name();
         let mut paragraphs = vec![format!(
             "The preparation is waiting on the meeting page: the agenda, which you and {coachee} can change until the meeting starts, {coachee}'s preparation as they write it, the facilitation guide, and your private notes."
         )];
@@ -74,7 +80,7 @@ impl Mailer<'_> {
         let mut message = NoticeEmail {
             kind: MailKind::MeetingPlanned,
             subject: format!("{} meeting planned by {coachee}", meeting.kind().label()),
-            name: meeting.coach_name.clone(),
+            name: coach_name.clone(),
             lead: format!(
                 "{coachee} has planned a {} meeting with {manager}, and you as their coach. {manager} has been asked to choose one of the times below.",
                 meeting.kind().label().to_lowercase()
@@ -97,8 +103,8 @@ impl Mailer<'_> {
             ..NoticeEmail::default()
         }
         .email(Recipient {
-            email: meeting.coach_email.clone(),
-            name: meeting.coach_name.clone(),
+            email: coach_email,
+            name: coach_name,
         })
         .map_err(render_failed)?;
         message.dedupe_key = Some(format!("alignment-{}-planned-coach", meeting.id));
@@ -129,7 +135,10 @@ impl Mailer<'_> {
         agenda: &[AgendaLine],
     ) -> Result<(), EnqueueError> {
         let coachee = isolate(&meeting.coachee_name);
-        let coach = isolate(&meeting.coach_name);
+        let who = match meeting.coach_name.as_deref() {
+            Some(coach) => format!("{coachee} and {} have", isolate(coach)),
+            None => format!("{coachee} has"),
+        };
         let mut details = vec![("Meeting".into(), meeting.kind().label().to_owned())];
         if let Some(at) = meeting.starts_at {
             details.push(("When".into(), with_weekday(at, &invite.time_zone)));
@@ -140,7 +149,7 @@ impl Mailer<'_> {
             subject: format!("Agenda updated: alignment meeting with {coachee}"),
             name: invite.name.clone(),
             lead: format!(
-                "{coachee} and {coach} have updated the agenda of the meeting you accepted. The time and your answer stay as they were."
+                "{who} updated the agenda of the meeting you accepted. The time and your answer stay as they were."
             ),
             details,
             times_intro: "The agenda now:".into(),

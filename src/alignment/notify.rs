@@ -116,24 +116,25 @@ fn invitee(invite: &Invite) -> Addressee<'_> {
     }
 }
 
-/// The coachee, the coach and each of `invites`.
+/// The coachee, the coach (none while the programme team is still matching
+/// one) and each of `invites`.
 fn people<'i>(meeting: &Meeting, invites: &'i [Invite]) -> Vec<Addressee<'i>> {
-    let mut people = vec![
-        Addressee {
-            who: Who::Coachee,
-            name: meeting.coachee_name.clone(),
-            email: meeting.coachee_email.clone(),
-            time_zone: meeting.coachee_time_zone.clone(),
-            invite: None,
-        },
-        Addressee {
+    let mut people = vec![Addressee {
+        who: Who::Coachee,
+        name: meeting.coachee_name.clone(),
+        email: meeting.coachee_email.clone(),
+        time_zone: meeting.coachee_time_zone.clone(),
+        invite: None,
+    }];
+    if let Some(email) = &meeting.coach_email {
+        people.push(Addressee {
             who: Who::Coach,
-            name: meeting.coach_name.clone(),
-            email: meeting.coach_email.clone(),
-            time_zone: meeting.coach_time_zone.clone(),
+            name: meeting.coach_name.clone().unwrap_or_default(),
+            email: email.clone(),
+            time_zone: meeting.coach_time_zone.clone().unwrap_or_default(),
             invite: None,
-        },
-    ];
+        });
+    }
     people.extend(invites.iter().map(invitee));
     people
 }
@@ -213,18 +214,29 @@ impl Mailer<'_> {
         let typed = Typed::of(meeting, all);
         let mut message = NoticeEmail {
             kind: MailKind::MeetingInvitation,
-            subject: format!(
-                "{} invites you to an alignment meeting with their coach",
-                typed.coachee
-            ),
+            subject: match &typed.coach {
+                Some(_) => format!(
+                    "{} invites you to an alignment meeting with their coach",
+                    typed.coachee
+                ),
+                None => format!("{} invites you to a coaching kickoff", typed.coachee),
+            },
             name: invite.name.clone(),
-            lead: format!(
-                "{} is being coached by {} in {}, and would like you to join them for a short meeting {}",
-                typed.coachee,
-                typed.coach,
-                typed.program,
-                meeting.kind().purpose()
-            ),
+            lead: match &typed.coach {
+                Some(coach) => format!(
+                    "{} is being coached by {coach} in {}, and would like you to join them for a short meeting {}",
+                    typed.coachee,
+                    typed.program,
+                    meeting.kind().purpose()
+                ),
+                None => format!(
+                    "{} is starting coaching in {}, and would like you to join them for a short meeting {} {}",
+                    typed.coachee,
+                    typed.program,
+                    meeting.kind().purpose(),
+                    super::matching::no_coach_yet(&typed.coachee)
+                ),
+            },
             details: self.details(meeting, all, None, &invite.time_zone),
             times_intro: if candidates.len() == 1 {
                 format!("The time proposed ({}):", invite.time_zone)

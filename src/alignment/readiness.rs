@@ -33,6 +33,8 @@ pub struct EngagementAlignment {
     pub completed_sessions: i64,
     /// Goals still being worked on (draft or active): what a goal alignment can share.
     pub goals_to_share: i32,
+    /// Whether the engagement has its coach yet (assigned, or chosen from a shortlist).
+    pub has_coach: bool,
     pub advised: bool,
     /// Meetings that count against the included number (not cancelled, not missed).
     pub used: i64,
@@ -54,13 +56,14 @@ pub struct EngagementAlignment {
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Readiness {
     /// The goal alignment comes next, but the coaching has not reached it:
-    /// fewer sessions done than recommended, or no goal to share yet, and the
-    /// coach has not advised going ahead.
+    /// no coach chosen yet; or fewer sessions done than recommended, or no
+    /// goal to share yet, and the coach has not advised going ahead.
     NotYet {
         kind: Kind,
         done: i64,
         needed: i32,
         goals: i32,
+        has_coach: bool,
     },
     /// Time to plan `kind`; `advised` when only the coach's advice made it so.
     Ready { kind: Kind, advised: bool },
@@ -148,6 +151,17 @@ impl EngagementAlignment {
         let Some(kind) = self.next_kind(today) else {
             return Some(Readiness::AllUsed);
         };
+        if kind != Kind::Kickoff && !self.has_coach {
+            // Every meeting after the kickoff is with the coach: it waits for
+            // one, whatever else is done (nobody is there to advise).
+            return Some(Readiness::NotYet {
+                kind,
+                done: self.completed_sessions,
+                needed: self.sessions_before,
+                goals: self.goals_to_share,
+                has_coach: false,
+            });
+        }
         let ready = Readiness::Ready {
             kind,
             advised: false,
@@ -170,6 +184,7 @@ impl EngagementAlignment {
                         done: self.completed_sessions,
                         needed: self.sessions_before,
                         goals: self.goals_to_share,
+                        has_coach: true,
                     }
                 }
             }
@@ -195,9 +210,12 @@ impl EngagementAlignment {
     }
 
     /// Whether a meeting of `kind` may be planned now: as `can_schedule`, and
-    /// the programme includes the kind.
+    /// the programme includes the kind; only a kickoff is held before the
+    /// engagement has its coach.
     pub fn can_schedule_kind(&self, kind: Kind) -> bool {
-        self.can_schedule() && self.included_kinds().contains(&kind)
+        self.can_schedule()
+            && self.included_kinds().contains(&kind)
+            && (self.has_coach || kind == Kind::Kickoff)
     }
 }
 
@@ -219,6 +237,7 @@ mod tests {
             expected: Vec::new(),
             completed_sessions: 0,
             goals_to_share: 0,
+            has_coach: true,
             advised: false,
             used: 0,
             held: 0,
@@ -263,7 +282,8 @@ mod tests {
                 kind: Kind::Initial,
                 done: 0,
                 needed: 2,
-                goals: 0
+                goals: 0,
+                has_coach: true
             })
         );
         // Sessions alone are not enough: the meeting needs a goal to share.
@@ -290,6 +310,36 @@ mod tests {
                 advised: true
             })
         );
+    }
+
+    #[test]
+    fn without_a_coach_only_the_kickoff_goes_ahead_and_the_goal_alignment_waits_for_one() {
+        let mut s = state();
+        s.has_coach = false;
+        s.kinds = vec!["kickoff".into(), "initial".into()];
+        assert_eq!(s.readiness(day(1, 1)), ready(Kind::Kickoff));
+        assert!(s.can_schedule_kind(Kind::Kickoff));
+        assert!(!s.can_schedule_kind(Kind::Initial));
+        held(&mut s, Kind::Kickoff);
+        // Sessions, a goal and even advice are not enough without a coach.
+        s.completed_sessions = 2;
+        s.goals_to_share = 1;
+        s.advised = true;
+        assert_eq!(
+            s.readiness(day(2, 1)),
+            Some(Readiness::NotYet {
+                kind: Kind::Initial,
+                done: 2,
+                needed: 2,
+                goals: 1,
+                has_coach: false
+            })
+        );
+        // Once the coachee has chosen their coach, only sessions and a goal count.
+        s.has_coach = true;
+        s.advised = false;
+        assert_eq!(s.readiness(day(2, 1)), ready(Kind::Initial));
+        assert!(s.can_schedule_kind(Kind::Initial));
     }
 
     #[test]

@@ -93,7 +93,10 @@ pub async fn summaries(
          )
          select e.id as "id!", e.program_id as "program_id!", p.name as program_name,
                 e.coachee_id as "coachee_id!", coachee.name as coachee_name,
-                e.coach_id as "coach_id!", coach.name as coach_name,
+                e.coach_id as "coach_id?", coach.name as "coach_name?",
+                e.coach_chosen_at as "coach_chosen_at?: DateTime<Utc>",
+                e.coach_chosen_by as "coach_chosen_by?",
+                e.coach_id is not null as "has_coach!",
                 e.starts_on as "starts_on!: NaiveDate", e.ends_on as "ends_on!: NaiveDate",
                 e.status as "status!",
                 e.manager_name as "manager_name!", e.manager_email as "manager_email!",
@@ -125,7 +128,7 @@ pub async fn summaries(
          from mine e
          join programs_here p on p.id = e.program_id
          join users coachee on coachee.id = e.coachee_id
-         join users coach on coach.id = e.coach_id
+         left join users coach on coach.id = e.coach_id
          left join engagement_progress g on g.org_id = e.org_id and g.engagement_id = e.id
          order by e.status <> 'active', lower(coachee.name)"#,
         org.0,
@@ -149,6 +152,7 @@ pub async fn summaries(
                 expected: row.expected,
                 completed_sessions: row.completed_sessions,
                 goals_to_share: row.goals_to_share,
+                has_coach: row.has_coach,
                 advised: row.advised,
                 used: row.used,
                 held: row.held,
@@ -170,6 +174,8 @@ pub async fn summaries(
                 coachee_name: row.coachee_name,
                 coach_id: row.coach_id,
                 coach_name: row.coach_name,
+                coach_chosen_at: row.coach_chosen_at,
+                coach_chosen_by: row.coach_chosen_by,
                 starts_on: row.starts_on,
                 ends_on: row.ends_on,
                 status: row.status,

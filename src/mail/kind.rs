@@ -29,12 +29,14 @@ pub enum MailKind {
     MeetingPlanned,
     /// An invitee who accepted told that the agenda changed.
     MeetingAgenda,
+    /// Coach matching: the coachee's shortlist ready, or a coach told they were chosen.
+    CoachMatching,
     /// Anything else; also every message queued before kinds were kept.
     #[default]
     Other,
 }
 
-const ALL: [MailKind; 14] = [
+const ALL: [MailKind; 15] = [
     MailKind::Test,
     MailKind::Invitation,
     MailKind::PasswordReset,
@@ -48,6 +50,7 @@ const ALL: [MailKind; 14] = [
     MailKind::MeetingAnswer,
     MailKind::MeetingPlanned,
     MailKind::MeetingAgenda,
+    MailKind::CoachMatching,
     MailKind::Other,
 ];
 
@@ -68,6 +71,7 @@ impl MailKind {
             MailKind::MeetingAnswer => "meeting_answer",
             MailKind::MeetingPlanned => "meeting_planned",
             MailKind::MeetingAgenda => "meeting_agenda",
+            MailKind::CoachMatching => "coach_matching",
             MailKind::Other => "other",
         }
     }
@@ -105,6 +109,7 @@ impl MailKind {
             MailKind::MeetingAnswer => "Alignment meeting: manager's answer",
             MailKind::MeetingPlanned => "Alignment meeting planned, for the coach",
             MailKind::MeetingAgenda => "Alignment meeting agenda updated",
+            MailKind::CoachMatching => "Coach matching",
             MailKind::Other => "Other message",
         }
     }

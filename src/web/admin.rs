@@ -14,6 +14,7 @@ pub mod mail;
 pub mod people;
 pub mod programmes;
 pub mod report;
+pub mod shortlist;
 pub mod trail;
 
 pub fn router() -> Router<AppState> {
@@ -26,4 +27,5 @@ pub fn router() -> Router<AppState> {
         .merge(audit_log::router())
         .merge(alignment_requests::router())
         .merge(report::router())
+        .merge(shortlist::router())
 }

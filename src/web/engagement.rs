@@ -30,7 +30,7 @@ pub(crate) async fn engagement_for(
     let engagement = engagements::engagement(tx, member.org, id)
         .await?
         .ok_or(AppError::NotFound)?;
-    let side = if member.roles.is_coach && engagement.coach_id == member.user.id {
+    let side = if member.roles.is_coach && engagement.is_coach(member.user.id) {
         Side::Coach
     } else if member.roles.is_coachee && engagement.coachee_id == member.user.id {
         Side::Coachee

@@ -49,6 +49,9 @@ struct EngagementShown {
     goals: Vec<Goal>,
     /// Where the coachee stands with alignment meetings, when the programme has them.
     alignment: Option<ReadinessShown>,
+    /// Coaches waiting on the coachee's shortlist (none: no coach needed, or
+    /// the programme team is still matching).
+    shortlisted: i64,
 }
 
 #[derive(Template, WebTemplate)]
@@ -103,6 +106,7 @@ async fn dashboard(MemberTx(member, mut tx): MemberTx, flashes: Flashes) -> AppR
         alignment: readiness_shown(&summary.alignment, side, &tz),
         summary,
         goals: Vec::new(),
+        shortlisted: 0,
     };
     let coaching: Vec<EngagementShown> = if member.roles.is_coach {
         dashboards::summaries(&mut tx, member.org, member.user.id, true)
@@ -126,6 +130,20 @@ async fn dashboard(MemberTx(member, mut tx): MemberTx, flashes: Flashes) -> AppR
         .iter()
         .map(|c: &EngagementShown| c.summary.engagement.id)
         .collect();
+    let without_coach: Vec<uuid::Uuid> = coached
+        .iter()
+        .filter(|c| c.summary.engagement.coach_id.is_none())
+        .map(|c| c.summary.engagement.id)
+        .collect();
+    if !without_coach.is_empty() {
+        for (id, size) in
+            crate::db::coach_choice::shortlist_sizes(&mut tx, member.org, &without_coach).await?
+        {
+            if let Some(item) = coached.iter_mut().find(|c| c.summary.engagement.id == id) {
+                item.shortlisted = size;
+            }
+        }
+    }
     if !coached_ids.is_empty() {
         // One query for all, then each engagement takes its own.
         for goal in goals::of_engagements(&mut tx, member.org, &coached_ids).await? {

@@ -13,6 +13,7 @@ mod answers;
 mod invitees;
 mod kinds;
 mod manager_links;
+mod matching;
 mod programme_rules;
 mod scheduling;
 mod voices;

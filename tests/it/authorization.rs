@@ -49,6 +49,9 @@ fn expected(method: &str, path: &str, who: Who) -> Option<u16> {
         | ("POST", "/reset-password") => 410,
         ("GET", "/engagements/{id}") | ("GET", "/sessions/{id}") => party(200, 200),
         ("POST", "/engagements/{id}/sessions") => party(422, 422),
+        // The engagement has its coach: the coachee is sent back to it, and
+        // a coach never sees a shortlist.
+        ("GET", "/engagements/{id}/coach") | ("POST", "/engagements/{id}/coach") => party(303, 404),
         ("POST", "/sessions/{id}") => party(404, 422),
         ("POST", "/sessions/{id}/notes") => party(404, 303),
         // An empty choice: the session prepares no meeting.
@@ -101,6 +104,10 @@ fn expected(method: &str, path: &str, who: Who) -> Option<u16> {
         }
         ("POST", "/admin/programmes/{id}/accountability")
         | ("POST", "/admin/engagements/{id}/nudge") => admin_object(303),
+        // The engagement has its coach already: nothing to shortlist.
+        ("POST", "/admin/engagements/{id}/shortlist") => admin_object(303),
+        // The person in the path does not coach: they have no profile.
+        ("POST", "/admin/people/{user_id}/profile") => member_page(404),
         ("GET", "/admin/accountability") => admin_page(200),
         ("POST", "/sign-out") => 303,
         ("GET", "/home") | ("GET", "/account") | ("GET", "/organisations") => member_page(200),

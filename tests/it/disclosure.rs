@@ -116,7 +116,7 @@ async fn world() -> World {
                 programme,
                 &EngagementFields {
                     coachee_id: coachee,
-                    coach_id: coach,
+                    coach_id: Some(coach),
                     starts_on: NaiveDate::from_ymd_opt(2026, 1, 1).unwrap(),
                     ends_on: NaiveDate::from_ymd_opt(2026, 12, 31).unwrap(),
                     status,

@@ -115,7 +115,7 @@ async fn seeded() -> Seeded {
             programme,
             &EngagementFields {
                 coachee_id: *coachee,
-                coach_id: coach,
+                coach_id: Some(coach),
                 starts_on: NaiveDate::from_ymd_opt(2026, 1, 1).unwrap(),
                 ends_on: NaiveDate::from_ymd_opt(2027, 6, 30).unwrap(),
                 status,

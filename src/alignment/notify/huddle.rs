@@ -40,7 +40,9 @@ pub(super) fn calendar(
     now: DateTime<Utc>,
 ) -> Option<CalendarPart> {
     let starts = meeting.ends_at()?;
-    let (coachee, coach) = (isolate(&meeting.coachee_name), isolate(&meeting.coach_name));
+    // No coach yet (a kickoff while the coach is being matched): no huddle.
+    let (coach_name, coach_email) = (meeting.coach_name.clone()?, meeting.coach_email.clone()?);
+    let (coachee, coach) = (isolate(&meeting.coachee_name), isolate(&coach_name));
     let mut description = format!(
         "{coachee} and {coach} stay on after the {} meeting, once the invitees have left: how {coachee} is feeling, what stood out to them and to the invitees, what to do with it, how it changes the coaching, and whether the next session goes deeper.",
         meeting.kind().label()
@@ -66,8 +68,8 @@ pub(super) fn calendar(
             email: meeting.coachee_email.clone(),
         },
         attendees: vec![Person {
-            name: meeting.coach_name.clone(),
-            email: meeting.coach_email.clone(),
+            name: coach_name,
+            email: coach_email,
         }],
     };
     Some(CalendarPart {
@@ -115,7 +117,7 @@ pub(super) fn email(
         } else {
             format!(
                 "When the invitees leave the alignment meeting of {coachee}, {coachee} and {} stay on for {HUDDLE_MINUTES} minutes, from {when}. Add the calendar invite attached to your calendar; it moves with the meeting.",
-                isolate(&meeting.coach_name)
+                isolate(meeting.coach_name.as_deref().unwrap_or_default())
             )
         },
         paragraphs: if cancelled {
@@ -165,10 +167,10 @@ mod tests {
             coachee_name: "Robin Rivera".into(),
             coachee_email: "robin@acme.test".into(),
             coachee_time_zone: "Europe/Berlin".into(),
-            coach_id: Uuid::nil(),
-            coach_name: "Casey Coach".into(),
-            coach_email: "casey@acme.test".into(),
-            coach_time_zone: "UTC".into(),
+            coach_id: Some(Uuid::nil()),
+            coach_name: Some("Casey Coach".into()),
+            coach_email: Some("casey@acme.test".into()),
+            coach_time_zone: Some("UTC".into()),
         }
     }
 

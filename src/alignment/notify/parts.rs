@@ -23,11 +23,9 @@ impl Mailer<'_> {
         let typed = Typed::of(meeting, invites);
         let ends = starts + Duration::minutes(i64::from(meeting.duration_minutes));
         let mut description = format!(
-            "{} with {}, {} and {}: {}",
+            "{} with {}: {}",
             meeting.kind().label(),
-            typed.coachee,
-            typed.coach,
-            typed.manager,
+            typed.everyone(),
             meeting.kind().purpose()
         );
         if let Some(page) = page {
@@ -39,13 +37,20 @@ impl Mailer<'_> {
             method,
             starts,
             ends,
-            summary: format!(
-                "{}: {} and {} with {}",
-                meeting.kind().label(),
-                typed.coachee,
-                typed.manager,
-                typed.coach
-            ),
+            summary: match &typed.coach {
+                Some(coach) => format!(
+                    "{}: {} and {} with {coach}",
+                    meeting.kind().label(),
+                    typed.coachee,
+                    typed.manager,
+                ),
+                None => format!(
+                    "{}: {} and {}",
+                    meeting.kind().label(),
+                    typed.coachee,
+                    typed.manager,
+                ),
+            },
             description,
             location: Some(typed.place),
             url: page.map(str::to_owned),
@@ -53,15 +58,19 @@ impl Mailer<'_> {
                 name: meeting.coachee_name.clone(),
                 email: meeting.coachee_email.clone(),
             },
-            attendees: std::iter::once(Person {
-                name: meeting.coach_name.clone(),
-                email: meeting.coach_email.clone(),
-            })
-            .chain(invites.iter().map(|invite| Person {
-                name: invite.name.clone(),
-                email: invite.email.clone(),
-            }))
-            .collect(),
+            // No coach attendee while the coach is still being matched.
+            attendees: meeting
+                .coach_email
+                .iter()
+                .map(|email| Person {
+                    name: meeting.coach_name.clone().unwrap_or_default(),
+                    email: email.clone(),
+                })
+                .chain(invites.iter().map(|invite| Person {
+                    name: invite.name.clone(),
+                    email: invite.email.clone(),
+                }))
+                .collect(),
         };
         CalendarPart {
             method,
@@ -86,13 +95,19 @@ impl Mailer<'_> {
             format!("{} minutes", meeting.duration_minutes),
         ));
         rows.push(("Where".into(), typed.place));
-        let mut with = format!("{} (coachee), {} (coach)", typed.coachee, typed.coach);
+        let mut with = match &typed.coach {
+            Some(coach) => format!("{} (coachee), {coach} (coach)", typed.coachee),
+            None => format!("{} (coachee)", typed.coachee),
+        };
         for invite in invites {
             with.push_str(&format!(
                 ", {} ({})",
                 crate::mail::typed::isolate(&invite.name),
                 invite.role_label()
             ));
+        }
+        if typed.coach.is_none() {
+            with.push_str("; the coach is still being matched");
         }
         rows.push(("With".into(), with));
         rows

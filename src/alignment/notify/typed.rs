@@ -7,7 +7,8 @@ use crate::mail::typed::isolate;
 /// `mail::typed`) so that it cannot reorder the sentence it is put in.
 pub(super) struct Typed {
     pub(super) coachee: String,
-    pub(super) coach: String,
+    /// None while the programme team is still matching a coach.
+    pub(super) coach: Option<String>,
     /// The invitees' names.
     pub(super) manager: String,
     pub(super) program: String,
@@ -26,10 +27,18 @@ impl Typed {
         };
         Typed {
             coachee: isolate(&meeting.coachee_name),
-            coach: isolate(&meeting.coach_name),
+            coach: meeting.coach_name.as_deref().map(isolate),
             manager,
             program: isolate(&meeting.program_name),
             place: isolate(&meeting.place),
+        }
+    }
+
+    /// "A, B and C", or "A and C" while there is no coach.
+    pub(super) fn everyone(&self) -> String {
+        match &self.coach {
+            Some(coach) => format!("{}, {coach} and {}", self.coachee, self.manager),
+            None => format!("{} and {}", self.coachee, self.manager),
         }
     }
 }

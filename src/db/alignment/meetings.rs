@@ -32,10 +32,12 @@ pub struct Meeting {
     pub coachee_name: String,
     pub coachee_email: String,
     pub coachee_time_zone: String,
-    pub coach_id: Uuid,
-    pub coach_name: String,
-    pub coach_email: String,
-    pub coach_time_zone: String,
+    /// The engagement's coach: none while the programme team is still
+    /// matching one (a kickoff is held without a coach).
+    pub coach_id: Option<Uuid>,
+    pub coach_name: Option<String>,
+    pub coach_email: Option<String>,
+    pub coach_time_zone: Option<String>,
 }
 
 impl Meeting {
@@ -50,6 +52,20 @@ impl Meeting {
     pub fn ends_at(&self) -> Option<DateTime<Utc>> {
         self.starts_at
             .map(|at| at + chrono::Duration::minutes(i64::from(self.duration_minutes)))
+    }
+
+    /// The coach's name, or "the coach" while none is chosen yet.
+    pub fn coach_or_the_coach(&self) -> &str {
+        self.coach_name.as_deref().unwrap_or("the coach")
+    }
+
+    /// Why there is no coach at the meeting (a kickoff while one is
+    /// matched); None when there is one.
+    pub fn no_coach_note(&self) -> Option<String> {
+        match self.coach_id {
+            Some(_) => None,
+            None => Some(crate::alignment::matching::no_coach_yet(&self.coachee_name)),
+        }
     }
 
     /// Extra agenda items the coachee added, one per line.
@@ -78,13 +94,13 @@ pub async fn meeting(
             p.alignment_prep_expected as prep_expected,
             e.coachee_id, coachee.name as coachee_name, coachee.email as coachee_email,
             coachee.time_zone as coachee_time_zone,
-            e.coach_id, coach.name as coach_name, coach.email as coach_email,
-            coach.time_zone as coach_time_zone
+            e.coach_id as "coach_id?", coach.name as "coach_name?",
+            coach.email as "coach_email?", coach.time_zone as "coach_time_zone?"
          from alignment_meetings m
          join engagements e on e.org_id = m.org_id and e.id = m.engagement_id
          join programs p on p.org_id = e.org_id and p.id = e.program_id
          join users coachee on coachee.id = e.coachee_id
-         join users coach on coach.id = e.coach_id
+         left join users coach on coach.id = e.coach_id
          where m.org_id = $1 and m.id = $2"#,
         org.0,
         id
@@ -112,13 +128,13 @@ pub async fn meeting_for_update(
             p.alignment_prep_expected as prep_expected,
             e.coachee_id, coachee.name as coachee_name, coachee.email as coachee_email,
             coachee.time_zone as coachee_time_zone,
-            e.coach_id, coach.name as coach_name, coach.email as coach_email,
-            coach.time_zone as coach_time_zone
+            e.coach_id as "coach_id?", coach.name as "coach_name?",
+            coach.email as "coach_email?", coach.time_zone as "coach_time_zone?"
          from alignment_meetings m
          join engagements e on e.org_id = m.org_id and e.id = m.engagement_id
          join programs p on p.org_id = e.org_id and p.id = e.program_id
          join users coachee on coachee.id = e.coachee_id
-         join users coach on coach.id = e.coach_id
+         left join users coach on coach.id = e.coach_id
          where m.org_id = $1 and m.id = $2 for update of m"#,
         org.0,
         id
@@ -144,13 +160,13 @@ pub async fn of_engagement(
             p.alignment_prep_expected as prep_expected,
             e.coachee_id, coachee.name as coachee_name, coachee.email as coachee_email,
             coachee.time_zone as coachee_time_zone,
-            e.coach_id, coach.name as coach_name, coach.email as coach_email,
-            coach.time_zone as coach_time_zone
+            e.coach_id as "coach_id?", coach.name as "coach_name?",
+            coach.email as "coach_email?", coach.time_zone as "coach_time_zone?"
          from alignment_meetings m
          join engagements e on e.org_id = m.org_id and e.id = m.engagement_id
          join programs p on p.org_id = e.org_id and p.id = e.program_id
          join users coachee on coachee.id = e.coachee_id
-         join users coach on coach.id = e.coach_id
+         left join users coach on coach.id = e.coach_id
          where m.org_id = $1 and m.engagement_id = $2
          order by m.created_at desc"#,
         org.0,

@@ -40,6 +40,7 @@ pub async fn states(
              p.alignment_kinds as kinds, p.alignment_expected as expected,
              coalesce(g.completed_sessions, 0)::bigint as "completed_sessions!",
              coalesce(g.goals_to_share, 0) as "goals_to_share!",
+             e.coach_id is not null as "has_coach!",
              e.alignment_advised_at is not null as "advised!",
              coalesce(g.meetings_used, 0)::bigint as "used!",
              coalesce(g.meetings_held, 0)::bigint as "held!",

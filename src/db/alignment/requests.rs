@@ -54,7 +54,8 @@ pub async fn extra_requests(
     sqlx::query_as!(
         ExtraRequest,
         r#"select r.id, r.engagement_id, p.name as program_name, coachee.name as coachee_name,
-                coachee.email as coachee_email, coach.name as coach_name, r.reason, r.status,
+                coachee.email as coachee_email,
+                coalesce(coach.name, 'not chosen yet') as "coach_name!", r.reason, r.status,
                 r.created_at as "created_at: DateTime<Utc>",
                 r.decided_at as "decided_at: DateTime<Utc>",
                 p.alignment_included as included,
@@ -65,7 +66,7 @@ pub async fn extra_requests(
          join engagements e on e.org_id = r.org_id and e.id = r.engagement_id
          join programs p on p.org_id = e.org_id and p.id = e.program_id
          join users coachee on coachee.id = e.coachee_id
-         join users coach on coach.id = e.coach_id
+         left join users coach on coach.id = e.coach_id
          where r.org_id = $1 and p.alignment_enabled
          order by r.status <> 'pending', coalesce(r.decided_at, r.created_at) desc
          limit 100"#,

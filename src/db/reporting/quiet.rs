@@ -35,7 +35,7 @@ pub async fn quiet_engagements(
     // is repeated below for one engagement; keep the two alike.
     sqlx::query_as!(
         Quiet,
-        r#"select e.id as engagement_id, p.name as program_name, e.coach_id,
+        r#"select e.id as engagement_id, p.name as program_name, e.coach_id as "coach_id!",
                coach.name as coach_name, coach.email as coach_email, coachee.name as coachee_name,
                last.at as "last_completed: DateTime<Utc>", e.starts_on as "starts_on: NaiveDate",
                (select max(n.sent_at) from engagement_nudges n
@@ -77,7 +77,7 @@ pub async fn quiet_engagement_for_nudge(
     // The query of `quiet_engagements`, for one engagement.
     sqlx::query_as!(
         Quiet,
-        r#"select e.id as engagement_id, p.name as program_name, e.coach_id,
+        r#"select e.id as engagement_id, p.name as program_name, e.coach_id as "coach_id!",
                coach.name as coach_name, coach.email as coach_email, coachee.name as coachee_name,
                last.at as "last_completed: DateTime<Utc>", e.starts_on as "starts_on: NaiveDate",
                (select max(n.sent_at) from engagement_nudges n

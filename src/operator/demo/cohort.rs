@@ -63,7 +63,7 @@ pub(super) async fn seed_demo_cohort(
             programme,
             &EngagementFields {
                 coachee_id: user.id,
-                coach_id: coaches[i % 2],
+                coach_id: Some(coaches[i % 2]),
                 starts_on,
                 ends_on,
                 status: if i == 11 {

@@ -102,7 +102,7 @@ pub(super) async fn seed_demo_programme(
             programme,
             &EngagementFields {
                 coachee_id: users[coachee],
-                coach_id: users[coach],
+                coach_id: Some(users[coach]),
                 starts_on,
                 ends_on,
                 status: Status::Active,

@@ -19,6 +19,7 @@ use crate::db::people::{self, Member};
 use crate::db::programs::{self, Program};
 use crate::db::{self, TenantTx};
 use crate::state::AppState;
+use crate::web::admin::shortlist::{Matching, coach_assigned, matching};
 use crate::web::admin::trail::record;
 use crate::web::client::ClientAddr;
 use crate::web::error::{AppError, AppResult};
@@ -35,6 +36,9 @@ pub fn router() -> Router<AppState> {
         )
         .route("/admin/engagements/{id}", get(edit).post(update))
 }
+
+/// The coach field's value for "no coach yet".
+const NO_COACH: &str = "none";
 
 #[derive(Clone, Debug, Default, Deserialize)]
 struct EngagementForm {
@@ -82,7 +86,9 @@ impl EngagementForm {
     fn from_engagement(engagement: &Engagement) -> Self {
         EngagementForm {
             coachee_id: engagement.coachee_id.to_string(),
-            coach_id: engagement.coach_id.to_string(),
+            coach_id: engagement
+                .coach_id
+                .map_or_else(|| NO_COACH.to_owned(), |id| id.to_string()),
             starts_on: engagement.starts_on.to_string(),
             ends_on: engagement.ends_on.to_string(),
             status: engagement.status.clone(),
@@ -104,11 +110,19 @@ impl EngagementForm {
         if coachee_id.is_none() {
             problems.set("coachee", "Choose the coachee from the list.");
         }
-        let coach_id = pick(&self.coach_id, &people.coaches);
+        // Some(None): no coach yet, the coachee chooses from a shortlist.
+        let coach_id = if self.coach_id == NO_COACH {
+            Some(None)
+        } else {
+            pick(&self.coach_id, &people.coaches).map(Some)
+        };
         if coach_id.is_none() {
-            problems.set("coach", "Choose the coach from the list.");
+            problems.set(
+                "coach",
+                "Choose the coach from the list. To let the coachee choose from a shortlist, pick “No coach yet”.",
+            );
         }
-        if coachee_id.is_some() && coachee_id == coach_id {
+        if coachee_id.is_some() && coach_id.flatten() == coachee_id {
             problems.set("coach", "The coach cannot be the coachee too.");
         }
         let date = |value: &str| NaiveDate::parse_from_str(value.trim(), "%Y-%m-%d").ok();
@@ -179,6 +193,10 @@ struct EngagementPage {
     statuses: [Status; 4],
     form: EngagementForm,
     problems: FieldErrors,
+    /// The engagement's coach and shortlist; None while creating.
+    matching: Option<Matching>,
+    /// For the shortlist (shown with the page's own form).
+    engagement: Option<Engagement>,
 }
 
 impl EngagementPage {
@@ -194,17 +212,24 @@ async fn page(
     tx: &mut TenantTx,
     admin: &Admin,
     programme: Program,
-    engagement_id: Option<Uuid>,
+    engagement: Option<Engagement>,
     form: EngagementForm,
     problems: FieldErrors,
     flashes: Flashes,
 ) -> AppResult<EngagementPage> {
+    let engagement_id = engagement.as_ref().map(|e| e.id);
     let title = if engagement_id.is_some() {
         "Engagement"
     } else {
         "New engagement"
     };
+    let matching = match &engagement {
+        Some(engagement) => Some(matching(tx, admin, engagement).await?),
+        None => None,
+    };
     Ok(EngagementPage {
+        matching,
+        engagement,
         layout: Layout::for_member(title, admin, flashes).await,
         people: people_of(tx, admin).await?,
         programme,
@@ -328,7 +353,7 @@ async fn edit(
         &mut tx,
         &admin,
         programme,
-        Some(id),
+        Some(engagement),
         form,
         FieldErrors::default(),
         flashes,
@@ -343,16 +368,33 @@ async fn update(
     Path(id): Path<Uuid>,
     Form(form): Form<EngagementForm>,
 ) -> AppResult<Response> {
-    let (mut tx, engagement, programme) = load(&state, &admin, id).await?;
+    let (mut tx, _, programme) = load(&state, &admin, id).await?;
+    // The coachee may be choosing their coach at this moment: take turns,
+    // and read the engagement as the choice left it.
+    crate::db::coach_choice::lock_coach(&mut tx, admin.org, id).await?;
+    let engagement = engagements::engagement(&mut tx, admin.org, id)
+        .await?
+        .ok_or(AppError::NotFound)?;
     let people = people_of(&mut tx, &admin).await?;
-    let fields = match form.check(&people) {
+    let checked = form.check(&people).and_then(|fields| {
+        // A coach once set is changed, never taken away: "no coach" here
+        // would undo a choice the coachee made while this form was open.
+        match (&engagement.coach_name, fields.coach_id) {
+            (Some(coach), None) => Err(FieldErrors::default().with(
+                "coach",
+                format!("{coach} is the coach now. Choose them, or another coach."),
+            )),
+            _ => Ok(fields),
+        }
+    });
+    let fields = match checked {
         Ok(fields) => fields,
         Err(problems) => {
             let page = page(
                 &mut tx,
                 &admin,
                 programme,
-                Some(id),
+                Some(engagement),
                 form,
                 problems,
                 Flashes::default(),
@@ -362,6 +404,9 @@ async fn update(
         }
     };
     engagements::update(&mut tx, admin.org, id, &fields).await?;
+    if let Some(coach) = fields.coach_id {
+        coach_assigned(&mut tx, &state, &admin, &engagement, coach).await?;
+    }
     let subject = format!(
         "{} in {}: {}",
         engagement.coachee_name,

@@ -15,6 +15,7 @@ use serde::Deserialize;
 use uuid::Uuid;
 
 use crate::db;
+use crate::db::coach_choice;
 use crate::db::people::{self, Member, Roles};
 use crate::format;
 use crate::state::AppState;
@@ -22,13 +23,16 @@ use crate::web::admin::trail::record;
 use crate::web::client::ClientAddr;
 use crate::web::error::AppResult;
 use crate::web::flash::{self, FlashKind, Flashes};
+use crate::web::forms::problems::FieldErrors;
 use crate::web::layout::Layout;
 use crate::web::session::Admin;
 
 mod invite;
 mod lookup;
+mod profile;
 
 use lookup::load;
+use profile::ProfileForm;
 
 pub fn router() -> Router<AppState> {
     Router::new()
@@ -37,6 +41,7 @@ pub fn router() -> Router<AppState> {
         .route("/admin/people/{user_id}/roles", post(change_roles))
         .route("/admin/people/{user_id}/disable", post(disable))
         .route("/admin/people/{user_id}/enable", post(enable))
+        .route("/admin/people/{user_id}/profile", post(save_profile))
         .merge(invite::router())
 }
 
@@ -80,21 +85,33 @@ struct PersonPage {
     joined: String,
     is_self: bool,
     problem: Option<&'static str>,
+    /// A coach's profile form (None for people who do not coach) and its problems.
+    profile: Option<ProfileForm>,
+    profile_problems: FieldErrors,
 }
 
 async fn person_page(
+    tx: &mut db::TenantTx,
     admin: &Admin,
     person: Member,
     problem: Option<&'static str>,
     flashes: Flashes,
-) -> PersonPage {
-    PersonPage {
+) -> AppResult<PersonPage> {
+    let profile = if person.roles.is_coach {
+        let saved = coach_choice::profile(tx, admin.org, person.user_id).await?;
+        Some(ProfileForm::of(saved.unwrap_or_default()))
+    } else {
+        None
+    };
+    Ok(PersonPage {
         layout: Layout::for_member(person.name.clone(), admin, flashes).await,
         joined: format::local_time(person.created_at, &admin.user.time_zone),
         is_self: person.user_id == admin.user.id,
         person,
         problem,
-    }
+        profile,
+        profile_problems: FieldErrors::default(),
+    })
 }
 
 async fn show(
@@ -103,8 +120,8 @@ async fn show(
     flashes: Flashes,
     Path(user_id): Path<Uuid>,
 ) -> AppResult<PersonPage> {
-    let (_, person) = load(&state, admin.org, user_id).await?;
-    Ok(person_page(&admin, person, None, flashes).await)
+    let (mut tx, person) = load(&state, admin.org, user_id).await?;
+    person_page(&mut tx, &admin, person, None, flashes).await
 }
 
 const LAST_ADMIN: &str =
@@ -142,7 +159,7 @@ async fn change_roles(
         None
     };
     if problem.is_some() {
-        let page = person_page(&admin, person, problem, Flashes::default()).await;
+        let page = person_page(&mut tx, &admin, person, problem, Flashes::default()).await?;
         return Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response());
     }
     people::set_roles(&mut tx, admin.org, user_id, roles).await?;
@@ -182,7 +199,8 @@ async fn set_disabled(
         && person.roles.is_admin
         && people::other_active_admins(&mut tx, admin.org, user_id).await? == 0
     {
-        let page = person_page(admin, person, Some(LAST_ADMIN), Flashes::default()).await;
+        let page =
+            person_page(&mut tx, admin, person, Some(LAST_ADMIN), Flashes::default()).await?;
         return Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response());
     }
     people::set_disabled(&mut tx, admin.org, user_id, disabled).await?;
@@ -227,4 +245,44 @@ async fn enable(
     Path(user_id): Path<Uuid>,
 ) -> AppResult<Response> {
     set_disabled(&state, peer, &admin, user_id, false).await
+}
+
+/// Saves a coach's short profile; a person who does not coach has none.
+async fn save_profile(
+    State(state): State<AppState>,
+    ClientAddr(peer): ClientAddr,
+    admin: Admin,
+    Path(user_id): Path<Uuid>,
+    Form(form): Form<ProfileForm>,
+) -> AppResult<Response> {
+    let (mut tx, person) = load(&state, admin.org, user_id).await?;
+    if !person.roles.is_coach {
+        return Err(crate::web::error::AppError::NotFound);
+    }
+    let profile = match form.check() {
+        Ok(profile) => profile,
+        Err(problems) => {
+            let mut page = person_page(&mut tx, &admin, person, None, Flashes::default()).await?;
+            page.profile = Some(form);
+            page.profile_problems = problems;
+            return Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response());
+        }
+    };
+    coach_choice::save_profile(&mut tx, admin.org, user_id, &profile).await?;
+    record(
+        &mut tx,
+        &admin,
+        "member.profile_saved",
+        Some(format!("{} <{}>", person.name, person.email)),
+        peer,
+    )
+    .await?;
+    tx.commit().await?;
+    flash::push(
+        &admin.session,
+        FlashKind::Success,
+        format!("{}'s coach profile is saved.", person.name),
+    )
+    .await?;
+    Ok(Redirect::to(&format!("/admin/people/{user_id}")).into_response())
 }

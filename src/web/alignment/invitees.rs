@@ -50,7 +50,10 @@ pub(super) async fn add_invitee(
         check_invitee(
             &form.invitee_name,
             &form.invitee_email,
-            [&meeting.coachee_email, &meeting.coach_email],
+            [
+                &meeting.coachee_email,
+                meeting.coach_email.as_deref().unwrap_or_default(),
+            ],
             &taken,
         )
     };

@@ -66,7 +66,7 @@ async fn meeting_for(
     let meeting = meeting
         .filter(|m| m.alignment_enabled)
         .ok_or(AppError::NotFound)?;
-    let side = if member.roles.is_coach && meeting.coach_id == member.user.id {
+    let side = if member.roles.is_coach && meeting.coach_id == Some(member.user.id) {
         Side::Coach
     } else if member.roles.is_coachee && meeting.coachee_id == member.user.id {
         Side::Coachee

@@ -54,6 +54,17 @@ pub fn readiness_shown(
             done,
             needed,
             goals,
+            has_coach: false,
+        } => (
+            "Not yet".to_owned(),
+            no_coach(*kind, *done, *needed, *goals, you),
+        ),
+        Readiness::NotYet {
+            kind,
+            done,
+            needed,
+            goals,
+            has_coach: true,
         } => (
             "Not yet".to_owned(),
             not_yet(*kind, *done, *needed, *goals, you),
@@ -158,6 +169,36 @@ fn not_yet(kind: Kind, done: i64, needed: i32, goals: i32, you: bool) -> String 
             "It works best once you and your coach know what you want to work on."
         } else {
             "You can advise them to schedule earlier if they are ready."
+        }
+    )
+}
+
+/// Why a meeting after the kickoff waits: the engagement has no coach yet.
+/// The sessions and the goal are named too, so nothing comes as a surprise
+/// once the coach is there.
+fn no_coach(kind: Kind, done: i64, needed: i32, goals: i32, you: bool) -> String {
+    let mut later = Vec::new();
+    if done < i64::from(needed) {
+        later.push(format!(
+            "{done} of {needed} recommended coaching session{} done",
+            if needed == 1 { "" } else { "s" }
+        ));
+    }
+    if goals == 0 && kind == Kind::Initial {
+        later.push("no goal written yet".to_owned());
+    }
+    let then = if later.is_empty() {
+        String::new()
+    } else {
+        format!(" After that it also waits for: {}.", later.join(", and "))
+    };
+    format!(
+        "The {} comes next: no coach chosen yet. {}{then}",
+        kind.label().to_lowercase(),
+        if you {
+            "It is a meeting with your coach: once you have chosen one from the programme's shortlist, it can be planned."
+        } else {
+            "It is a meeting with the coach: it can be planned once the coachee has chosen one."
         }
     )
 }

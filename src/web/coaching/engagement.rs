@@ -49,6 +49,11 @@ pub(super) struct EngagementPage {
     /// Who the manager preview is for: the person invited, not always the
     /// manager of record.
     previewed: String,
+    /// The coaches offered while the engagement has no coach (coachee only),
+    /// and the choice form's state (see `web::coach_choice`).
+    offers: Vec<crate::db::coach_choice::Offer>,
+    picked: String,
+    problems: crate::web::forms::problems::FieldErrors,
 }
 
 impl EngagementPage {
@@ -79,6 +84,11 @@ async fn engagement_page(
         .first()
         .and_then(|state| crate::web::alignment::shown::readiness_shown(state, side, &tz));
     let previewed = crate::web::guest::preview::previewed_name(tx, member.org, &engagement).await?;
+    let offers = if side == Side::Coachee && engagement.coach_id.is_none() {
+        crate::db::coach_choice::offers(tx, member.org, engagement.id).await?
+    } else {
+        Vec::new()
+    };
     let title = match side {
         Side::Coach => format!("Coaching {}", engagement.coachee_name),
         Side::Coachee => "Your coaching".to_owned(),
@@ -95,6 +105,9 @@ async fn engagement_page(
         time_zone: tz,
         alignment,
         previewed,
+        offers,
+        picked: String::new(),
+        problems: Default::default(),
     })
 }
 
@@ -131,6 +144,10 @@ pub(super) async fn schedule(
         .filter(|d| (15..=240).contains(d));
     let starts_at = format::instant_from_local(&form.date, &form.time, &member.user.time_zone);
     let problem = match (&starts_at, duration) {
+        // A coaching session is with the coach: none to hold it with yet.
+        _ if engagement.coach_id.is_none() => Some(
+            "A coaching session needs your coach: choose one from your shortlist first.".to_owned(),
+        ),
         (Err(problem), _) => Some(problem.clone()),
         (Ok(_), None) => Some("Choose a length between 15 minutes and 4 hours.".to_owned()),
         _ => None,

@@ -55,7 +55,7 @@ async fn toggling_unrelated_engagements_never_redraws_a_figure_whose_records_did
         let mut tx = triad::db::begin_tenant(&w.app.pool, org).await.unwrap();
         let fields = EngagementFields {
             coachee_id: coachee,
-            coach_id: w.coach,
+            coach_id: Some(w.coach),
             starts_on: NaiveDate::from_ymd_opt(2026, 1, 1).unwrap(),
             ends_on: NaiveDate::from_ymd_opt(2026, 12, 31).unwrap(),
             status: Status::Paused,

@@ -117,7 +117,7 @@ pub async fn programme_and_engagement(
         programme,
         &engagements::EngagementFields {
             coachee_id,
-            coach_id,
+            coach_id: Some(coach_id),
             starts_on,
             ends_on,
             status: engagements::Status::Active,

@@ -133,7 +133,8 @@ async fn nudge(
             "engagement.nudged",
             Some(format!(
                 "{} about {}",
-                engagement.coach_name, engagement.coachee_name
+                engagement.coach_shown(),
+                engagement.coachee_name
             )),
             peer,
         )
@@ -143,14 +144,14 @@ async fn nudge(
     let (kind, message) = if sent {
         (
             FlashKind::Success,
-            format!("{} has been emailed a nudge.", engagement.coach_name),
+            format!("{} has been emailed a nudge.", engagement.coach_shown()),
         )
     } else {
         (
             FlashKind::Info,
             format!(
                 "{} was nudged in the last week, or the engagement is no longer quiet; no email was sent.",
-                engagement.coach_name
+                engagement.coach_shown()
             ),
         )
     };
