@@ -49,7 +49,11 @@ async fn set_time(
         if let Some(by) = accepted_by.filter(|by| invites.iter().any(|i| i.id == *by)) {
             meetings::set_rsvp(tx, member.org, by, "accepted", "", Some(starts_at)).await?;
         }
+        let mailer = mailer(state, member);
         for invite in &invites {
+            // Agenda news still waiting says "the time stays as it was":
+            // no longer true, and the time-set email carries the change.
+            mailer.withdraw_agenda_news(tx, &updated, invite).await?;
             meetings::set_invite_expiry(
                 tx,
                 member.org,
@@ -59,7 +63,7 @@ async fn set_time(
             .await?;
         }
         let invites = meetings::live_invites(tx, member.org, meeting.id).await?;
-        mailer(state, member)
+        mailer
             .time_set(
                 tx,
                 &updated,

@@ -51,6 +51,16 @@ pub(super) async fn open(
     Ok((tx, meeting, side))
 }
 
+/// Who records whether the meeting took place: its coach, or — for a kickoff
+/// held before a coach was matched — the coachee.
+pub(super) fn records_outcome(meeting: &Meeting) -> Side {
+    if meeting.coach_id.is_some() {
+        Side::Coach
+    } else {
+        Side::Coachee
+    }
+}
+
 /// The meeting, for its coach or coachee while the programme has the feature on.
 async fn meeting_for(
     tx: &mut TenantTx,
@@ -261,7 +271,7 @@ async fn meeting_page(
         Some((form, problem)) => (form, Some(problem)),
         None => (ManagerForm::default(), None),
     };
-    let can_record_outcome = side == Side::Coach
+    let can_record_outcome = side == records_outcome(&meeting)
         && meeting.status() == Status::Confirmed
         && meeting.starts_at.is_some_and(|at| at <= Utc::now());
     let voices = voices(tx, &meeting, &tz, edits.agenda).await?;

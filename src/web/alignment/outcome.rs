@@ -17,7 +17,7 @@ use crate::web::error::AppResult;
 use crate::web::session::Member;
 
 use super::debrief::DebriefForm;
-use super::meeting::{Edits, done, open, rerender};
+use super::meeting::{Edits, done, open, records_outcome, rerender};
 use super::notice::record;
 
 #[derive(Clone, Debug, Default, Deserialize)]
@@ -32,7 +32,10 @@ pub(super) async fn record_outcome(
     Path(id): Path<Uuid>,
     Form(form): Form<OutcomeForm>,
 ) -> AppResult<Response> {
-    let (mut tx, meeting, _) = open(&state, &member, id, true, Some(Side::Coach)).await?;
+    let (mut tx, meeting, side) = open(&state, &member, id, true, None).await?;
+    if side != records_outcome(&meeting) {
+        return Err(crate::web::error::AppError::NotFound);
+    }
     let held = match form.outcome.as_str() {
         "held" => true,
         "not_held" => false,
@@ -63,10 +66,13 @@ pub(super) async fn record_outcome(
     done(
         &member,
         id,
-        if held {
-            "Marked as held. Record the debrief with your coachee below."
-        } else {
-            "Marked as not held. The coachee can schedule it again."
+        match (held, side) {
+            (true, Side::Coach) => "Marked as held. Record the debrief with your coachee below.",
+            (true, Side::Coachee) => {
+                "Marked as held. Your coach will find it here once you have chosen them."
+            }
+            (false, Side::Coach) => "Marked as not held. The coachee can schedule it again.",
+            (false, Side::Coachee) => "Marked as not held. You can plan it again.",
         },
     )
     .await

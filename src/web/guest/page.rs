@@ -59,6 +59,19 @@ impl ManagerView {
     pub fn is_open(&self) -> bool {
         self.meeting.status().is_open()
     }
+
+    /// What this invitee answered to questions the meeting no longer asks
+    /// (those put before meetings had kinds of their own): theirs to read,
+    /// not to change.
+    pub fn earlier_answers(&self) -> Vec<(&'static str, &str)> {
+        self.answers
+            .iter()
+            .filter(|(key, _)| !self.questions.iter().any(|q| q.key == key.as_str()))
+            .filter_map(|(key, text)| {
+                crate::alignment::questions::question(key).map(|q| (q.label, text.as_str()))
+            })
+            .collect()
+    }
 }
 
 /// Builds the view from the meeting, its invite and the goals the coachee

@@ -201,8 +201,11 @@ pub(super) async fn decline(
         return back(&session, invite.id, "You have declined this meeting.").await;
     }
     meetings::set_rsvp(&mut tx, org, invite.id, "declined", &note, None).await?;
-    // No reminder for someone who will not come.
+    // No reminder, and no agenda news, for someone who will not come.
     crate::mail::outbox::withdraw(&mut tx, &invitee_key(meeting.id, "reminder", invite.id)).await?;
+    mailer(&state, org)
+        .withdraw_agenda_news(&mut tx, &meeting, &invite)
+        .await?;
     mailer(&state, org)
         .manager_answered(
             &mut tx,
@@ -285,6 +288,10 @@ pub(super) async fn propose(
     )
     .await?;
     meetings::set_rsvp(&mut tx, org, invite.id, "proposed", &note, Some(at)).await?;
+    // Agenda news for the time they no longer accept would mislead.
+    mailer(&state, org)
+        .withdraw_agenda_news(&mut tx, &meeting, &invite)
+        .await?;
     mailer(&state, org)
         .manager_answered(
             &mut tx,

@@ -231,3 +231,50 @@ async fn two_people_editing_the_agenda_at_once_do_not_overwrite_each_other_unsee
     let page = t.coach.text(&meeting_path).await;
     assert!(page.contains("COACHEE-ITEM typed meanwhile"), "{page}");
 }
+
+/// Agenda news waiting to go says the time stays as it was; once the coach
+/// moves the meeting that is untrue, and the move's own email says it all.
+#[tokio::test]
+async fn agenda_news_still_waiting_is_withdrawn_when_the_meeting_moves() {
+    let t = super::trio(true).await;
+    let meeting_path = t.schedule(&[(day(10), "10:00")]).await;
+    let token = t.manager_token(MANAGER).await;
+    let manager = t.manager(&token).await;
+    let page = manager.text(&guest(&token)).await;
+    let (candidate, sequence) = (hidden(&page, "candidate"), hidden(&page, "sequence"));
+    let response = manager
+        .post(
+            &format!("{}/accept", guest(&token)),
+            &shown_on(
+                &token,
+                &[("candidate", &candidate), ("sequence", &sequence)],
+            ),
+        )
+        .await;
+    assert_eq!(response.status(), 303);
+    let response = t
+        .coach
+        .post(
+            &format!("{meeting_path}/agenda"),
+            &[("agenda", "Welcome\nMOVED-AGENDA item")],
+        )
+        .await;
+    assert_eq!(response.status(), 303);
+    let waiting =
+        "select count(*) from outbox_messages where kind = 'meeting_agenda' and status = 'queued'";
+    assert_eq!(t.scalar_i64(waiting).await, 1);
+    let response = t
+        .coach
+        .post(
+            &format!("{meeting_path}/reschedule"),
+            &[
+                ("date", &day(12)),
+                ("time", "15:00"),
+                ("duration", "30"),
+                ("place", "Room 2.01"),
+            ],
+        )
+        .await;
+    assert_eq!(response.status(), 303);
+    assert_eq!(t.scalar_i64(waiting).await, 0, "the news is taken back");
+}

@@ -98,7 +98,15 @@ async fn a_kickoff_asks_for_expectations_and_only_the_coachee_and_coach_read_the
         .unwrap();
     let page = manager.text(&guest(&token)).await;
     assert!(page.contains("What should keep going"), "{page}");
-    assert!(!page.contains("expect the coaching to work on"), "{page}");
+    // Their own earlier answer stays theirs to read, no longer to change.
+    assert!(!page.contains("name=\"expectations\""), "{page}");
+    let earlier = &page[page
+        .find("What you answered before")
+        .expect("earlier answers")..];
+    assert!(
+        earlier.contains("expect the coaching to work on") && earlier.contains("SPONSORWORD"),
+        "{page}"
+    );
     let page = t.coach.text(&meeting_path).await;
     assert!(
         page.contains("expect the coaching to work on") && page.contains("SPONSORWORD"),
