@@ -7,6 +7,7 @@ use crate::support::browser::Browser;
 mod alignment;
 mod coaching;
 mod invitation;
+mod sparks;
 
 #[tokio::test]
 async fn landing_page_renders_cleanly_in_chromium() {
