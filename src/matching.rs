@@ -113,7 +113,12 @@ pub async fn tell_coach_chosen(
     }
     .email(coach)?;
     email.caused_by = Some(caused_by);
-    email.dedupe_key = Some(format!("coach-chosen-{}", engagement.id));
+    // One message per coach: a coach changed later is told too.
+    email.dedupe_key = Some(format!(
+        "coach-chosen-{}-{}",
+        engagement.id,
+        email.to.email.to_lowercase()
+    ));
     outbox::enqueue(tx, Some(org), config.mail_domain(), email).await?;
     Ok(())
 }

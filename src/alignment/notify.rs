@@ -266,6 +266,7 @@ impl Mailer<'_> {
                 only.starts_at,
                 Method::Request,
                 link.as_deref(),
+                Some(invite),
             ));
         }
         self.send(
@@ -342,8 +343,14 @@ impl Mailer<'_> {
                 name: person.name.clone(),
             })
             .map_err(render_failed)?;
-            message.calendar =
-                Some(self.calendar(meeting, invites, starts, Method::Request, page.as_deref()));
+            message.calendar = Some(self.calendar(
+                meeting,
+                invites,
+                starts,
+                Method::Request,
+                page.as_deref(),
+                person.invite,
+            ));
             self.send(conn, message, Some(person.key(meeting.id, "calendar")))
                 .await?;
             if person.who != Who::Manager {

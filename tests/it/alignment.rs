@@ -14,6 +14,7 @@ mod invitees;
 mod kinds;
 mod manager_links;
 mod matching;
+mod matching_races;
 mod programme_rules;
 mod scheduling;
 mod voices;

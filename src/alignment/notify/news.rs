@@ -51,7 +51,14 @@ impl Mailer<'_> {
                 name: person.name.clone(),
             })
             .map_err(render_failed)?;
-            message.calendar = Some(self.calendar(meeting, invites, starts, Method::Cancel, None));
+            message.calendar = Some(self.calendar(
+                meeting,
+                invites,
+                starts,
+                Method::Cancel,
+                None,
+                person.invite,
+            ));
             self.send(conn, message, Some(person.key(meeting.id, "calendar")))
                 .await?;
             if person.who != Who::Manager {
@@ -70,7 +77,10 @@ impl Mailer<'_> {
         meeting: &Meeting,
         old: &Invite,
     ) -> Result<(), EnqueueError> {
-        outbox::withdraw(conn, &invitee_key(meeting.id, "reminder", old.id)).await?;
+        // Nothing still queued for them goes out after this note.
+        for what in ["reminder", "invitation", "calendar"] {
+            outbox::withdraw(conn, &invitee_key(meeting.id, what, old.id)).await?;
+        }
         let starts = meeting
             .starts_at
             .unwrap_or(meeting.created_at + Duration::days(7));
@@ -95,6 +105,7 @@ impl Mailer<'_> {
             starts,
             Method::Cancel,
             None,
+            Some(old),
         ));
         self.send(conn, message, None).await
     }

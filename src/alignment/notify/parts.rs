@@ -12,6 +12,9 @@ use crate::mail::calendar::{self, Method, Person};
 use crate::mail::outbox::CalendarPart;
 
 impl Mailer<'_> {
+    /// The meeting's calendar file. Everyone invited is named in its text;
+    /// as attendees, an invitee's own copy (`for_invite`) lists only the coach
+    /// and them, so no invitee learns another's address from it.
     pub fn calendar(
         &self,
         meeting: &Meeting,
@@ -19,7 +22,12 @@ impl Mailer<'_> {
         starts: DateTime<Utc>,
         method: Method,
         page: Option<&str>,
+        for_invite: Option<&Invite>,
     ) -> CalendarPart {
+        let attending: &[Invite] = match for_invite {
+            Some(invite) => std::slice::from_ref(invite),
+            None => invites,
+        };
         let typed = Typed::of(meeting, invites);
         let ends = starts + Duration::minutes(i64::from(meeting.duration_minutes));
         let mut description = format!(
@@ -66,7 +74,7 @@ impl Mailer<'_> {
                     name: meeting.coach_name.clone().unwrap_or_default(),
                     email: email.clone(),
                 })
-                .chain(invites.iter().map(|invite| Person {
+                .chain(attending.iter().map(|invite| Person {
                     name: invite.name.clone(),
                     email: invite.email.clone(),
                 }))

@@ -54,7 +54,8 @@ impl Mailer<'_> {
             let starts = meeting
                 .starts_at
                 .unwrap_or(meeting.created_at + Duration::days(7));
-            message.calendar = Some(self.calendar(meeting, only, starts, Method::Cancel, None));
+            message.calendar =
+                Some(self.calendar(meeting, only, starts, Method::Cancel, None, Some(old)));
         }
         self.send(
             conn,

@@ -58,6 +58,10 @@ struct EngagementForm {
     manager_email: String,
     #[serde(default)]
     department: String,
+    /// The coach when the form was drawn ("" for none): a coachee's choice
+    /// made while the form was open is not silently replaced.
+    #[serde(default)]
+    coach_seen: String,
 }
 
 /// The organisation's active coachees and coaches, to choose from.
@@ -95,6 +99,10 @@ impl EngagementForm {
             manager_name: engagement.manager_name.clone(),
             manager_email: engagement.manager_email.clone(),
             department: engagement.department.clone(),
+            coach_seen: engagement
+                .coach_id
+                .map(|id| id.to_string())
+                .unwrap_or_default(),
         }
     }
 
@@ -376,17 +384,32 @@ async fn update(
         .await?
         .ok_or(AppError::NotFound)?;
     let people = people_of(&mut tx, &admin).await?;
+    let seen = engagement
+        .coach_id
+        .map(|id| id.to_string())
+        .unwrap_or_default();
+    let changed_meanwhile = form.coach_seen != seen;
     let checked = form.check(&people).and_then(|fields| {
-        // A coach once set is changed, never taken away: "no coach" here
-        // would undo a choice the coachee made while this form was open.
+        // A coach once set is changed, never taken away; and a choice the
+        // coachee made while this form was open is not replaced unseen.
         match (&engagement.coach_name, fields.coach_id) {
             (Some(coach), None) => Err(FieldErrors::default().with(
                 "coach",
                 format!("{coach} is the coach now. Choose them, or another coach."),
             )),
+            (Some(coach), Some(chosen)) if changed_meanwhile && Some(chosen) != engagement.coach_id => {
+                Err(FieldErrors::default().with(
+                    "coach",
+                    format!(
+                        "{coach} became the coach while you were editing. Keep them, or choose another coach and save again."
+                    ),
+                ))
+            }
             _ => Ok(fields),
         }
     });
+    let mut form = form;
+    form.coach_seen = seen;
     let fields = match checked {
         Ok(fields) => fields,
         Err(problems) => {
@@ -404,8 +427,12 @@ async fn update(
         }
     };
     engagements::update(&mut tx, admin.org, id, &fields).await?;
-    if let Some(coach) = fields.coach_id {
-        coach_assigned(&mut tx, &state, &admin, &engagement, coach).await?;
+    if let Some(coach) = fields.coach_id.filter(|c| Some(*c) != engagement.coach_id) {
+        // The coach is told from the engagement as saved: its coachee and dates.
+        let saved = engagements::engagement(&mut tx, admin.org, id)
+            .await?
+            .ok_or(AppError::NotFound)?;
+        coach_assigned(&mut tx, &state, &admin, &saved, coach).await?;
     }
     let subject = format!(
         "{} in {}: {}",

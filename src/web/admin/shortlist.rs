@@ -94,20 +94,17 @@ pub(super) async fn coach_assigned(
     tx: &mut TenantTx,
     state: &AppState,
     admin: &Admin,
-    before: &Engagement,
+    saved: &Engagement,
     coach: Uuid,
 ) -> AppResult<()> {
-    coach_choice::clear_offers(tx, admin.org, before.id).await?;
-    if before.coach_id.is_some() {
-        return Ok(());
-    }
+    coach_choice::clear_offers(tx, admin.org, saved.id).await?;
     let Some(member) = people::member(tx, admin.org, coach).await? else {
         return Ok(());
     };
     crate::matching::tell_coach_chosen(
         tx,
         &state.config,
-        before,
+        saved,
         Recipient {
             email: member.email,
             name: member.name,

@@ -68,7 +68,13 @@ pub(super) async fn save_agenda(
     if !meetings::rewrite_agenda(&mut tx, member.org, meeting.id, &lines).await? {
         return done(&member, id, "The agenda is as you left it.").await;
     }
-    let accepted = meetings::accepted_invites(&mut tx, member.org, meeting.id).await?;
+    // Accepting a time is a vote until the meeting's time is set: only then
+    // did anyone accept the meeting the news speaks of.
+    let accepted = if meeting.starts_at.is_some() {
+        meetings::accepted_invites(&mut tx, member.org, meeting.id).await?
+    } else {
+        Vec::new()
+    };
     let shown = agenda::parse(&lines);
     let mailer = mailer(&state, &member);
     for invite in &accepted {

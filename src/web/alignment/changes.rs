@@ -11,7 +11,7 @@ use uuid::Uuid;
 
 use crate::alignment::notify::TimeChange;
 use crate::db::TenantTx;
-use crate::db::alignment::{self as meetings, Candidate, Meeting};
+use crate::db::alignment::{self as meetings, Candidate, MAX_INVITEES, Meeting};
 use crate::format;
 use crate::state::AppState;
 use crate::web::engagement::Side;
@@ -235,12 +235,18 @@ pub(super) async fn replace_manager(
     let checked = check_manager(&form.manager_name, &form.manager_email).and_then(|(n, e)| {
         match others
             .iter()
-            .find(|i| i.role != "manager" && i.email.eq_ignore_ascii_case(&e))
+            .find(|i| i.role != "manager" && i.email.to_lowercase() == e.to_lowercase())
         {
             Some(sponsor) => Err(format!(
                 "{} is already invited as a sponsor with that address. Remove them first, or use another address.",
                 sponsor.name
             )),
+            // With no manager left, a new one is one more invitee.
+            None if others.len() >= MAX_INVITEES && others.iter().all(|i| i.role != "manager") => {
+                Err(format!(
+                    "{MAX_INVITEES} people are invited already, the most one meeting can have. Remove a sponsor before inviting a manager."
+                ))
+            }
             None => Ok((n, e)),
         }
     });

@@ -13,7 +13,8 @@ use serde::Deserialize;
 use uuid::Uuid;
 
 use crate::alignment::{
-    CoachRole, GUIDE, GuideStep, HARD_MOMENTS, Speaker, Status, first_name, strengths_questions,
+    CoachRole, GUIDE, GuideStep, HARD_MOMENTS, Kind, Speaker, Status, first_name,
+    strengths_questions,
 };
 use crate::db::alignment::{self as meetings, Debrief, Invite, Meeting};
 use crate::db::goals::{self, Goal};
@@ -51,13 +52,13 @@ pub(super) async fn open(
     Ok((tx, meeting, side))
 }
 
-/// Who records whether the meeting took place: its coach, or — for a kickoff
-/// held before a coach was matched — the coachee.
-pub(super) fn records_outcome(meeting: &Meeting) -> Side {
-    if meeting.coach_id.is_some() {
-        Side::Coach
-    } else {
-        Side::Coachee
+/// Whether `side` records if the meeting took place: the coach does; the
+/// coachee does while there is no coach, and for a kickoff (planned, often,
+/// before any coach was matched — one chosen since may not know of it).
+pub(super) fn records_outcome(meeting: &Meeting, side: Side) -> bool {
+    match side {
+        Side::Coach => true,
+        Side::Coachee => meeting.coach_id.is_none() || meeting.kind() == Kind::Kickoff,
     }
 }
 
@@ -271,7 +272,7 @@ async fn meeting_page(
         Some((form, problem)) => (form, Some(problem)),
         None => (ManagerForm::default(), None),
     };
-    let can_record_outcome = side == records_outcome(&meeting)
+    let can_record_outcome = records_outcome(&meeting, side)
         && meeting.status() == Status::Confirmed
         && meeting.starts_at.is_some_and(|at| at <= Utc::now());
     let voices = voices(tx, &meeting, &tz, edits.agenda).await?;

@@ -33,7 +33,7 @@ pub(super) async fn record_outcome(
     Form(form): Form<OutcomeForm>,
 ) -> AppResult<Response> {
     let (mut tx, meeting, side) = open(&state, &member, id, true, None).await?;
-    if side != records_outcome(&meeting) {
+    if !records_outcome(&meeting, side) {
         return Err(crate::web::error::AppError::NotFound);
     }
     let held = match form.outcome.as_str() {
@@ -68,6 +68,7 @@ pub(super) async fn record_outcome(
         id,
         match (held, side) {
             (true, Side::Coach) => "Marked as held. Record the debrief with your coachee below.",
+            (true, Side::Coachee) if meeting.coach_id.is_some() => "Marked as held.",
             (true, Side::Coachee) => {
                 "Marked as held. Your coach will find it here once you have chosen them."
             }

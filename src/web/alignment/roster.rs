@@ -148,13 +148,19 @@ pub(super) fn check_invitee(
             "Enter their email address, like name@example.com.".into(),
         ));
     }
-    if meeting_people.iter().any(|p| p.eq_ignore_ascii_case(email)) {
+    if meeting_people
+        .iter()
+        .any(|p| p.to_lowercase() == email.to_lowercase())
+    {
         return Err((
             "email",
             "That is the coachee's or the coach's own address: they are in the meeting already. Enter the sponsor's address.".into(),
         ));
     }
-    if taken.iter().any(|t| t.eq_ignore_ascii_case(email)) {
+    if taken
+        .iter()
+        .any(|t| t.to_lowercase() == email.to_lowercase())
+    {
         return Err((
             "email",
             "Someone with that address is invited already; each person needs their own address."

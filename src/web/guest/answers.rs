@@ -154,6 +154,7 @@ pub(super) async fn calendar_file(
         starts,
         Method::Request,
         page.as_deref(),
+        Some(&invite),
     );
     Ok((
         [
