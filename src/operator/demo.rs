@@ -17,6 +17,7 @@ use crate::operator::create_org::insert_org;
 mod alignment;
 mod coaching;
 mod cohort;
+mod journey;
 mod programme;
 
 use programme::seed_demo_programme;
@@ -138,6 +139,50 @@ const DEMO_PEOPLE: &[(&str, &str, Roles, Option<Roles>, &str)] = &[
             is_coachee: false,
         }),
         "admin of Harbour Health Demo",
+    ),
+    (
+        "coachee5@northwind.example",
+        "Noor Haddad",
+        Roles {
+            is_admin: false,
+            is_coach: false,
+            is_coachee: true,
+        },
+        None,
+        "coachee in Growing Leaders: kickoff held before a coach, choosing from a shortlist",
+    ),
+    (
+        "coachee6@northwind.example",
+        "Felix Wagner",
+        Roles {
+            is_admin: false,
+            is_coach: false,
+            is_coachee: true,
+        },
+        None,
+        "coachee in Growing Leaders: kickoff being arranged with a manager and a sponsor",
+    ),
+    (
+        "coachee7@northwind.example",
+        "Ines Duarte",
+        Roles {
+            is_admin: false,
+            is_coach: false,
+            is_coachee: true,
+        },
+        None,
+        "coachee in Growing Leaders: the midpoint check-in is due",
+    ),
+    (
+        "coachee8@northwind.example",
+        "Omar Said",
+        Roles {
+            is_admin: false,
+            is_coach: false,
+            is_coachee: true,
+        },
+        None,
+        "coachee in Growing Leaders: the closing review is due",
     ),
 ];
 

@@ -166,8 +166,8 @@ async fn the_demo_seeds_once_with_logins_that_work() {
         .fetch_one(&mut app.owner_connection().await)
         .await
         .unwrap();
-    // Eight people with logins, and twelve more coachees of the demo cohort.
-    assert_eq!(users, 20);
+    // Twelve people with logins, and twelve more coachees of the demo cohort.
+    assert_eq!(users, 24);
 
     let coach = app.visitor();
     assert_eq!(

@@ -13,6 +13,7 @@ mod browser;
 mod caching;
 mod cluster;
 mod coaching;
+mod demo_journey;
 mod disclosure;
 mod embedded;
 mod forms;

@@ -11,6 +11,7 @@ use crate::db::TenantId;
 use super::alignment::seed_demo_alignment;
 use super::coaching::seed_demo_coaching;
 use super::cohort::seed_demo_cohort;
+use super::journey::seed_demo_journey;
 
 /// Northwind's programme and catalogue, so the admin pages have something to show.
 pub(super) async fn seed_demo_programme(
@@ -147,6 +148,11 @@ pub(super) async fn seed_demo_programme(
     )
     .await?;
     seed_demo_alignment(conn, org, config, &all_engagements).await?;
+    // Noor, Felix, Ines and Omar: the last four people of the demo.
+    let journey: [Uuid; 4] = users[users.len() - 4..]
+        .try_into()
+        .expect("the demo's last four are the Growing Leaders coachees");
+    seed_demo_journey(conn, org, config, journey, [users[1], users[2]]).await?;
     let coaches = [users[1], users[2]];
     seed_demo_cohort(
         conn,
