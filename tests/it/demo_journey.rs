@@ -57,6 +57,10 @@ async fn each_growing_leaders_login_finds_its_stage_of_the_journey() {
         "{page}"
     );
     assert!(
+        page.contains("Hannah Brooks</strong> answered the questions"),
+        "the trail: {page}"
+    );
+    assert!(
         page.contains("Taking the regional team through the merger"),
         "{page}"
     );

@@ -18,6 +18,7 @@ use uuid::Uuid;
 use crate::alignment::Kind;
 use crate::alignment::link::GuestKeys;
 use crate::alignment::notify::Mailer;
+use crate::audit::{self, About, Event};
 use crate::config::Config;
 use crate::db::TenantId;
 use crate::db::alignment::{self as meetings, NewMeeting};
@@ -122,11 +123,37 @@ impl Seeder<'_> {
                 let at = held_days_ago.map_or(offered[0], |days| at_ten(-days));
                 meetings::set_rsvp(conn, self.org, id, "accepted", "", Some(at)).await?;
             }
-            invites.push(
-                meetings::invite(conn, self.org, id)
-                    .await?
-                    .context("the invite")?,
-            );
+            let invite = meetings::invite(conn, self.org, id)
+                .await?
+                .context("the invite")?;
+            if answered {
+                // What the coachee and coach see in "What the invitees did".
+                let actor = format!(
+                    "{} <{}> ({}, guest link)",
+                    invite.name,
+                    invite.email,
+                    invite.role_label()
+                );
+                for action in ["guest.opened", "guest.answered", "guest.accepted"] {
+                    let event = Event {
+                        actor_user: None,
+                        actor: &actor,
+                        action,
+                        subject: Some(format!(
+                            "{} alignment meeting of {}",
+                            kind.label(),
+                            record.coachee_name
+                        )),
+                        client: None,
+                    };
+                    let about = About {
+                        meeting: Some(meeting),
+                        invite: Some(id),
+                    };
+                    audit::record_about(conn, self.org, &event, about).await?;
+                }
+            }
+            invites.push(invite);
         }
         if held_days_ago.is_some() {
             meetings::set_outcome(conn, self.org, meeting, true).await?;
