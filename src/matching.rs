@@ -75,6 +75,8 @@ pub async fn tell_coach_chosen(
     caused_by: uuid::Uuid,
 ) -> anyhow::Result<()> {
     let org = tx.tenant();
+    // The coach is settled: "choose your coach", if still waiting, is not sent.
+    outbox::withdraw(tx, &format!("coach-shortlist-{}", engagement.id)).await?;
     let coachee = isolate(&engagement.coachee_name);
     let program = isolate(&engagement.program_name);
     let lead = match by {
