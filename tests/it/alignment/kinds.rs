@@ -324,3 +324,42 @@ async fn the_admin_sees_which_engagements_have_not_scheduled_an_expected_kind() 
         "not expected: {panel}"
     );
 }
+
+/// Every set of kinds already held, past the middle of the engagement (not
+/// yet its last weeks), with the sessions done and a goal to share: what
+/// comes next is the first included kind after the furthest one held.
+#[tokio::test]
+async fn readiness_after_every_set_of_kinds_held() {
+    let t = trio(true).await;
+    t.kinds(&["kickoff", "initial", "midpoint", "closing"], &[])
+        .await;
+    t.dates(200, 165).await;
+    t.sessions_done(2).await;
+    let all = [Kind::Kickoff, Kind::Initial, Kind::Midpoint, Kind::Closing];
+    for set in 0u8..16 {
+        let held: Vec<Kind> = all
+            .iter()
+            .enumerate()
+            .filter(|(i, _)| set & (1 << i) != 0)
+            .map(|(_, k)| *k)
+            .collect();
+        sqlx::query("delete from alignment_meetings")
+            .execute(&mut t.app.owner_connection().await)
+            .await
+            .unwrap();
+        for kind in &held {
+            t.held(*kind).await;
+        }
+        let furthest = held.last().copied();
+        let expected = match furthest {
+            None => "Time for the kickoff",
+            Some(Kind::Kickoff) => "Time for the goal alignment",
+            Some(Kind::Initial) => "Time for the midpoint check-in",
+            Some(Kind::Midpoint) => "Next: the closing review",
+            Some(Kind::Closing) => "Every planned meeting used",
+        };
+        let card = t.card().await;
+        assert!(card.contains(expected), "held {held:?}: {card}");
+    }
+    assert_eq!(t.app.assert_progress_follows_facts().await, 1);
+}
