@@ -19,6 +19,7 @@ pub mod notify;
 mod preparation;
 pub mod questions;
 mod readiness;
+pub mod replies;
 mod status;
 
 pub use guide::{GUIDE, GuideStep, HARD_MOMENTS, first_name, strengths_questions};

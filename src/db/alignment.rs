@@ -12,6 +12,7 @@ mod meetings;
 mod notes;
 mod prep_sessions;
 mod readiness;
+mod replies;
 mod requests;
 mod times;
 mod trail;
@@ -33,6 +34,7 @@ pub use notes::{
 };
 pub use prep_sessions::{PrepSession, prepares, preparing_sessions, set_prepares};
 pub use readiness::{set_advised, states};
+pub use replies::replies;
 pub use requests::{
     ExtraRequest, decide_request, extra_requests, pending_request_count, request_extra,
 };

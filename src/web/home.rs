@@ -98,34 +98,42 @@ async fn dashboard(MemberTx(member, mut tx): MemberTx, flashes: Flashes) -> AppR
     let today = chrono::Utc::now()
         .with_timezone(&format::zone(&tz))
         .date_naive();
+    let coaching = if member.roles.is_coach {
+        dashboards::summaries(&mut tx, member.org, member.user.id, true).await?
+    } else {
+        Vec::new()
+    };
+    let coached = if member.roles.is_coachee {
+        dashboards::summaries(&mut tx, member.org, member.user.id, false).await?
+    } else {
+        Vec::new()
+    };
+    // Meetings still waiting for a time: what their invitees said, in one query.
+    let waiting: Vec<uuid::Uuid> = coaching
+        .iter()
+        .chain(&coached)
+        .filter(|s| s.alignment.open_starts_at.is_none())
+        .filter_map(|s| s.alignment.open_meeting)
+        .collect();
+    let replies = crate::db::alignment::replies(&mut tx, member.org, &waiting).await?;
     let show = |summary: Summary, side: Side| EngagementShown {
         next: summary.next_session.map(|at| format::local_time(at, &tz)),
         last: summary.last_completed.map(|at| format::local_time(at, &tz)),
         cadence_kept: summary.cadence_kept(today),
         quiet: summary.is_quiet(today),
-        alignment: readiness_shown(&summary.alignment, side, &tz),
+        alignment: readiness_shown(&summary.alignment, side, &tz, &replies),
         summary,
         goals: Vec::new(),
         shortlisted: 0,
     };
-    let coaching: Vec<EngagementShown> = if member.roles.is_coach {
-        dashboards::summaries(&mut tx, member.org, member.user.id, true)
-            .await?
-            .into_iter()
-            .map(|summary| show(summary, Side::Coach))
-            .collect()
-    } else {
-        Vec::new()
-    };
-    let mut coached: Vec<EngagementShown> = if member.roles.is_coachee {
-        dashboards::summaries(&mut tx, member.org, member.user.id, false)
-            .await?
-            .into_iter()
-            .map(|summary| show(summary, Side::Coachee))
-            .collect()
-    } else {
-        Vec::new()
-    };
+    let coaching: Vec<EngagementShown> = coaching
+        .into_iter()
+        .map(|summary| show(summary, Side::Coach))
+        .collect();
+    let mut coached: Vec<EngagementShown> = coached
+        .into_iter()
+        .map(|summary| show(summary, Side::Coachee))
+        .collect();
     let coached_ids: Vec<uuid::Uuid> = coached
         .iter()
         .map(|c: &EngagementShown| c.summary.engagement.id)

@@ -10,6 +10,7 @@ use crate::support::{TestApp, Visitor, location, roles};
 mod after_meeting;
 mod agenda;
 mod answers;
+mod honest_status;
 mod invitees;
 mod kinds;
 mod manager_links;

@@ -107,7 +107,9 @@ pub(super) async fn engagement_page(
     flashes: Flashes,
 ) -> AppResult<EngagementPage> {
     let tz = member.user.time_zone.clone();
-    let card = readiness_shown(&state, side, &tz).ok_or(AppError::NotFound)?;
+    let waiting: Vec<Uuid> = state.open_meeting.into_iter().collect();
+    let replies = meetings::replies(tx, member.org, &waiting).await?;
+    let card = readiness_shown(&state, side, &tz, &replies).ok_or(AppError::NotFound)?;
     let meetings = meetings::of_engagement(tx, member.org, engagement.id)
         .await?
         .into_iter()

@@ -5,6 +5,7 @@
 use chrono::{DateTime, Utc};
 use uuid::Uuid;
 
+use crate::alignment::replies::{Reply, arranging};
 use crate::alignment::{EngagementAlignment, Kind, Readiness};
 use crate::db::alignment::Candidate;
 use crate::format;
@@ -22,10 +23,13 @@ pub struct ReadinessShown {
 
 /// The card text for an engagement's state, in the viewer's words and zone;
 /// None when the programme has no alignment meetings.
+/// `replies`: the live invitees' answers about the time of the open meeting
+/// (any others are ignored), so a proposal or a decline is said as it is.
 pub fn readiness_shown(
     state: &EngagementAlignment,
     side: Side,
     time_zone: &str,
+    replies: &[Reply],
 ) -> Option<ReadinessShown> {
     let today = Utc::now()
         .with_timezone(&format::zone(time_zone))
@@ -74,23 +78,41 @@ pub fn readiness_shown(
             ready(state, *kind, *advised, you),
         ),
         Readiness::Scheduled {
-            kind, starts_at, ..
-        } => (
-            match kind {
-                Some(kind) => format!("{} planned", kind.label()),
-                None => "Planned".to_owned(),
+            kind,
+            starts_at,
+            meeting,
+        } => {
+            let label = kind.map_or("Meeting", |k| k.label());
+            let replies: Vec<Reply> = replies
+                .iter()
+                .filter(|r| r.meeting_id == *meeting)
+                .cloned()
+                .collect();
+            let arranging = (starts_at.is_none() && !replies.is_empty())
+                .then(|| arranging(&replies, time_zone, you));
+            (
+            match &arranging {
+                Some(a) if a.all_declined => format!("{label}: declined"),
+                Some(a) if a.proposed => format!("{label}: another time proposed"),
+                _ => format!("{label} planned"),
             },
             match starts_at {
                 Some(at) => format!(
                     "The meeting is set for {}.",
                     format::local_time(*at, time_zone)
                 ),
-                None if state.open_latest_offer.is_some_and(|at| at <= Utc::now()) => {
+                None if state.open_latest_offer.is_some_and(|at| at <= Utc::now())
+                    && !arranging.as_ref().is_some_and(|a| a.proposed) =>
+                {
                     "Every time offered has passed without an answer: offer a new time, or cancel the meeting.".to_owned()
                 }
-                None => "Waiting for the manager to choose one of the times offered.".to_owned(),
+                None => arranging.map_or_else(
+                    || "Waiting for the manager to choose one of the times offered.".to_owned(),
+                    |a| a.sentence,
+                ),
             },
-        ),
+        )
+        }
         Readiness::Later { kind, from } => (
             format!("Next: the {}", kind.label().to_lowercase()),
             format!(

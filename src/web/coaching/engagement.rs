@@ -79,10 +79,12 @@ async fn engagement_page(
         .collect();
     let assignments = coaching::assignments_of_engagement(tx, member.org, engagement.id).await?;
     let goals = goals::of_engagement(tx, member.org, engagement.id).await?;
-    let alignment = crate::db::alignment::states(tx, member.org, &[engagement.id])
-        .await?
-        .first()
-        .and_then(|state| crate::web::alignment::shown::readiness_shown(state, side, &tz));
+    let states = crate::db::alignment::states(tx, member.org, &[engagement.id]).await?;
+    let waiting: Vec<uuid::Uuid> = states.iter().filter_map(|s| s.open_meeting).collect();
+    let replies = crate::db::alignment::replies(tx, member.org, &waiting).await?;
+    let alignment = states.first().and_then(|state| {
+        crate::web::alignment::shown::readiness_shown(state, side, &tz, &replies)
+    });
     let previewed = crate::web::guest::preview::previewed_name(tx, member.org, &engagement).await?;
     let offers = if side == Side::Coachee && engagement.coach_id.is_none() {
         crate::db::coach_choice::offers(tx, member.org, engagement.id).await?

@@ -98,7 +98,10 @@ async fn the_coachee_is_told_where_they_stand_and_a_double_submission_makes_one_
     );
     let home = t.coachee.text("/home").await;
     assert!(home.contains("Goal alignment planned"), "{home}");
-    assert!(home.contains("Waiting for the manager"), "{home}");
+    assert!(
+        home.contains("Waiting for Morgan Manager to answer"),
+        "{home}"
+    );
 
     // The manager's invitation: why, the two times in their zone, the link, no .ics yet.
     let (text, ics): (String, Option<String>) = sqlx::query_as(

@@ -157,16 +157,16 @@ async fn an_alignment_meeting_travels_from_the_admin_to_the_manager_and_back() {
         "the coachee's preparation stays private"
     );
     morgan.screenshot("alignment-5-manager-page").await;
-    // The second time, then the questions.
+    // No time is chosen for them: each has its own button. The second.
+    assert!(!page.contains("checked"), "no time pre-selected");
     morgan
         .client
-        .find(Locator::Css("input[name=candidate]:not(:checked)"))
+        .find(Locator::Css("ul.choices li:nth-child(2) button"))
         .await
         .unwrap()
         .click()
         .await
         .unwrap();
-    morgan.submit(&format!("{guest_page}/accept")).await;
     morgan.wait_for_text("The meeting is set for").await;
     morgan
         .fill("success", "Robin keeps customers calm under pressure")

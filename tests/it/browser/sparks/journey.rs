@@ -179,13 +179,12 @@ pub(super) async fn answer(
     browser.wait_for_text("Your answers are saved").await;
     browser
         .client
-        .find(Locator::Css("input[name=candidate]"))
+        .find(Locator::Css("ul.choices li:first-child button"))
         .await
         .unwrap()
         .click()
         .await
         .unwrap();
-    browser.submit(&format!("{page}/accept")).await;
     page
 }
 
