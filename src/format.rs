@@ -8,16 +8,9 @@ pub fn zone(name: &str) -> Tz {
     name.parse().unwrap_or(Tz::UTC)
 }
 
-/// "22 Nov 2026, 14:05 CET".
+/// "Sun 22 Nov 2026, 14:05 CET": the viewer's zone, named, and the day of the
+/// week, which tells at a glance when a moment is.
 pub fn local_time(at: DateTime<Utc>, time_zone: &str) -> String {
-    at.with_timezone(&zone(time_zone))
-        .format("%-d %b %Y, %H:%M %Z")
-        .to_string()
-}
-
-/// "Sun 22 Nov 2026, 14:05 CET": for a list of moments, where the day of the
-/// week tells at a glance how long ago each was.
-pub fn local_day_time(at: DateTime<Utc>, time_zone: &str) -> String {
     at.with_timezone(&zone(time_zone))
         .format("%a %-d %b %Y, %H:%M %Z")
         .to_string()
@@ -39,20 +32,19 @@ mod tests {
         let summer = Utc.with_ymd_and_hms(2026, 7, 15, 12, 0, 0).unwrap();
         assert_eq!(
             local_time(winter, "Europe/Berlin"),
-            "15 Jan 2026, 13:00 CET"
+            "Thu 15 Jan 2026, 13:00 CET"
         );
         assert_eq!(
             local_time(summer, "Europe/Berlin"),
-            "15 Jul 2026, 14:00 CEST"
+            "Wed 15 Jul 2026, 14:00 CEST"
         );
         assert_eq!(
             local_time(summer, "America/New_York"),
-            "15 Jul 2026, 08:00 EDT"
+            "Wed 15 Jul 2026, 08:00 EDT"
         );
-        assert_eq!(local_time(summer, "Not/AZone"), "15 Jul 2026, 12:00 UTC");
         assert_eq!(
-            local_day_time(summer, "Europe/Berlin"),
-            "Wed 15 Jul 2026, 14:00 CEST"
+            local_time(summer, "Not/AZone"),
+            "Wed 15 Jul 2026, 12:00 UTC"
         );
     }
 }
@@ -78,13 +70,13 @@ pub fn instant_from_local(
         LocalResult::None => Err(format!(
             "{} does not exist on {} in {}: the clocks go forward then. Choose another time.",
             time.format("%H:%M"),
-            date.format("%-d %b %Y"),
+            date.format("%a %-d %b %Y"),
             tz.name()
         )),
         LocalResult::Ambiguous(_, _) => Err(format!(
             "{} happens twice on {} in {}: the clocks go back then. Choose a time outside that hour.",
             time.format("%H:%M"),
-            date.format("%-d %b %Y"),
+            date.format("%a %-d %b %Y"),
             tz.name()
         )),
     }

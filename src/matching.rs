@@ -99,8 +99,8 @@ pub async fn tell_coach_chosen(
                 "Dates".into(),
                 format!(
                     "{} to {}",
-                    engagement.starts_on.format("%-d %b %Y"),
-                    engagement.ends_on.format("%-d %b %Y")
+                    engagement.starts_on.format("%a %-d %b %Y"),
+                    engagement.ends_on.format("%a %-d %b %Y")
                 ),
             ),
         ],

@@ -48,7 +48,7 @@ pub fn arranging(replies: &[Reply], time_zone: &str, you: bool) -> Arranging {
         .filter(|r| !["proposed", "declined", "accepted"].contains(&r.rsvp.as_str()))
         .collect();
     let when = |r: &Reply| {
-        r.at.map(|at| format::local_day_time(at, time_zone))
+        r.at.map(|at| format::local_time(at, time_zone))
             .unwrap_or_default()
     };
     let mut parts = Vec::new();

@@ -44,7 +44,7 @@ pub async fn send(
         |at| {
             format!(
                 "the last completed coaching session was on {}",
-                at.date_naive().format("%-d %b %Y")
+                at.date_naive().format("%a %-d %b %Y")
             )
         },
     );

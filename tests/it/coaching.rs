@@ -128,7 +128,7 @@ async fn a_time_the_clocks_skip_is_refused_with_the_reason_and_the_input_kept() 
     assert_eq!(refused.status(), 422);
     let page = refused.text().await.unwrap();
     assert!(
-        page.contains("01:30 does not exist on 29 Mar 2026 in Europe/London"),
+        page.contains("01:30 does not exist on Sun 29 Mar 2026 in Europe/London"),
         "{page}"
     );
     assert!(page.contains(r#"value="2026-03-29""#) && page.contains(r#"value="01:30""#));

@@ -58,7 +58,7 @@ pub struct Roster {
 fn rsvp_of(invite: &Invite, time_zone: &str, several: bool) -> String {
     let at = invite
         .rsvp_starts_at
-        .map(|at| format::local_day_time(at, time_zone));
+        .map(|at| format::local_time(at, time_zone));
     let mut text = match (invite.rsvp.as_str(), at) {
         ("accepted", Some(at)) if several => format!("Can make {at}"),
         ("proposed", Some(at)) => format!("Proposed {at}"),
@@ -85,7 +85,7 @@ pub(super) async fn roster(
             .into_iter()
             .map(|c| VoteRow {
                 candidate: c.id,
-                when: format::local_day_time(c.starts_at, time_zone),
+                when: format::local_time(c.starts_at, time_zone),
                 can_make: invites
                     .iter()
                     .filter(|i| {
@@ -100,7 +100,7 @@ pub(super) async fn roster(
         Vec::new()
     };
     let local = |at: Option<chrono::DateTime<chrono::Utc>>| {
-        at.map(|at| format::local_day_time(at, time_zone))
+        at.map(|at| format::local_time(at, time_zone))
             .unwrap_or_default()
     };
     let (form, problems) = edit.unwrap_or_default();

@@ -33,7 +33,7 @@ pub(super) async fn rows(
                 .clone()
                 .unwrap_or_else(|| "An invitee".to_owned()),
             what: entry.what(),
-            when: format::local_day_time(entry.occurred_at, time_zone),
+            when: format::local_time(entry.occurred_at, time_zone),
             at: entry.occurred_at.to_rfc3339(),
         })
         .collect())
