@@ -10,6 +10,7 @@ use crate::support::{TestApp, Visitor, location, roles};
 mod after_meeting;
 mod agenda;
 mod answers;
+mod confirm;
 mod invitees;
 mod kinds;
 mod manager_links;
@@ -129,6 +130,8 @@ impl Trio {
             ("kind", "initial"),
             ("kind", "midpoint"),
             ("kind", "closing"),
+            // Off with meetings open asks first; this is the answer.
+            ("confirm", "yes"),
         ];
         if on {
             fields.push(("enabled", "on"));
