@@ -1,6 +1,6 @@
-//! What cannot be undone is asked first: cancelling a meeting and switching
-//! a programme's meetings off show what will happen, and act only when that
-//! page's own form is sent.
+//! What cannot be undone is asked first: cancelling a meeting, switching a
+//! programme's meetings off while some are planned, and disabling a person
+//! show what will happen, and act only when that page's own form is sent.
 
 use crate::support::{location, roles};
 
@@ -98,4 +98,133 @@ async fn another_organisations_meeting_cannot_be_asked_about_or_cancelled() {
         assert!(response.status().as_u16() < 500, "{}", response.status());
     }
     assert_eq!(t.scalar_i64(PLANNED).await, 1);
+}
+
+fn rules(enabled: bool, confirm: bool) -> Vec<(&'static str, &'static str)> {
+    let mut fields = vec![
+        ("included", "2"),
+        ("sessions_before", "2"),
+        ("link_days", "7"),
+        ("reminder_hours", "24"),
+        ("kind", "initial"),
+        ("kind", "midpoint"),
+    ];
+    if enabled {
+        fields.push(("enabled", "on"));
+    }
+    if confirm {
+        fields.push(("confirm", "yes"));
+    }
+    fields
+}
+
+#[tokio::test]
+async fn switching_meetings_off_with_one_planned_says_how_many_and_acts_only_when_confirmed() {
+    let t = trio(true).await;
+    let meeting_path = t.schedule(&[(day(10), "10:00")]).await;
+    let rules_path = format!("/admin/programmes/{}/alignment", t.programme);
+    let enabled = format!(
+        "select count(*) from programs where id = '{}' and alignment_enabled",
+        t.programme
+    );
+
+    let asked = t.admin.post(&rules_path, &rules(false, false)).await;
+    assert_eq!(asked.status(), 200);
+    let page = asked.text().await.unwrap();
+    for expected in [
+        "Switch alignment meetings off for Leading Teams",
+        "1 alignment meeting is still planned or confirmed",
+        "is withdrawn",
+        "Nobody is told.",
+        "The meetings are not cancelled",
+        "cannot be brought back",
+        "Keep alignment meetings on",
+        r#"name="included" value="2""#,
+        r#"name="kind" value="midpoint""#,
+        r#"name="confirm" value="yes""#,
+    ] {
+        assert!(page.contains(expected), "{expected}: {page}");
+    }
+    assert!(!page.contains(r#"name="enabled""#), "off stays off: {page}");
+    assert_eq!(t.scalar_i64(&enabled).await, 1, "still on");
+    assert_eq!(t.coachee.get(&meeting_path).await.status(), 200);
+
+    let confirmed = t.admin.post(&rules_path, &rules(false, true)).await;
+    assert_eq!(confirmed.status(), 303);
+    assert_eq!(t.scalar_i64(&enabled).await, 0);
+    assert_eq!(t.coachee.get(&meeting_path).await.status(), 404);
+    assert_eq!(t.scalar_i64(PLANNED).await, 1, "not cancelled");
+    assert_eq!(
+        t.scalar_i64(
+            "select count(*) from outbox_messages where status = 'queued' and dedupe_key like 'alignment-%'"
+        )
+        .await,
+        0
+    );
+}
+
+#[tokio::test]
+async fn switching_meetings_off_with_none_planned_and_changing_rules_never_ask() {
+    let t = trio(true).await;
+    let rules_path = format!("/admin/programmes/{}/alignment", t.programme);
+    let changed = t.admin.post(&rules_path, &rules(true, false)).await;
+    assert_eq!(changed.status(), 303);
+    let off = t.admin.post(&rules_path, &rules(false, false)).await;
+    assert_eq!(off.status(), 303);
+    assert_eq!(
+        t.scalar_i64(&format!(
+            "select count(*) from programs where id = '{}' and alignment_enabled",
+            t.programme
+        ))
+        .await,
+        0
+    );
+}
+
+#[tokio::test]
+async fn disabling_a_coach_first_says_what_becomes_of_them_and_their_engagements() {
+    let t = trio(true).await;
+    let casey: uuid::Uuid =
+        sqlx::query_scalar("select id from users where email = 'casey@acme.test'")
+            .fetch_one(&mut t.app.owner_connection().await)
+            .await
+            .unwrap();
+    let path = format!("/admin/people/{casey}/disable");
+
+    let asked = t.admin.post(&path, &[]).await;
+    assert_eq!(asked.status(), 200);
+    let page = asked.text().await.unwrap();
+    for expected in [
+        "Disable Casey Coach?",
+        "signed out of this organisation at their next click",
+        "coach of",
+        "Robin Rivera",
+        "Leading Teams",
+        "nothing is ended, paused or handed to someone else",
+        "Keep Casey Coach active",
+        "Yes, disable Casey Coach",
+    ] {
+        assert!(page.contains(expected), "{expected}: {page}");
+    }
+    assert_eq!(t.coach.get("/home").await.status(), 200, "still signed in");
+
+    // Another organisation's admin can neither ask nor act.
+    let elsewhere = t.app.create_org("Elsewhere").await;
+    let (other, _) = t
+        .app
+        .signed_in(elsewhere, "admin@elsewhere.test", roles(true, false, false))
+        .await;
+    for fields in [&[("confirm", "yes")][..], &[]] {
+        assert_eq!(other.post(&path, fields).await.status(), 404);
+    }
+    assert_eq!(t.coach.get("/home").await.status(), 200);
+
+    let confirmed = t.admin.post(&path, &[("confirm", "yes")]).await;
+    assert_eq!(confirmed.status(), 303);
+    assert_eq!(location(&confirmed), format!("/admin/people/{casey}"));
+    let after = t.coach.get("/home").await;
+    assert_eq!(after.status(), 303);
+    // Asked again once done: no question, the same answer as before.
+    let again = t.admin.post(&path, &[]).await;
+    assert_eq!(again.status(), 303);
 }
