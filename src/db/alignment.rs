@@ -26,7 +26,7 @@ pub use invites::{
 };
 pub use meetings::{
     Meeting, NewMeeting, cancel, create, lock_planning, made_by_form, meeting, meeting_for_update,
-    of_engagement, set_agenda, set_outcome, set_time, withdraw_queued_emails,
+    of_engagement, open_in_program, set_agenda, set_outcome, set_time, withdraw_queued_emails,
 };
 pub use notes::{
     Debrief, Preparation, coach_notes, debrief, preparation, save_coach_notes, save_debrief,

@@ -11,7 +11,7 @@
 //! The pages are split by what a reader looks for: `planning` (the engagement's
 //! page and the coachee choosing times and inviting), `requests`, `meeting`
 //! (one meeting's page), `preparation`, `agenda` (rewriting it), `changes`
-//! (time, cancel, manager), `invitees` (one more sponsor, or one fewer
+//! (time, manager), `cancel` (asked, then done), `invitees` (one more sponsor, or one fewer
 //! invitee; `roster` shows who is invited and who can make which time) and
 //! `outcome` (held or not, debrief); `voices`
 //! gathers the agenda, the invitees' answers and the preparation sessions
@@ -26,6 +26,7 @@ use axum::routing::{get, post};
 use crate::state::AppState;
 
 mod agenda;
+mod cancel;
 mod changes;
 mod debrief;
 mod fields;
@@ -62,7 +63,7 @@ pub fn router() -> Router<AppState> {
         .route("/alignment/{id}/agenda", post(agenda::save_agenda))
         .route("/alignment/{id}/reschedule", post(changes::reschedule))
         .route("/alignment/{id}/use-time", post(changes::use_time))
-        .route("/alignment/{id}/cancel", post(changes::cancel))
+        .route("/alignment/{id}/cancel", post(cancel::cancel))
         .route("/alignment/{id}/manager", post(changes::replace_manager))
         .route("/alignment/{id}/invitees", post(invitees::add_invitee))
         .route(

@@ -247,7 +247,10 @@ async fn a_disabled_member_loses_access_at_once() {
     assert_eq!(robin.get("/home").await.status(), 200);
 
     let disabled = admin
-        .post(&format!("/admin/people/{robin_id}/disable"), &[])
+        .post(
+            &format!("/admin/people/{robin_id}/disable"),
+            &[("confirm", "yes")],
+        )
         .await;
     assert_eq!(disabled.status(), 303);
     let after = robin.get("/home").await;

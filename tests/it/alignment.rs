@@ -10,6 +10,7 @@ use crate::support::{TestApp, Visitor, location, roles};
 mod after_meeting;
 mod agenda;
 mod answers;
+mod confirm;
 mod honest_status;
 mod invitees;
 mod kinds;
@@ -130,6 +131,8 @@ impl Trio {
             ("kind", "initial"),
             ("kind", "midpoint"),
             ("kind", "closing"),
+            // Off with meetings open asks first; this is the answer.
+            ("confirm", "yes"),
         ];
         if on {
             fields.push(("enabled", "on"));

@@ -164,6 +164,10 @@ pub(crate) fn form_for(path: &str, world: &World) -> Vec<(&'static str, String)>
     match path {
         "/organisations" => vec![("org_id", world.acme.0.to_string())],
         "/admin/people/{user_id}/roles" => vec![("is_coachee", "on".into())],
+        // The confirmation's own form: the first press only asks.
+        "/alignment/{id}/cancel" | "/admin/people/{user_id}/disable" => {
+            vec![("confirm", "yes".into())]
+        }
         "/admin/alignment-requests/{id}" => vec![("decision", "decline".into())],
         "/admin/mail/retry-kind" => vec![("kind", "meeting_reminder".into())],
         "/admin/people/resend-invitation" => vec![("email", world.target_email.clone())],

@@ -5,6 +5,7 @@ use crate::support::TestApp;
 use crate::support::browser::Browser;
 
 mod alignment;
+mod cancelling;
 mod coaching;
 mod invitation;
 mod sparks;

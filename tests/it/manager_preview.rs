@@ -138,7 +138,10 @@ async fn the_manager_preview_is_the_invitees_own_page_and_names_who_was_invited(
     // Once the meeting is cancelled the manager's link shows only that; the
     // meeting's preview shows the same, not a page the manager cannot open.
     let cancelled = coachee
-        .post(&format!("/alignment/{meeting}/cancel"), &[])
+        .post(
+            &format!("/alignment/{meeting}/cancel"),
+            &[("confirm", "yes")],
+        )
         .await;
     assert_eq!(cancelled.status(), 303);
     let managers_page = manager.get(&location(&opened)).await.text().await.unwrap();

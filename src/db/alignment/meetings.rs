@@ -364,3 +364,22 @@ pub async fn withdraw_queued_emails(
     .await?;
     Ok(done.rows_affected())
 }
+
+/// Meetings of `program` still to happen (proposed or confirmed): what
+/// switching the programme's alignment meetings off would leave stranded.
+pub async fn open_in_program(
+    conn: &mut PgConnection,
+    org: TenantId,
+    program: Uuid,
+) -> sqlx::Result<i64> {
+    sqlx::query_scalar!(
+        r#"select count(*) as "count!" from alignment_meetings m
+           join engagements e on e.org_id = m.org_id and e.id = m.engagement_id
+           where m.org_id = $1 and e.program_id = $2
+             and m.status in ('proposed', 'confirmed')"#,
+        org.0,
+        program
+    )
+    .fetch_one(conn)
+    .await
+}

@@ -27,6 +27,7 @@ use crate::web::forms::problems::FieldErrors;
 use crate::web::layout::Layout;
 use crate::web::session::Admin;
 
+mod disabling;
 mod invite;
 mod lookup;
 mod profile;
@@ -229,12 +230,24 @@ async fn set_disabled(
     Ok(Redirect::to(&format!("/admin/people/{user_id}")).into_response())
 }
 
+/// The person page's button asks first (see `disabling`); the question's own
+/// form, with `confirm=yes`, disables. Someone already disabled, or the last
+/// admin, gets today's answer straight away.
 async fn disable(
     State(state): State<AppState>,
     ClientAddr(peer): ClientAddr,
     admin: Admin,
     Path(user_id): Path<Uuid>,
+    Form(form): Form<disabling::DisableForm>,
 ) -> AppResult<Response> {
+    if form.confirm != "yes" {
+        let (mut tx, person) = load(&state, admin.org, user_id).await?;
+        let last_admin = person.roles.is_admin
+            && people::other_active_admins(&mut tx, admin.org, user_id).await? == 0;
+        if person.disabled_at.is_none() && !last_admin {
+            return disabling::confirm_page(&mut tx, &admin, person).await;
+        }
+    }
     set_disabled(&state, peer, &admin, user_id, true).await
 }
 

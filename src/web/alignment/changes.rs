@@ -1,5 +1,5 @@
-//! Changing a planned meeting: a new time (typed, or one on offer taken up),
-//! calling it off, and inviting a different manager. Everyone concerned is
+//! Changing a planned meeting: a new time (typed, or one on offer taken up)
+//! and inviting a different manager (calling it off is `cancel`). Everyone concerned is
 //! told by email; replacing the manager leaves the other sponsors alone.
 
 use axum::Form;
@@ -179,42 +179,6 @@ pub(super) async fn use_time(
             "The meeting is set for {}. Calendar invites are on their way.",
             format::local_time(candidate.starts_at, &member.user.time_zone)
         ),
-    )
-    .await
-}
-
-pub(super) async fn cancel(
-    State(state): State<AppState>,
-    member: Member,
-    Path(id): Path<Uuid>,
-) -> AppResult<Response> {
-    let (mut tx, meeting, _) = open(&state, &member, id, true, None).await?;
-    if !meeting.status().is_open() {
-        return done(&member, id, "This meeting is not planned any more.").await;
-    }
-    let invites = meetings::live_invites(&mut tx, member.org, meeting.id).await?;
-    meetings::cancel(&mut tx, member.org, meeting.id, member.user.id).await?;
-    meetings::revoke_invites(&mut tx, member.org, meeting.id, None, "cancelled").await?;
-    let cancelled = meetings::meeting(&mut tx, member.org, meeting.id)
-        .await?
-        .ok_or(AppError::NotFound)?;
-    if !invites.is_empty() {
-        let mailer = mailer(&state, &member);
-        mailer
-            .cancelled(&mut tx, &cancelled, &invites, &member.user.name)
-            .await?;
-        for invite in &invites {
-            mailer
-                .withdraw_agenda_news(&mut tx, &cancelled, invite)
-                .await?;
-        }
-    }
-    record(&mut tx, &member, "meeting.cancelled", &meeting).await?;
-    tx.commit().await?;
-    done(
-        &member,
-        id,
-        "The meeting is cancelled. Everyone has been told, and the invitees' links no longer work.",
     )
     .await
 }

@@ -102,6 +102,7 @@ const LABELS: &[(&str, &str)] = &[
     ("coach_role", "How your coach takes part"),
     ("coaching_changes", "What changes in the coaching"),
     ("concerns", "Any concerns?"),
+    ("confirm", "Yes, go ahead"),
     ("date", "Date"),
     ("date1", "First choice: date"),
     ("date2", "Second choice: date"),

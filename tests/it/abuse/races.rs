@@ -166,7 +166,7 @@ async fn accept_reschedule_and_cancel_at_once_leave_the_meeting_its_link_and_its
         if round != 0 {
             let client = coachee.client.clone();
             let url = coachee.url(&format!("/alignment/{meeting}/cancel"));
-            let fields = vec![("_csrf", coachee_token.clone())];
+            let fields = vec![("_csrf", coachee_token.clone()), ("confirm", "yes".into())];
             actions.push(tokio::spawn(async move {
                 client
                     .post(url)

@@ -114,7 +114,10 @@ async fn the_coachee_and_coach_get_a_huddle_after_the_meeting_and_the_manager_do
     }
 
     // Cancelled with the meeting: the same UID, for the same two people.
-    let response = t.coachee.post(&format!("{meeting_path}/cancel"), &[]).await;
+    let response = t
+        .coachee
+        .post(&format!("{meeting_path}/cancel"), &[("confirm", "yes")])
+        .await;
     assert_eq!(response.status(), 303);
     let cancels: Vec<(String, String)> = sqlx::query_as(
         "select recipient_email, calendar_ics from outbox_messages

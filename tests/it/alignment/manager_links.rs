@@ -246,7 +246,10 @@ async fn expired_replaced_and_cancelled_links_say_what_happened() {
     );
 
     // Cancelled by the coachee: the link is revoked, everyone gets a CANCEL.
-    let response = t.coachee.post(&format!("{meeting_path}/cancel"), &[]).await;
+    let response = t
+        .coachee
+        .post(&format!("{meeting_path}/cancel"), &[("confirm", "yes")])
+        .await;
     assert_eq!(response.status(), 303);
     for response in [
         t.app.visitor().get(&format!("/m/{second}")).await,
