@@ -53,6 +53,10 @@ pub(super) struct DocumentationForm {
     /// they are read from the raw fields (see `document`).
     #[serde(skip)]
     activity: Vec<String>,
+    /// The coach's private notes, typed on the same page: the record's form
+    /// carries them, so saving the record never drops a note being written.
+    #[serde(default)]
+    notes: Option<String>,
 }
 
 impl DocumentationForm {
@@ -71,6 +75,7 @@ impl DocumentationForm {
                 .filter(|a| a.session_id == session.id)
                 .map(|a| a.activity_id.to_string())
                 .collect(),
+            notes: None,
         }
     }
 
@@ -334,10 +339,18 @@ pub(super) async fn document(
         .collect();
     let skills = programs::skills(&mut tx, member.org).await?;
     let activities = programs::activities(&mut tx, member.org).await?;
-    let (doc, chosen) = match form.check(&skills, &activities) {
-        Ok(checked) => checked,
-        Err(problems) => {
-            let page = session_page(
+    let notes = form.notes.clone();
+    let notes_fit = notes.as_ref().is_none_or(|n| n.chars().count() <= 5000);
+    let checked = form.check(&skills, &activities);
+    if let (Some(notes), true) = (&notes, notes_fit) {
+        // Whatever happens to the record, the note typed beside it is kept.
+        coaching::save_private_notes(&mut tx, member.org, id, member.user.id, notes.trim()).await?;
+    }
+    let (doc, chosen) = match checked {
+        Ok(checked) if notes_fit => checked,
+        outcome => {
+            let problems = outcome.err().unwrap_or_default();
+            let mut page = session_page(
                 &mut tx,
                 &member,
                 session,
@@ -348,6 +361,19 @@ pub(super) async fn document(
                 Flashes::default(),
             )
             .await?;
+            if let Some(notes) = notes {
+                page.private_notes = notes;
+            }
+            page.layout.flashes.push(flash::Flash {
+                kind: FlashKind::Problem,
+                message: if notes_fit {
+                    "Your private notes are saved; the session record needs another look below."
+                } else {
+                    "Private notes can be at most 5,000 characters; nothing was saved, and all you typed is kept below."
+                }
+                .into(),
+            });
+            tx.commit().await?;
             return Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response());
         }
     };
@@ -357,7 +383,11 @@ pub(super) async fn document(
     flash::push(
         &member.session,
         FlashKind::Success,
-        "The session record is saved.",
+        if notes.is_some() {
+            "The session record is saved, and your private notes with it."
+        } else {
+            "The session record is saved."
+        },
     )
     .await?;
     Ok(Redirect::to(&format!("/sessions/{id}")).into_response())

@@ -216,3 +216,74 @@ async fn the_coachee_owns_their_goals_and_alone_decides_what_the_manager_sees() 
         .unwrap();
     assert_eq!(shared, 1);
 }
+
+/// The private note and the record share one page: whichever button the
+/// coach presses, a note typed beside the record is never dropped, and a
+/// record with a mistake comes back with the note saved and both kept.
+#[tokio::test]
+async fn a_private_note_typed_beside_the_record_is_never_dropped() {
+    let pair = pair().await;
+    let engagement = format!("/engagements/{}", pair.engagement);
+    pair.coach
+        .post(
+            &format!("{engagement}/sessions"),
+            &[
+                ("date", "2026-05-04"),
+                ("time", "10:00"),
+                ("duration", "60"),
+            ],
+        )
+        .await;
+    let session = session_link(&pair.coach.text(&engagement).await);
+    let page = pair.coach.text(&session).await;
+    assert!(
+        page.contains(r#"name="notes" rows="5" form="session-record""#),
+        "the note travels with the record's form: {page}"
+    );
+    // A mistake in the record: the note is saved, and both are kept.
+    let response = pair
+        .coach
+        .post(
+            &session,
+            &[
+                ("status", "not-a-status"),
+                ("key_points", "KEPT-RECORD typed before the mistake"),
+                ("notes", "NOTE-ONE typed beside it"),
+            ],
+        )
+        .await;
+    assert_eq!(response.status(), 422);
+    let page = response.text().await.unwrap();
+    assert!(
+        page.contains("KEPT-RECORD typed before the mistake"),
+        "{page}"
+    );
+    assert!(page.contains("Your private notes are saved"), "{page}");
+    assert!(
+        pair.coach
+            .text(&session)
+            .await
+            .contains("NOTE-ONE typed beside it")
+    );
+    // A good record and a new note: both saved in one press.
+    let response = pair
+        .coach
+        .post(
+            &session,
+            &[
+                ("status", "completed"),
+                ("focus_area", "Delegation"),
+                ("key_points", "SAVED-RECORD"),
+                ("agreed_actions", ""),
+                ("notes", "NOTE-TWO"),
+            ],
+        )
+        .await;
+    assert_eq!(response.status(), 303);
+    let page = pair.coach.text(&session).await;
+    assert!(
+        page.contains("SAVED-RECORD") && page.contains("NOTE-TWO"),
+        "{page}"
+    );
+    assert!(!pair.coachee.text(&session).await.contains("NOTE-TWO"));
+}
