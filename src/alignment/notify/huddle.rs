@@ -202,7 +202,11 @@ mod tests {
             .filter(|p| p.name == "ATTENDEE")
             .filter_map(|p| p.value.as_deref())
             .collect();
-        assert_eq!(attendees, ["mailto:casey@acme.test"], "no invitee in it");
+        assert_eq!(
+            attendees,
+            ["mailto:robin@acme.test", "mailto:casey@acme.test"],
+            "the coachee who organizes and the coach; no invitee in it"
+        );
     }
 
     #[test]
