@@ -25,6 +25,7 @@ pub mod alignment;
 pub mod audit;
 pub mod auth;
 pub mod cli;
+pub mod coaching_mail;
 pub mod config;
 pub mod db;
 pub mod embedded_pg;
