@@ -14,7 +14,8 @@
 //! - [`startup`] builds the application state and router, runs the server and the
 //!   background tasks, and shuts everything down in order.
 //! - [`mail`] is the outbox, its delivery worker, email templates and calendar
-//!   invitations.
+//!   invitations; [`coaching_mail`] is a coaching session's invites,
+//!   cancellations and reminders.
 //! - [`web`] is the router: one module per area of the site, the layout shared by
 //!   every page, static assets and the safety layers around every response.
 //! - [`error`] turns failures into HTML error pages that show a request id and
@@ -25,6 +26,7 @@ pub mod alignment;
 pub mod audit;
 pub mod auth;
 pub mod cli;
+pub mod coaching_mail;
 pub mod config;
 pub mod db;
 pub mod embedded_pg;

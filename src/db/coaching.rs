@@ -334,3 +334,44 @@ pub async fn set_assignment_done(
     .await?;
     Ok(updated.rows_affected() == 1)
 }
+
+/// A coaching session as its calendar mail needs it: when, and the two
+/// people in it with where to write and which zone they read times in.
+#[derive(Clone, Debug)]
+pub struct SessionInvite {
+    pub id: Uuid,
+    pub starts_at: DateTime<Utc>,
+    pub duration_minutes: i32,
+    pub status: String,
+    pub coachee_name: String,
+    pub coachee_email: String,
+    pub coachee_time_zone: String,
+    pub coach_name: String,
+    pub coach_email: String,
+    pub coach_time_zone: String,
+}
+
+/// None while the engagement has no coach (no session is scheduled then).
+pub async fn session_invite(
+    conn: &mut PgConnection,
+    org: TenantId,
+    id: Uuid,
+) -> sqlx::Result<Option<SessionInvite>> {
+    sqlx::query_as!(
+        SessionInvite,
+        r#"select s.id, s.starts_at as "starts_at: DateTime<Utc>", s.duration_minutes, s.status,
+                  coachee.name as coachee_name, coachee.email as coachee_email,
+                  coachee.time_zone as coachee_time_zone,
+                  coach.name as coach_name, coach.email as coach_email,
+                  coach.time_zone as coach_time_zone
+           from coaching_sessions s
+           join engagements e on e.org_id = s.org_id and e.id = s.engagement_id
+           join users coachee on coachee.id = e.coachee_id
+           join users coach on coach.id = e.coach_id
+           where s.org_id = $1 and s.id = $2"#,
+        org.0,
+        id,
+    )
+    .fetch_optional(conn)
+    .await
+}

@@ -4,9 +4,21 @@
 //! calendar programs replace the entry instead of adding a second one, and a
 //! cancellation is the same `UID` with `METHOD:CANCEL`. Times are written in UTC;
 //! each person's calendar shows them in their own time zone.
+//!
+//! A `REQUEST` or `CANCEL` names the organizer and each person once as an
+//! `ATTENDEE` with where they stand (`PARTSTAT`); a `PUBLISH` (a file someone
+//! downloads to add to their calendar) names no attendees, as RFC 5546 asks,
+//! so it invites no replies and carries nobody's address but the organizer's.
 
 use chrono::{DateTime, Utc};
 use icalendar::{Calendar, Component, Event, EventLike, EventStatus, Property};
+
+mod fold;
+mod people;
+
+use fold::refold;
+use people::property as person;
+pub use people::{Attendee, PartStat, Person};
 
 /// The iTIP method of a calendar file.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -15,6 +27,8 @@ pub enum Method {
     Request,
     /// A cancelled meeting.
     Cancel,
+    /// A copy to add to a calendar, not a scheduling message.
+    Publish,
 }
 
 impl Method {
@@ -22,6 +36,7 @@ impl Method {
         match self {
             Method::Request => "REQUEST",
             Method::Cancel => "CANCEL",
+            Method::Publish => "PUBLISH",
         }
     }
 
@@ -29,16 +44,10 @@ impl Method {
         match value {
             "REQUEST" => Some(Method::Request),
             "CANCEL" => Some(Method::Cancel),
+            "PUBLISH" => Some(Method::Publish),
             _ => None,
         }
     }
-}
-
-/// Someone in the invitation.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Person {
-    pub name: String,
-    pub email: String,
 }
 
 /// One meeting, as a calendar sees it.
@@ -55,8 +64,10 @@ pub struct Invitation {
     pub description: String,
     pub location: Option<String>,
     pub url: Option<String>,
+    /// Listed as an attendee too, who has accepted: the meeting is theirs.
     pub organizer: Person,
-    pub attendees: Vec<Person>,
+    /// Everyone else, once each (the organizer's address is skipped here).
+    pub attendees: Vec<Attendee>,
 }
 
 /// The `.ics` text of `invitation`, stamped at `now`.
@@ -71,7 +82,7 @@ pub fn ics(invitation: &Invitation, now: DateTime<Utc>) -> String {
         .summary(&single_line(&invitation.summary))
         .description(&multi_line(&invitation.description))
         .status(match invitation.method {
-            Method::Request => EventStatus::Confirmed,
+            Method::Request | Method::Publish => EventStatus::Confirmed,
             Method::Cancel => EventStatus::Cancelled,
         });
     if let Some(location) = &invitation.location {
@@ -81,13 +92,27 @@ pub fn ics(invitation: &Invitation, now: DateTime<Utc>) -> String {
         event.url(url);
     }
     event.append_property(person("ORGANIZER", &invitation.organizer));
-    for attendee in &invitation.attendees {
-        let mut property = person("ATTENDEE", attendee);
-        property
-            .add_parameter("ROLE", "REQ-PARTICIPANT")
-            .add_parameter("PARTSTAT", "NEEDS-ACTION")
-            .add_parameter("RSVP", "TRUE");
-        event.append_multi_property(property);
+    if invitation.method != Method::Publish {
+        let organizer = Attendee {
+            person: invitation.organizer.clone(),
+            partstat: PartStat::Accepted,
+        };
+        let key = |p: &Person| p.email.trim().to_lowercase();
+        let mut seen = std::collections::HashSet::new();
+        for attendee in std::iter::once(&organizer).chain(&invitation.attendees) {
+            if !seen.insert(key(&attendee.person)) {
+                continue;
+            }
+            let mut property = person("ATTENDEE", &attendee.person);
+            property
+                .add_parameter("ROLE", "REQ-PARTICIPANT")
+                .add_parameter("PARTSTAT", attendee.partstat.as_str());
+            // Only someone who has not answered is asked to.
+            if attendee.partstat == PartStat::NeedsAction && invitation.method == Method::Request {
+                property.add_parameter("RSVP", "TRUE");
+            }
+            event.append_multi_property(property);
+        }
     }
 
     let mut calendar = Calendar::empty();
@@ -98,60 +123,6 @@ pub fn ics(invitation: &Invitation, now: DateTime<Utc>) -> String {
         .append_property(Property::new("METHOD", invitation.method.as_str()))
         .push(event.done());
     refold(&calendar.done().to_string())
-}
-
-/// Folds every content line at 75 octets (RFC 5545 §3.1), never inside a
-/// character and, where it can, not beside a space: a first line of at most 75 octets, continuation lines of a space
-/// and at most 74. (The `icalendar` crate's own folding lets a continuation
-/// line reach 76 octets, so its output is unfolded and folded again here.)
-fn refold(text: &str) -> String {
-    let unfolded = text.replace("\r\n ", "");
-    let mut out = String::with_capacity(unfolded.len() + unfolded.len() / 20);
-    for line in unfolded.split_terminator("\r\n") {
-        let mut rest = line;
-        let mut limit = 75;
-        loop {
-            if rest.len() <= limit {
-                out.push_str(rest);
-                out.push_str("\r\n");
-                break;
-            }
-            // Not inside a character, and not next to a space: some readers
-            // trim the ends of folded lines, and a space there would be lost.
-            let fits = |cut: usize| {
-                rest.is_char_boundary(cut)
-                    && !rest[..cut].ends_with(char::is_whitespace)
-                    && !rest[cut..].starts_with(char::is_whitespace)
-            };
-            let mut cut = limit;
-            while cut > limit / 2 && !fits(cut) {
-                cut -= 1;
-            }
-            while !rest.is_char_boundary(cut) {
-                cut -= 1;
-            }
-            out.push_str(&rest[..cut]);
-            out.push_str("\r\n ");
-            rest = &rest[cut..];
-            limit = 74;
-        }
-    }
-    out
-}
-
-/// `ORGANIZER`/`ATTENDEE` with a `CN`. A parameter value may not hold a double
-/// quote or a control character at all (RFC 5545 §3.1), so those are dropped,
-/// and so are direction controls and invisible characters (see `mail::typed`).
-fn person(key: &str, person: &Person) -> Property {
-    let name: String = single_line(&crate::mail::typed::visible(&person.name))
-        .chars()
-        .filter(|c| *c != '"')
-        .collect();
-    let mut property = Property::new(key, format!("mailto:{}", person.email.trim()));
-    if !name.is_empty() {
-        property.add_parameter("CN", &name);
-    }
-    property.done()
 }
 
 fn single_line(value: &str) -> String {
@@ -197,14 +168,8 @@ mod tests {
                 email: "no-reply@triad.example.com".into(),
             },
             attendees: vec![
-                Person {
-                    name: "Dana \"DJ\" O'Neil, Head of Sales".into(),
-                    email: "dana@example.com".into(),
-                },
-                Person {
-                    name: "Élodie Ünal".into(),
-                    email: "elodie@example.com".into(),
-                },
+                Attendee::needs_action("Dana \"DJ\" O'Neil, Head of Sales", "dana@example.com"),
+                Attendee::new("Élodie Ünal", "elodie@example.com", PartStat::Declined),
             ],
         }
     }
@@ -271,12 +236,12 @@ mod tests {
         );
 
         let attendees: Vec<_> = event.iter().filter(|p| p.name == "ATTENDEE").collect();
-        assert_eq!(attendees.len(), 2);
+        assert_eq!(attendees.len(), 3, "the organizer and two invitees");
         assert_eq!(
-            attendees[0].value.as_deref(),
+            attendees[1].value.as_deref(),
             Some("mailto:dana@example.com")
         );
-        let params = attendees[0].params.as_ref().expect("attendee parameters");
+        let params = attendees[1].params.as_ref().expect("attendee parameters");
         let cn = &params.iter().find(|(k, _)| k == "CN").expect("a CN").1;
         assert_eq!(cn.join(","), "Dana DJ O'Neil, Head of Sales");
         let rsvp = &params.iter().find(|(k, _)| k == "RSVP").expect("RSVP").1;
@@ -313,17 +278,107 @@ mod tests {
         assert_eq!(value(event, "STATUS"), "CANCELLED");
     }
 
+    /// A second, independent reader (Stalwart's `calcard`): the method, the
+    /// stamp, the organizer, and each attendee once with where they stand.
+    fn calcard_view(text: &str) -> (String, bool, String, Vec<(String, String, bool)>) {
+        use calcard::icalendar::{
+            ICalendar, ICalendarComponentType as C, ICalendarParameterName as N,
+            ICalendarParameterValue as V, ICalendarProperty as P,
+        };
+        let calendar = ICalendar::parse(text).expect("calcard parses it");
+        let root = &calendar.components[0];
+        let event = calendar
+            .components
+            .iter()
+            .find(|c| c.component_type == C::VEvent)
+            .expect("an event");
+        let text_of = |c: &calcard::icalendar::ICalendarComponent, p: &P| {
+            c.property(p)
+                .and_then(|e| e.values.first())
+                .and_then(|v| v.as_text())
+                .unwrap_or_default()
+                .to_owned()
+        };
+        let attendees = event
+            .properties(&P::Attendee)
+            .map(|entry| {
+                let partstat = match entry.parameter(&N::Partstat) {
+                    Some(V::Partstat(p)) => format!("{p:?}"),
+                    other => format!("{other:?}"),
+                };
+                let rsvp = entry
+                    .parameter(&N::Rsvp)
+                    .is_some_and(|v| v.as_bool() == Some(true));
+                (text_of_entry(entry), partstat, rsvp)
+            })
+            .collect();
+        fn text_of_entry(e: &calcard::icalendar::ICalendarEntry) -> String {
+            e.values
+                .first()
+                .and_then(|v| v.as_text())
+                .unwrap_or_default()
+                .to_owned()
+        }
+        (
+            text_of(root, &P::Method),
+            event.has_property(&P::Dtstamp),
+            text_of(event, &P::Organizer),
+            attendees,
+        )
+    }
+
+    #[test]
+    fn every_method_reads_the_same_in_both_parsers() {
+        for method in [Method::Request, Method::Cancel, Method::Publish] {
+            let text = ics(&invitation(method, 1), Utc::now());
+            let (parsed, stamped, organizer, attendees) = calcard_view(&text);
+            assert_eq!(parsed, method.as_str());
+            assert!(stamped, "DTSTAMP in {method:?}");
+            assert_eq!(organizer, "mailto:no-reply@triad.example.com");
+            let ours = parse(&text);
+            assert_eq!(value(&ours.properties, "METHOD"), method.as_str());
+            assert_eq!(value(&ours.events[0].properties, "ORGANIZER"), organizer);
+            assert!(!value(&ours.events[0].properties, "DTSTAMP").is_empty());
+            if method == Method::Publish {
+                assert!(attendees.is_empty(), "a published copy invites nobody");
+                continue;
+            }
+            let request = method == Method::Request;
+            let expected = [
+                ("mailto:no-reply@triad.example.com", "Accepted", false),
+                ("mailto:dana@example.com", "NeedsAction", request),
+                ("mailto:elodie@example.com", "Declined", false),
+            ];
+            let expected: Vec<_> = expected
+                .iter()
+                .map(|(a, p, r)| (a.to_string(), p.to_string(), *r))
+                .collect();
+            assert_eq!(attendees, expected, "{method:?}");
+        }
+    }
+
+    #[test]
+    fn the_organizer_is_one_attendee_even_when_listed_again() {
+        let mut twice = invitation(Method::Request, 0);
+        twice.attendees.push(Attendee::needs_action(
+            "Triad",
+            "No-Reply@triad.example.com",
+        ));
+        let (_, _, _, attendees) = calcard_view(&ics(&twice, Utc::now()));
+        assert_eq!(attendees.len(), 3);
+    }
+
     #[test]
     fn line_breaks_and_control_characters_cannot_add_properties() {
         let mut hostile = invitation(Method::Request, 0);
         hostile.description = "Notes\rATTENDEE:mailto:evil@example.com\u{0}\u{b}".into();
         hostile.summary = "Hello\r\nATTENDEE:mailto:evil@example.com".into();
-        hostile.attendees[0].name = "Eve\r\nMETHOD:CANCEL".into();
+        hostile.attendees[0].person.name = "Eve\r\nMETHOD:CANCEL".into();
         let text = ics(&hostile, Utc::now());
         let calendar = parse(&text);
         assert_eq!(value(&calendar.properties, "METHOD"), "REQUEST");
         let event = &calendar.events[0].properties;
-        assert_eq!(event.iter().filter(|p| p.name == "ATTENDEE").count(), 2);
+        assert_eq!(event.iter().filter(|p| p.name == "ATTENDEE").count(), 3);
         assert!(!text.contains("\r\nATTENDEE:mailto:evil"));
         // No CR but the one ending each line, and no other control character.
         assert!(!text.replace("\r\n", "").contains('\r'), "{text:?}");
@@ -367,7 +422,7 @@ mod tests {
                 invitation.location = Some(location.clone());
                 invitation.starts = starts;
                 invitation.ends = starts + chrono::Duration::minutes(30);
-                invitation.attendees[0].name = name;
+                invitation.attendees[0].person.name = name;
                 let text = ics(&invitation, Utc::now());
                 let calendar = parse(&text);
                 prop_assert_eq!(calendar.events.len(), 1);

@@ -31,12 +31,15 @@ pub enum MailKind {
     MeetingAgenda,
     /// Coach matching: the coachee's shortlist ready, or a coach told they were chosen.
     CoachMatching,
+    /// A coaching session's calendar invite or cancellation.
+    CoachingSession,
+    CoachingSessionReminder,
     /// Anything else; also every message queued before kinds were kept.
     #[default]
     Other,
 }
 
-const ALL: [MailKind; 15] = [
+const ALL: [MailKind; 17] = [
     MailKind::Test,
     MailKind::Invitation,
     MailKind::PasswordReset,
@@ -51,6 +54,8 @@ const ALL: [MailKind; 15] = [
     MailKind::MeetingPlanned,
     MailKind::MeetingAgenda,
     MailKind::CoachMatching,
+    MailKind::CoachingSession,
+    MailKind::CoachingSessionReminder,
     MailKind::Other,
 ];
 
@@ -72,6 +77,8 @@ impl MailKind {
             MailKind::MeetingPlanned => "meeting_planned",
             MailKind::MeetingAgenda => "meeting_agenda",
             MailKind::CoachMatching => "coach_matching",
+            MailKind::CoachingSession => "coaching_session",
+            MailKind::CoachingSessionReminder => "coaching_session_reminder",
             MailKind::Other => "other",
         }
     }
@@ -110,6 +117,8 @@ impl MailKind {
             MailKind::MeetingPlanned => "Alignment meeting planned, for the coach",
             MailKind::MeetingAgenda => "Alignment meeting agenda updated",
             MailKind::CoachMatching => "Coach matching",
+            MailKind::CoachingSession => "Coaching session invite or cancellation",
+            MailKind::CoachingSessionReminder => "Coaching session reminder",
             MailKind::Other => "Other message",
         }
     }

@@ -3,6 +3,7 @@
 
 use crate::support::{TestApp, Visitor, roles};
 
+mod calendar;
 mod dashboards;
 mod records;
 
@@ -17,7 +18,10 @@ struct Pair {
 
 /// Casey (Europe/London) coaches Robin (Asia/Kolkata) in Acme.
 async fn pair() -> Pair {
-    let app = TestApp::spawn().await;
+    pair_on(TestApp::spawn().await).await
+}
+
+async fn pair_on(app: TestApp) -> Pair {
     let org = app.create_org("Acme").await;
     let (admin, _) = app
         .signed_in(org, "admin@acme.test", roles(true, false, false))

@@ -13,7 +13,7 @@ use uuid::Uuid;
 use crate::db::alignment::Meeting;
 use crate::format;
 use crate::mail::MailKind;
-use crate::mail::calendar::{self, Method, Person};
+use crate::mail::calendar::{self, Attendee, Method, Person};
 use crate::mail::outbox::{CalendarPart, OutgoingEmail, Recipient};
 use crate::mail::templates::NoticeEmail;
 use crate::mail::typed::isolate;
@@ -67,10 +67,7 @@ pub(super) fn calendar(
             name: meeting.coachee_name.clone(),
             email: meeting.coachee_email.clone(),
         },
-        attendees: vec![Person {
-            name: coach_name,
-            email: coach_email,
-        }],
+        attendees: vec![Attendee::needs_action(coach_name, coach_email)],
     };
     Some(CalendarPart {
         method,
@@ -205,7 +202,11 @@ mod tests {
             .filter(|p| p.name == "ATTENDEE")
             .filter_map(|p| p.value.as_deref())
             .collect();
-        assert_eq!(attendees, ["mailto:casey@acme.test"], "no invitee in it");
+        assert_eq!(
+            attendees,
+            ["mailto:robin@acme.test", "mailto:casey@acme.test"],
+            "the coachee who organizes and the coach; no invitee in it"
+        );
     }
 
     #[test]

@@ -8,13 +8,14 @@ use super::Mailer;
 use super::typed::Typed;
 use crate::db::alignment::{Invite, Meeting};
 use crate::format;
-use crate::mail::calendar::{self, Method, Person};
+use crate::mail::calendar::{self, Attendee, Method, PartStat, Person};
 use crate::mail::outbox::CalendarPart;
 
 impl Mailer<'_> {
     /// The meeting's calendar file. Everyone invited is named in its text;
     /// as attendees, an invitee's own copy (`for_invite`) lists only the coach
-    /// and them, so no invitee learns another's address from it.
+    /// and them (and the coachee, who organizes), so no invitee learns
+    /// another's address from it.
     pub fn calendar(
         &self,
         meeting: &Meeting,
@@ -28,6 +29,10 @@ impl Mailer<'_> {
             Some(invite) => std::slice::from_ref(invite),
             None => invites,
         };
+        // An invitee's page is their signed link, theirs alone; a calendar
+        // entry travels further than the email (shared calendars, forwarded
+        // entries), so only members' copies carry the meeting page.
+        let page = page.filter(|_| for_invite.is_none());
         let typed = Typed::of(meeting, invites);
         let ends = starts + Duration::minutes(i64::from(meeting.duration_minutes));
         let mut description = format!(
@@ -70,13 +75,17 @@ impl Mailer<'_> {
             attendees: meeting
                 .coach_email
                 .iter()
-                .map(|email| Person {
-                    name: meeting.coach_name.clone().unwrap_or_default(),
-                    email: email.clone(),
+                .map(|email| {
+                    let name = meeting.coach_name.clone().unwrap_or_default();
+                    Attendee::needs_action(name, email.clone())
                 })
-                .chain(attending.iter().map(|invite| Person {
-                    name: invite.name.clone(),
-                    email: invite.email.clone(),
+                .chain(attending.iter().map(|invite| {
+                    let partstat = match invite.rsvp.as_str() {
+                        "accepted" => PartStat::Accepted,
+                        "declined" => PartStat::Declined,
+                        _ => PartStat::NeedsAction,
+                    };
+                    Attendee::new(invite.name.clone(), invite.email.clone(), partstat)
                 }))
                 .collect(),
         };

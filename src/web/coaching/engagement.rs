@@ -5,15 +5,18 @@
 use askama::Template;
 use askama_web::WebTemplate;
 use axum::Form;
+use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
 
+use crate::coaching_mail::SessionMail;
 use crate::db::TenantTx;
 use crate::db::coaching::{self, Assignment};
 use crate::db::engagements::Engagement;
 use crate::db::goals::{self, Goal};
 use crate::format;
+use crate::state::AppState;
 use crate::web::engagement::{MyEngagement, Side};
 use crate::web::error::AppResult;
 use crate::web::flash::{self, FlashKind, Flashes};
@@ -130,6 +133,7 @@ pub(super) async fn show_engagement(
 }
 
 pub(super) async fn schedule(
+    State(state): State<AppState>,
     MyEngagement {
         member,
         mut tx,
@@ -167,7 +171,7 @@ pub(super) async fn schedule(
         .await?;
         return Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response());
     };
-    coaching::schedule(
+    let session = coaching::schedule(
         &mut tx,
         member.org,
         engagement.id,
@@ -176,6 +180,9 @@ pub(super) async fn schedule(
         member.user.id,
     )
     .await?;
+    SessionMail::of(&state.config, member.org, Some(member.user.id))
+        .scheduled(&mut tx, session)
+        .await?;
     tx.commit().await?;
     let when = format::local_time(starts_at, &member.user.time_zone);
     flash::push(

@@ -10,6 +10,7 @@ use axum::{Extension, Form};
 use serde::Deserialize;
 use uuid::Uuid;
 
+use crate::coaching_mail::SessionMail;
 use crate::db::alignment as meetings;
 use crate::db::coaching::{self, Assignment, CoachingSession, Documentation, SessionStatus};
 use crate::db::engagements::Engagement;
@@ -378,6 +379,14 @@ pub(super) async fn document(
         }
     };
     coaching::document(&mut tx, member.org, id, &doc).await?;
+    // Off the calendar once cancelled; no reminder once it is not ahead.
+    let mail = SessionMail::of(&state.config, member.org, Some(member.user.id));
+    let was_scheduled = session.status == SessionStatus::Scheduled.as_str();
+    if was_scheduled && doc.status == SessionStatus::Cancelled {
+        mail.cancelled(&mut tx, id).await?;
+    } else if doc.status != SessionStatus::Scheduled {
+        mail.withdraw_reminders(&mut tx, id).await?;
+    }
     coaching::set_assignments(&mut tx, member.org, engagement.id, id, &chosen).await?;
     tx.commit().await?;
     flash::push(

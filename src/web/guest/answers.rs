@@ -146,21 +146,22 @@ pub(super) async fn calendar_file(
     let Some(starts) = meeting.starts_at else {
         return Err(AppError::NotFound);
     };
-    let mailer = mailer(&state, org);
-    let page = mailer.guest_link(&invite);
-    let part = mailer.calendar(
+    // A copy to keep, not an invitation: PUBLISH, and no link in it. The
+    // guest's signed link is theirs alone, and a calendar file travels —
+    // shared calendars, synced devices, forwarded entries.
+    let part = mailer(&state, org).calendar(
         &meeting,
         std::slice::from_ref(&invite),
         starts,
-        Method::Request,
-        page.as_deref(),
+        Method::Publish,
+        None,
         Some(&invite),
     );
     Ok((
         [
             (
                 header::CONTENT_TYPE,
-                "text/calendar; charset=utf-8; method=REQUEST",
+                "text/calendar; charset=utf-8; method=PUBLISH",
             ),
             (
                 header::CONTENT_DISPOSITION,

@@ -204,15 +204,23 @@ async fn across_daylight_saving_each_person_sees_their_own_time_and_one_reminder
     assert_eq!(value("DTEND"), format!("{year}0317T103000Z"));
     assert_eq!(value("SEQUENCE"), "1");
     let uid = value("UID");
-    // The downloadable file says the same.
+    // The downloadable file says the same, as a copy to keep (PUBLISH) that
+    // holds no guest link: a calendar file travels further than an email.
     let download = manager.get(&format!("{}/meeting.ics", guest(&token))).await;
     assert_eq!(download.status(), 200);
+    assert_eq!(
+        download.headers()["content-type"],
+        "text/calendar; charset=utf-8; method=PUBLISH"
+    );
+    let file = download.text().await.unwrap();
     assert!(
-        download
-            .text()
-            .await
-            .unwrap()
-            .contains(&format!("DTSTART:{year}0317T100000Z"))
+        file.contains(&format!("DTSTART:{year}0317T100000Z")),
+        "{file}"
+    );
+    assert!(file.contains("METHOD:PUBLISH\r\n"), "{file}");
+    assert!(
+        !file.contains("/m/") && !file.contains("ATTENDEE"),
+        "{file}"
     );
 
     // One reminder per person, due 24 hours before, in UTC.

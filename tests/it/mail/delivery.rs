@@ -6,7 +6,7 @@ use std::time::Duration;
 
 use mail_parser::MimeHeaders;
 use triad::mail::CalendarPart;
-use triad::mail::calendar::{self, Invitation, Method, Person};
+use triad::mail::calendar::{self, Attendee, Invitation, Method, Person};
 
 use crate::support::smtp::{SmtpSink, free_port, smtp_url};
 use crate::support::{TestApp, eventually};
@@ -33,10 +33,7 @@ async fn message_arrives_over_smtp_with_headers_both_bodies_and_its_calendar() {
             name: "Triad".into(),
             email: "no-reply@triad.test".into(),
         },
-        attendees: vec![Person {
-            name: "Dana Manager".into(),
-            email: "dana@example.com".into(),
-        }],
+        attendees: vec![Attendee::needs_action("Dana Manager", "dana@example.com")],
     };
     let mut message = email("dana@example.com", "You are invited: alignment meeting");
     message.calendar = Some(CalendarPart {
