@@ -16,6 +16,63 @@ pub fn local_time(at: DateTime<Utc>, time_zone: &str) -> String {
         .to_string()
 }
 
+/// The zones most people pick from, west to east: a short list to search,
+/// where any other zone's name can still be typed.
+pub const COMMON_ZONES: &[&str] = &[
+    "America/Los_Angeles",
+    "America/Denver",
+    "America/Chicago",
+    "America/New_York",
+    "America/Toronto",
+    "America/Mexico_City",
+    "America/Bogota",
+    "America/Sao_Paulo",
+    "UTC",
+    "Europe/London",
+    "Europe/Dublin",
+    "Europe/Lisbon",
+    "Europe/Paris",
+    "Europe/Berlin",
+    "Europe/Amsterdam",
+    "Europe/Madrid",
+    "Europe/Rome",
+    "Europe/Zurich",
+    "Europe/Stockholm",
+    "Europe/Warsaw",
+    "Europe/Athens",
+    "Europe/Helsinki",
+    "Europe/Istanbul",
+    "Africa/Lagos",
+    "Africa/Johannesburg",
+    "Africa/Nairobi",
+    "Asia/Dubai",
+    "Asia/Kolkata",
+    "Asia/Singapore",
+    "Asia/Shanghai",
+    "Asia/Tokyo",
+    "Australia/Sydney",
+    "Pacific/Auckland",
+];
+
+/// The short list of zones, with `current` among them, each with what the
+/// clock says there now ("Tue 14:05"), so the right one is recognised.
+pub fn zones_with_local_time(current: &str, now: DateTime<Utc>) -> Vec<(String, String)> {
+    let mut names: Vec<&str> = COMMON_ZONES.to_vec();
+    if !names.contains(&current) && all_zones().any(|z| z == current) {
+        names.insert(0, current);
+    }
+    names
+        .into_iter()
+        .map(|name| {
+            let there = now
+                .with_timezone(&zone(name))
+                .format("%a %H:%M")
+                .to_string();
+            (name.to_owned(), there)
+        })
+        .collect()
+}
+
 /// Every zone, for a select list.
 pub fn all_zones() -> impl Iterator<Item = &'static str> {
     chrono_tz::TZ_VARIANTS.iter().map(|tz| tz.name())

@@ -20,6 +20,7 @@ mod matching_races;
 mod programme_rules;
 mod scheduling;
 mod voices;
+mod zones;
 
 /// A coachee, their coach and an admin of one organisation, signed in; other
 /// test modules borrow it to reach a meeting the way its people do.

@@ -20,6 +20,11 @@ const FILES: &[(&str, &[u8], &str)] = &[
         "text/css; charset=utf-8",
     ),
     (
+        "zone.js",
+        include_bytes!("../../../static/zone.js"),
+        "text/javascript; charset=utf-8",
+    ),
+    (
         "favicon.svg",
         include_bytes!("../../../static/favicon.svg"),
         "image/svg+xml",

@@ -155,7 +155,10 @@ pub(super) struct GuestPage {
     view: ManagerView,
     /// The coachee looking at the manager's page: nothing can be sent.
     preview: bool,
-    zones: Vec<&'static str>,
+    /// The short list of zones to search, each with its local time now.
+    zones: Vec<(String, String)>,
+    /// The small script that suggests the device's own zone.
+    zone_script: &'static str,
     propose: ProposeForm,
     propose_problem: Option<String>,
     answers: AnswersForm,
@@ -186,11 +189,13 @@ pub(super) fn guest_page(
     let (decline, decline_problem) = edits
         .decline
         .map_or((DeclineForm::default(), None), |(f, p)| (f, Some(p)));
+    let zones = format::zones_with_local_time(&view.invite.time_zone, chrono::Utc::now());
     GuestPage {
         layout,
         view,
         preview,
-        zones: format::all_zones().collect(),
+        zones,
+        zone_script: crate::web::assets::url("zone.js"),
         propose,
         propose_problem,
         answers,
