@@ -206,6 +206,16 @@ async fn the_form_offers_only_included_kinds_and_refuses_others_keeping_what_was
         "{page}"
     );
     assert!(page.contains("Room 2.01"), "what was typed stays: {page}");
+    // The page opens at a summary of what to look at, before the form.
+    let summary = page
+        .find(r#"class="form-problem problem-summary" role="alert" tabindex="-1" autofocus"#)
+        .expect("a focused summary");
+    let form = page.find(r#"name="request_key""#).unwrap();
+    assert!(summary < form);
+    assert!(
+        page[summary..form].contains("<li>Your programme does not include this kind of meeting"),
+        "{page}"
+    );
     assert_eq!(
         t.scalar_i64("select count(*) from alignment_meetings")
             .await,
