@@ -41,6 +41,12 @@ pub struct Meeting {
 }
 
 impl Meeting {
+    /// The video call's address, when the place names one: shown as a
+    /// "Join" link rather than text to copy.
+    pub fn join_url(&self) -> Option<&str> {
+        join_url(&self.place)
+    }
+
     pub fn kind(&self) -> Kind {
         Kind::parse(&self.kind).unwrap_or(Kind::Initial)
     }
@@ -382,4 +388,26 @@ pub async fn open_in_program(
     )
     .fetch_one(conn)
     .await
+}
+
+/// The first web address in a place as typed ("Video call: https://…"), without
+/// the punctuation a sentence may end it with.
+fn join_url(place: &str) -> Option<&str> {
+    place
+        .split_whitespace()
+        .find(|word| word.starts_with("https://") || word.starts_with("http://"))
+        .map(|url| url.trim_end_matches(['.', ',', ';', ')']))
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn a_video_place_gives_its_address_and_a_room_gives_none() {
+        assert_eq!(
+            super::join_url("Video call: https://meet.example/robin."),
+            Some("https://meet.example/robin")
+        );
+        assert_eq!(super::join_url("Room 2.01"), None);
+        assert_eq!(super::join_url("see javascript:alert(1)"), None);
+    }
 }
