@@ -16,6 +16,15 @@ pub fn local_time(at: DateTime<Utc>, time_zone: &str) -> String {
         .to_string()
 }
 
+/// The clock in `time_zone` at `at` ("Tue 05:00 EST"), and whether that is
+/// outside a working day there (before 08:00 or from 18:00 on).
+pub fn clock_there(at: DateTime<Utc>, time_zone: &str) -> (String, bool) {
+    use chrono::Timelike;
+    let there = at.with_timezone(&zone(time_zone));
+    let outside = there.hour() < 8 || there.hour() >= 18;
+    (there.format("%a %H:%M %Z").to_string(), outside)
+}
+
 /// The zones most people pick from, west to east: a short list to search,
 /// where any other zone's name can still be typed.
 pub const COMMON_ZONES: &[&str] = &[

@@ -210,13 +210,11 @@ async fn meeting_page(
     flashes: Flashes,
 ) -> AppResult<MeetingPage> {
     let tz = member.user.time_zone.clone();
+    let invitees = meetings::live_invites(tx, member.org, meeting.id).await?;
     let candidates = meetings::candidates(tx, member.org, meeting.id)
         .await?
         .into_iter()
-        .map(|candidate| CandidateRow {
-            when: format::local_time(candidate.starts_at, &tz),
-            candidate,
-        })
+        .map(|candidate| CandidateRow::for_member(candidate, &tz, &invitees))
         .collect();
     let invite = meetings::current_invite(tx, member.org, meeting.id).await?;
     let stored_prep = meetings::preparation(tx, member.org, meeting.id).await?;

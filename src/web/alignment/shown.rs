@@ -7,7 +7,7 @@ use uuid::Uuid;
 
 use crate::alignment::replies::{Reply, arranging};
 use crate::alignment::{EngagementAlignment, Kind, Readiness};
-use crate::db::alignment::Candidate;
+use crate::db::alignment::{Candidate, Invite};
 use crate::format;
 use crate::web::engagement::Side;
 
@@ -259,6 +259,33 @@ fn ready(state: &EngagementAlignment, kind: Kind, advised: bool, you: bool) -> S
 pub struct CandidateRow {
     pub candidate: Candidate,
     pub when: String,
+    /// The same moment for each invitee in another zone: their name, their
+    /// clock, and whether it falls outside their working day.
+    pub elsewhere: Vec<(String, String, bool)>,
+    /// Who proposed it, when an invitee did.
+    pub proposer: Option<String>,
+}
+
+impl CandidateRow {
+    /// A time offered or proposed, as the coachee or coach reads it: in their
+    /// zone, and in each invitee's own where that differs.
+    pub fn for_member(candidate: Candidate, time_zone: &str, invites: &[Invite]) -> CandidateRow {
+        let mut elsewhere: Vec<(String, String, bool)> = Vec::new();
+        for invite in invites.iter().filter(|i| i.time_zone != time_zone) {
+            let (clock, outside) = format::clock_there(candidate.starts_at, &invite.time_zone);
+            elsewhere.push((invite.name.clone(), clock, outside));
+        }
+        let proposer = candidate
+            .proposed_by_invite
+            .and_then(|id| invites.iter().find(|i| i.id == id))
+            .map(|i| i.name.clone());
+        CandidateRow {
+            when: format::local_time(candidate.starts_at, time_zone),
+            candidate,
+            elsewhere,
+            proposer,
+        }
+    }
 }
 
 pub(super) fn local(at: Option<DateTime<Utc>>, time_zone: &str) -> String {

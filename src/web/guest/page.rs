@@ -92,6 +92,8 @@ pub(super) async fn manager_view(
             .map(|candidate| CandidateRow {
                 when: format::local_time(candidate.starts_at, &tz),
                 candidate,
+                elsewhere: Vec::new(),
+                proposer: None,
             })
             .partition(|row| row.candidate.proposed_by_invite == Some(me));
     // Times to choose from only while none is set; the manager's own

@@ -7,7 +7,7 @@ use super::{MANAGER, day, guest, shown_on, trio};
 #[tokio::test]
 async fn the_zone_is_chosen_above_the_times_from_a_short_list_and_remembered() {
     let t = trio(true).await;
-    t.schedule(&[(day(3), "10:00")]).await;
+    let meeting_path = t.schedule(&[(day(3), "10:00")]).await;
     let token = t.manager_token(MANAGER).await;
     let manager = t.manager(&token).await;
     let page = manager.text(&guest(&token)).await;
@@ -68,4 +68,16 @@ async fn the_zone_is_chosen_above_the_times_from_a_short_list_and_remembered() {
         "remembered: {page}"
     );
     assert!(page.contains(" EST") || page.contains(" EDT"), "{page}");
+
+    // The coachee and coach see each offered time in the manager's zone too,
+    // and that 10:00 in London is before the working day in New York.
+    for who in [&t.coachee, &t.coach] {
+        let page = who.text(&meeting_path).await;
+        assert!(
+            page.contains("05:00 EST for Morgan Manager — <strong class=\"warning\">outside their working day</strong>")
+                || page.contains("06:00 EDT for Morgan Manager — <strong class=\"warning\">outside their working day</strong>")
+                || page.contains("05:00 EDT for Morgan Manager — <strong class=\"warning\">outside their working day</strong>"),
+            "{page}"
+        );
+    }
 }
