@@ -12,6 +12,7 @@ use chrono::Utc;
 use serde::Deserialize;
 use uuid::Uuid;
 
+use crate::alignment::replies::{Reply, arranging};
 use crate::alignment::{
     CoachRole, GUIDE, GuideStep, HARD_MOMENTS, Kind, Speaker, Status, first_name,
     strengths_questions,
@@ -133,6 +134,8 @@ pub(super) struct MeetingPage {
     layout: Layout,
     meeting: Meeting,
     side: Side,
+    /// While no time is set: what the invitees said, and whose move it is.
+    arranging: Option<String>,
     time_zone: String,
     when: String,
     candidates: Vec<CandidateRow>,
@@ -211,6 +214,22 @@ async fn meeting_page(
 ) -> AppResult<MeetingPage> {
     let tz = member.user.time_zone.clone();
     let invitees = meetings::live_invites(tx, member.org, meeting.id).await?;
+    let arranging = (meeting.starts_at.is_none()
+        && meeting.status().is_open()
+        && !invitees.is_empty())
+    .then(|| {
+        let replies: Vec<Reply> = invitees
+            .iter()
+            .map(|invite| Reply {
+                meeting_id: invite.meeting_id,
+                name: invite.name.clone(),
+                rsvp: invite.rsvp.clone(),
+                at: invite.rsvp_starts_at,
+                opened: invite.first_opened_at.is_some(),
+            })
+            .collect();
+        arranging(&replies, &tz, side == Side::Coachee).sentence
+    });
     let candidates = meetings::candidates(tx, member.org, meeting.id)
         .await?
         .into_iter()
@@ -294,6 +313,7 @@ async fn meeting_page(
         trail: trail::rows(tx, member.org, meeting.id, &tz).await?,
         time_zone: tz,
         candidates,
+        arranging,
         invite,
         prep,
         prep_saved,

@@ -7,7 +7,7 @@ use super::{MANAGER, day, guest, shown_on, trio};
 #[tokio::test]
 async fn a_decline_or_a_proposal_is_what_everyone_reads_next() {
     let t = trio(true).await;
-    t.schedule(&[(day(3), "10:00"), (day(4), "14:30")]).await;
+    let meeting_path = t.schedule(&[(day(3), "10:00"), (day(4), "14:30")]).await;
     let token = t.manager_token(MANAGER).await;
     let manager = t.manager(&token).await;
     let page = manager.text(&guest(&token)).await;
@@ -41,6 +41,14 @@ async fn a_decline_or_a_proposal_is_what_everyone_reads_next() {
             "{home}"
         );
         assert!(!home.contains("Waiting for"), "{home}");
+        // The meeting's own page says it under its title.
+        let page = who.text(&meeting_path).await;
+        assert!(
+            page.contains(
+                r#"<p class="lede" role="status">Morgan Manager declined: offer new times"#
+            ),
+            "{page}"
+        );
     }
     let page = manager.text(&guest(&token)).await;
     assert!(page.contains("You declined"), "{page}");
