@@ -200,6 +200,19 @@ fn guest(token: &str) -> String {
     format!("/guest/{}", token.split('.').nth(1).unwrap())
 }
 
+/// The invitee presses the first time offered on their page, as it stands.
+async fn accept_first_time(manager: &Visitor, token: &str) {
+    let page = manager.text(&guest(token)).await;
+    let (candidate, sequence) = (hidden(&page, "candidate"), hidden(&page, "sequence"));
+    let response = manager
+        .post(
+            &format!("{}/accept", guest(token)),
+            &shown_on(token, &[("candidate", &candidate), ("sequence", &sequence)]),
+        )
+        .await;
+    assert_eq!(response.status(), 303);
+}
+
 /// A guest form's fields: every one says which invite's page showed it.
 fn shown_on<'a>(token: &'a str, fields: &[(&'a str, &'a str)]) -> Vec<(&'a str, &'a str)> {
     let mut all = vec![("invite", token.split('.').nth(1).unwrap())];

@@ -5,7 +5,7 @@
 use crate::support::smtp::SmtpSink;
 use crate::support::{eventually, roles};
 
-use super::{MANAGER, day, guest, hidden, shown_on, trio_sending_to};
+use super::{MANAGER, accept_first_time, day, guest, hidden, trio_sending_to};
 
 #[tokio::test]
 async fn an_agenda_edited_after_acceptance_reaches_the_manager_once_and_not_after_the_start() {
@@ -58,18 +58,7 @@ async fn an_agenda_edited_after_acceptance_reaches_the_manager_once_and_not_afte
     assert!(page.contains("Too long\nToo long"), "{page}");
 
     // The manager accepts; then the coach and the coachee each change it.
-    let page = manager.text(&guest(&token)).await;
-    let (candidate, sequence) = (hidden(&page, "candidate"), hidden(&page, "sequence"));
-    let response = manager
-        .post(
-            &format!("{}/accept", guest(&token)),
-            &shown_on(
-                &token,
-                &[("candidate", &candidate), ("sequence", &sequence)],
-            ),
-        )
-        .await;
-    assert_eq!(response.status(), 303);
+    accept_first_time(&manager, &token).await;
     for (who, agenda) in [
         (&t.coach, "Welcome (5 min)\nAFTER-ACCEPT first draft"),
         (
@@ -240,18 +229,7 @@ async fn agenda_news_still_waiting_is_withdrawn_when_the_meeting_moves() {
     let meeting_path = t.schedule(&[(day(10), "10:00")]).await;
     let token = t.manager_token(MANAGER).await;
     let manager = t.manager(&token).await;
-    let page = manager.text(&guest(&token)).await;
-    let (candidate, sequence) = (hidden(&page, "candidate"), hidden(&page, "sequence"));
-    let response = manager
-        .post(
-            &format!("{}/accept", guest(&token)),
-            &shown_on(
-                &token,
-                &[("candidate", &candidate), ("sequence", &sequence)],
-            ),
-        )
-        .await;
-    assert_eq!(response.status(), 303);
+    accept_first_time(&manager, &token).await;
     let response = t
         .coach
         .post(

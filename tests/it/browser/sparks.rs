@@ -7,7 +7,6 @@
 
 use chrono::{Days, Utc};
 use fantoccini::Locator;
-use uuid::Uuid;
 
 use crate::support::browser::Browser;
 use crate::support::smtp::SmtpSink;
@@ -392,19 +391,7 @@ async fn a_sparks_style_engagement_from_kickoff_before_matching_to_closing() {
     )
     .await;
     morgan.wait_for_text("The meeting is set for").await;
-    j.in_the_past().await;
-    let meeting: Uuid =
-        sqlx::query_scalar("select id from alignment_meetings where kind = 'midpoint'")
-            .fetch_one(&mut j.app.owner_connection().await)
-            .await
-            .unwrap();
-    let response = lou
-        .post(
-            &format!("/alignment/{meeting}/outcome"),
-            &[("outcome", "held")],
-        )
-        .await;
-    assert_eq!(response.status(), 303);
+    j.held_by(&lou, "midpoint").await;
     j.card("Next: the closing review", "sparks-17-closing-later")
         .await;
 
@@ -427,19 +414,7 @@ async fn a_sparks_style_engagement_from_kickoff_before_matching_to_closing() {
     )
     .await;
     morgan.wait_for_text("The meeting is set for").await;
-    j.in_the_past().await;
-    let meeting: Uuid =
-        sqlx::query_scalar("select id from alignment_meetings where kind = 'closing'")
-            .fetch_one(&mut j.app.owner_connection().await)
-            .await
-            .unwrap();
-    let response = lou
-        .post(
-            &format!("/alignment/{meeting}/outcome"),
-            &[("outcome", "held")],
-        )
-        .await;
-    assert_eq!(response.status(), 303);
+    j.held_by(&lou, "closing").await;
     j.card("Every planned meeting used", "sparks-21-all-held")
         .await;
 

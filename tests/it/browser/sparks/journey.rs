@@ -142,6 +142,23 @@ impl Journey {
         .unwrap();
     }
 
+    /// The meeting of `kind` took place an hour ago, and `coach` says so.
+    pub(super) async fn held_by(&self, coach: &Visitor, kind: &str) {
+        self.in_the_past().await;
+        let meeting: Uuid = sqlx::query_scalar("select id from alignment_meetings where kind = $1")
+            .bind(kind)
+            .fetch_one(&mut self.app.owner_connection().await)
+            .await
+            .unwrap();
+        let response = coach
+            .post(
+                &format!("/alignment/{meeting}/outcome"),
+                &[("outcome", "held")],
+            )
+            .await;
+        assert_eq!(response.status(), 303);
+    }
+
     /// The engagement began `began` days ago and ends in `left` days.
     pub(super) async fn dates(&self, began: u64, left: u64) {
         let today = Utc::now().date_naive();
